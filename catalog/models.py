@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from catalog.vocabulary import CAPABILITIES, MODALITIES
+
+
+class Lab(models.Model):
+    """An organisation that makes models (OpenAI, Anthropic, Meta...)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    website_url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Modality(models.Model):
+    slug = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0, help_text="display order: text first")
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "modalities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def ensure(cls, slugs: set[str]) -> dict[str, Modality]:
+        """The rows for `slugs`, creating the missing ones from the vocabulary."""
+        return _ensure_vocabulary(cls, slugs, MODALITIES)
+
+
+class Capability(models.Model):
+    slug = models.SlugField(max_length=48, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def ensure(cls, slugs: set[str]) -> dict[str, Capability]:
+        return _ensure_vocabulary(cls, slugs, CAPABILITIES)
+
+
+def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str], names: dict[str, str]):
+    existing = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
+    order = list(names)
+    missing = [
+        model(slug=slug, name=names.get(slug, slug), **({"position": order.index(slug)} if model is Modality else {}))
+        for slug in sorted(slugs - existing.keys())
+    ]
+    if missing:
+        model.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
+    return existing
+
+
+class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
+    def search(self, text: str) -> LanguageModelQuerySet:
+        """Models whose name, canonical slug or any alias contains `text` (case-insensitive)."""
+        text = text.strip()
+        if not text:
+            return self
+        alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
+        return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
+
+    def with_facets(self) -> LanguageModelQuerySet:
+        """The joins every model listing needs: lab, modalities and capabilities (3 prefetch queries)."""
+        return self.select_related("lab").prefetch_related(
+            "input_modalities", "output_modalities", "capabilities"
+        )
+
+
+class LanguageModel(models.Model):
+    """A model as its lab defines it, independent of who serves it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        ACTIVE = "active", "Active"
+        DEPRECATED = "deprecated", "Deprecated"
+        RETIRED = "retired", "Retired"
+
+    class CommercialUse(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        CONDITIONAL = "conditional", "Conditional"
+        NOT_ALLOWED = "not_allowed", "Not allowed"
+
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="models")
+    # The canonical slug "lab/model"; it never changes once published.
+    slug = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
+    family = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown; rendered sanitized.")
+    release_date = models.DateField(null=True, blank=True)
+    knowledge_cutoff = models.CharField(max_length=10, blank=True, help_text="YYYY-MM or YYYY-MM-DD")
+    context_window = models.PositiveIntegerField(null=True, blank=True, help_text="tokens")
+    max_output_tokens = models.PositiveIntegerField(null=True, blank=True, help_text="tokens")
+    input_modalities = models.ManyToManyField(Modality, related_name="input_of", blank=True)
+    output_modalities = models.ManyToManyField(Modality, related_name="output_of", blank=True)
+    capabilities = models.ManyToManyField(Capability, related_name="models", blank=True)
+    supported_parameters = models.JSONField(default=list, blank=True)
+    open_weights = models.BooleanField(null=True, blank=True)
+    license = models.CharField(max_length=200, blank=True)
+    commercial_use = models.CharField(max_length=16, choices=CommercialUse.choices, blank=True)
+    parameters_b = models.DecimalField(
+        "parameters (billions)", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    architecture = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    deprecation_date = models.DateField(null=True, blank=True)
+    retirement_date = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+    )
+    facts_source_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LanguageModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="model_context_window_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
+                name="model_max_output_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(parameters_b__isnull=True) | Q(parameters_b__gt=0),
+                name="model_parameters_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=F("id")),
+                name="model_successor_not_self",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprecation_date__isnull=True)
+                | Q(retirement_date__isnull=True)
+                | Q(retirement_date__gte=F("deprecation_date")),
+                name="model_retired_after_deprecated",
+            ),
+            models.CheckConstraint(condition=Q(slug__contains="/"), name="model_slug_has_lab"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lab_part(self) -> str:
+        return self.slug.split("/", 1)[0]
+
+    @property
+    def model_part(self) -> str:
+        return self.slug.split("/", 1)[1]
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:model-detail", kwargs={"lab": self.lab_part, "model": self.model_part})
+
+
+class ModelAlias(models.Model):
+    """An id some source uses for a model. One id means one model within a source."""
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="aliases")
+    source = models.CharField(max_length=40, help_text="the source that uses this id, e.g. openrouter")
+    external_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "external_id"]
+        verbose_name_plural = "model aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="alias_unique_per_source"),
+        ]
+        indexes = [models.Index(fields=["external_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

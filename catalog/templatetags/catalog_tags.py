@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from catalog.formatting import format_usd
+from catalog.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitized by nh3 in render_markdown
+
+
+@register.filter
+def usd(amount: Decimal | None) -> str:
+    """$0.15, $0.075, $2.50, $0.0375: at least two decimals, never float noise, "—" when unknown."""
+    if amount is None or amount == "":
+        return "—"
+    return format_usd(Decimal(amount))
+
+
+@register.filter
+def tokens(count: int | None) -> str:
+    """Round counts short (128000 -> 128K, 1000000 -> 1M, 1048576 -> 1M); others exact (16384 -> 16,384)."""
+    if not count:
+        return "—"
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    if count % 1_048_576 == 0:
+        return f"{count // 1_048_576}M"
+    if count % 1_000 == 0:
+        return f"{count // 1_000}K"
+    return f"{count:,}"

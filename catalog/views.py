@@ -1,0 +1,37 @@
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from benchmarks.selectors import scores_for_model
+from catalog import presenters, selectors
+from providers.selectors import offerings_for_model
+
+PAGE_SIZE = 50
+
+
+def model_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:200]
+    models = selectors.model_list(search=search)
+    page = Paginator(models, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "catalog/model_list.html", {"page": page, "search": search})
+
+
+def model_detail(request: HttpRequest, lab: str, model: str) -> HttpResponse:
+    slug = f"{lab}/{model}"
+    language_model = selectors.model_page(slug)
+    if language_model is None:
+        # Another source's id for a model (a snapshot id, say) leads to the canonical page.
+        target = selectors.resolve_alias(slug)
+        if target is not None:
+            return redirect(target.get_absolute_url(), permanent=True)
+        raise Http404(f"No model {slug}")
+    ladder = presenters.price_ladder(offerings_for_model(language_model))
+    scores = list(scores_for_model(language_model))
+    context = {
+        "model": language_model,
+        "ladder": ladder,
+        "priced_rows": [row for row in ladder if row.input is not None],
+        "scores": scores,
+        "faq": presenters.faq(language_model, ladder, scores),
+    }
+    return render(request, "catalog/model_detail.html", context)

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+
+from catalog.models import Lab, LanguageModel
+
+
+class Provider(models.Model):
+    """Someone who sells access to models: a lab's own API, a cloud, an inference host or a gateway."""
+
+    class Kind(models.TextChoices):
+        FIRST_PARTY = "first_party", "First-party API"
+        CLOUD = "cloud", "Cloud"
+        INFERENCE_HOST = "inference_host", "Inference host"
+        GATEWAY = "gateway", "Gateway / router"
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    lab = models.ForeignKey(
+        Lab, on_delete=models.SET_NULL, null=True, blank=True, related_name="own_providers",
+        help_text="the lab whose own API this is",
+    )
+    website_url = models.URLField(max_length=500, blank=True)
+    docs_url = models.URLField(max_length=500, blank=True)
+    pricing_url = models.URLField(max_length=500, blank=True)
+    api_base_url = models.URLField(max_length=500, blank=True)
+    openai_compatible = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offering(models.Model):
+    """A route: one model on one provider, optionally per region or quantization."""
+
+    class RouteType(models.TextChoices):
+        SERVERLESS = "serverless", "Serverless"
+        DEDICATED = "dedicated", "Dedicated"
+        BATCH_ONLY = "batch_only", "Batch only"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        ACTIVE = "active", "Active"
+        DEPRECATED = "deprecated", "Deprecated"
+        RETIRED = "retired", "Retired"
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.PROTECT, related_name="offerings")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offerings")
+    provider_model_id = models.CharField(max_length=255, help_text="the id the provider's API takes")
+    region = models.CharField(max_length=64, blank=True, default="")
+    quantization = models.CharField(max_length=32, blank=True, default="")
+    context_window = models.PositiveIntegerField(null=True, blank=True)
+    max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    route_type = models.CharField(max_length=16, choices=RouteType.choices, default=RouteType.SERVERLESS)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    throughput_tps = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
+    uptime_pct = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    source = models.CharField(max_length=40, help_text="the sync source that created this route")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "model", "region", "quantization"], name="offering_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="offering_context_window_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
+                name="offering_max_output_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(uptime_pct__isnull=True) | (Q(uptime_pct__gte=0) & Q(uptime_pct__lte=100)),
+                name="offering_uptime_is_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = " ".join(part for part in (self.region, self.quantization) if part)
+        return f"{self.model} on {self.provider}" + (f" ({suffix})" if suffix else "")
+
+
+class PriceComponent(models.TextChoices):
+    INPUT = "input", "Input"
+    OUTPUT = "output", "Output"
+    CACHE_READ = "cache_read", "Cache read"
+    CACHE_WRITE_5M = "cache_write_5m", "Cache write (5 min)"
+    CACHE_WRITE_1H = "cache_write_1h", "Cache write (1 hour)"
+    REASONING = "reasoning", "Reasoning"
+    INPUT_AUDIO = "input_audio", "Audio input"
+    OUTPUT_AUDIO = "output_audio", "Audio output"
+    INPUT_IMAGE = "input_image", "Image input"
+    OUTPUT_IMAGE = "output_image", "Image output"
+    REQUEST = "request", "Request"
+    WEB_SEARCH = "web_search", "Web search"
+
+
+class PriceUnit(models.TextChoices):
+    PER_1M_TOKENS = "per_1m_tokens", "per 1M tokens"
+    PER_IMAGE = "per_image", "per image"
+    PER_REQUEST = "per_request", "per request"
+    PER_SEARCH = "per_search", "per search"
+    PER_SECOND = "per_second", "per second"
+    PER_MINUTE = "per_minute", "per minute"
+
+
+class ServiceTier(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    BATCH = "batch", "Batch"
+    FLEX = "flex", "Flex"
+    PRIORITY = "priority", "Priority"
+
+
+# Components that are always billed per token, hence stored per 1M tokens.
+TOKEN_COMPONENTS = frozenset(
+    {"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"}
+)
+
+
+class PriceQuerySet(models.QuerySet["Price"]):
+    def current(self) -> PriceQuerySet:
+        return self.filter(effective_to__isnull=True)
+
+    def as_of(self, moment: dt.datetime) -> PriceQuerySet:
+        """The prices in force at `moment`: started at or before it, not yet ended."""
+        return self.filter(effective_from__lte=moment).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=moment)
+        )
+
+    def headline(self) -> PriceQuerySet:
+        """Standard-tier, base (no threshold) prices: the ones a price comparison leads with."""
+        return self.filter(service_tier=ServiceTier.STANDARD, tier_min_tokens=0)
+
+
+class Price(models.Model):
+    """One price component of one route over one effective period.
+
+    A change never overwrites a row: the open row is closed (effective_to) and a new one opens.
+    """
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="prices")
+    component = models.CharField(max_length=20, choices=PriceComponent.choices)
+    unit = models.CharField(max_length=16, choices=PriceUnit.choices)
+    usd = models.DecimalField(
+        max_digits=19, decimal_places=9, help_text="USD per unit; tokens are always per 1M"
+    )
+    # 0 is the base tier; N > 0 means the price applies when the prompt is above N tokens.
+    tier_min_tokens = models.PositiveIntegerField(default=0)
+    service_tier = models.CharField(max_length=10, choices=ServiceTier.choices, default=ServiceTier.STANDARD)
+    effective_from = models.DateTimeField()
+    effective_to = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=40, help_text="the sync source that wrote this row")
+    source_name = models.CharField(max_length=200, blank=True, help_text="where the figure came from")
+    source_url = models.URLField(max_length=500, blank=True)
+    verified_on = models.DateField(help_text="the date the source stated this figure")
+    published = models.CharField(max_length=120, blank=True, help_text="the figure as the source printed it")
+    sync_run = models.ForeignKey(
+        "SyncRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="prices"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PriceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["offering", "service_tier", "tier_min_tokens", "component", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(usd__gte=0), name="price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+                name="price_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(component__in=sorted(TOKEN_COMPONENTS)) | Q(unit=PriceUnit.PER_1M_TOKENS),
+                name="price_token_components_per_1m",
+            ),
+            models.CheckConstraint(
+                condition=~Q(component=PriceComponent.REQUEST) | Q(unit=PriceUnit.PER_REQUEST),
+                name="price_request_per_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(component=PriceComponent.WEB_SEARCH) | Q(unit=PriceUnit.PER_SEARCH),
+                name="price_search_per_search",
+            ),
+            models.UniqueConstraint(
+                fields=["offering", "component", "service_tier", "tier_min_tokens"],
+                condition=Q(effective_to__isnull=True),
+                name="price_one_open_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["offering", "effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.offering}: {self.describe()}"
+
+    def describe(self) -> str:
+        """'$0.15 / 1M input tokens, standard' plus ', above 200k' for a tier."""
+        text = f"${self.usd.normalize():f} {self.get_unit_display()} ({self.get_component_display().lower()})"
+        text += f", {self.service_tier}"
+        if self.tier_min_tokens:
+            text += f", above {self.tier_min_tokens:,} prompt tokens"
+        return text
+
+
+class SyncRun(models.Model):
+    """One run of one source: what it read, what it wrote, what it refused and why."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    dry_run = models.BooleanField(default=False)
+    triggered_by = models.CharField(max_length=40, default="command")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="created/updated/unchanged per kind of row")
+    rejections = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} run {self.pk} ({self.status})"
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+    def summary(self) -> dict:
+        return {
+            "source": self.source,
+            "run_id": self.pk,
+            "status": self.status,
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "counts": self.counts,
+            "rejections": self.rejections,
+            "error": self.error,
+        }
+
+
+class ChangeEvent(models.Model):
+    """A change a sync made to the catalog: the source of history and of the change feed."""
+
+    class Kind(models.TextChoices):
+        MODEL_ADDED = "model_added", "New model"
+        MODEL_CHANGED = "model_changed", "Model changed"
+        ALIAS_ADDED = "alias_added", "Alias added"
+        OFFERING_ADDED = "offering_added", "New route"
+        OFFERING_CHANGED = "offering_changed", "Route changed"
+        PRICE_ADDED = "price_added", "New price"
+        PRICE_CHANGED = "price_changed", "Price changed"
+        PRICE_REMOVED = "price_removed", "Price removed"
+        SCORE_ADDED = "score_added", "New score"
+        SCORE_CHANGED = "score_changed", "Score changed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    sync_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    model = models.ForeignKey(
+        LanguageModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    offering = models.ForeignKey(
+        Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    field = models.CharField(max_length=64, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["-occurred_at"]), models.Index(fields=["kind", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.summary
+

@@ -1,0 +1,58 @@
+"""Test set-up shared by every test: the network is blocked, and small catalogs are one call away."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> None:
+    """Tests may talk to local servers (PostgreSQL, Redis, a test HTTP server) and nothing else."""
+    if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+        host = address[0]
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise RuntimeError(f"tests may not reach the network (tried {address!r})")
+    _real_connect(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def curated_fixture_dir() -> Path:
+    return FIXTURES / "curated"
+
+
+@pytest.fixture
+def load_fixture_catalog(db, settings, curated_fixture_dir):
+    """Load the small hand-made curated catalog in tests/fixtures/curated through the real sync."""
+    from providers.services import run_sync
+
+    def load(directory: Path | None = None):
+        settings.CURATED_DATA_DIR = directory or curated_fixture_dir
+        run = run_sync("curated")
+        assert run.status == "succeeded", run.error
+        return run
+
+    return load
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the shared real-data folder {SHARED_DATA} is not present on this machine")
+    return SHARED_DATA
