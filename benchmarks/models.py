@@ -47,7 +47,10 @@ class BenchmarkScore(models.Model):
     benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="scores")
     value = models.DecimalField(max_digits=12, decimal_places=4)
     version = models.CharField(
-        max_length=200, blank=True, default="", help_text="version, harness or variant (e.g. reasoning effort)"
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="version, harness or variant (e.g. reasoning effort)",
     )
     measured_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=40, help_text="the sync source that wrote this row")

@@ -58,19 +58,29 @@ def upsert_scores(
         for record in scores:
             benchmark = benchmarks[record.benchmark]
             values = {
-                "value": record.value, "measured_on": record.measured_on,
-                "source_url": record.source_url, "self_reported": record.self_reported,
+                "value": record.value,
+                "measured_on": record.measured_on,
+                "source_url": record.source_url,
+                "self_reported": record.self_reported,
             }
             score = existing.get((model.pk, benchmark.pk, record.version))
             label = f"{benchmark.name}" + (f" ({record.version})" if record.version else "")
             if score is None:
-                new.append(BenchmarkScore(model=model, benchmark=benchmark, source=source,
-                                          version=record.version, **values))
+                new.append(
+                    BenchmarkScore(model=model, benchmark=benchmark, source=source, version=record.version, **values)
+                )
                 tally.add("score", "created")
-                events.append(ChangeEvent(
-                    kind=ChangeEvent.Kind.SCORE_ADDED, occurred_at=now, sync_run=run, model=model, field=label,
-                    new_value=str(record.value), summary=f"{model.name}: {label} {record.value}"[:300],
-                ))
+                events.append(
+                    ChangeEvent(
+                        kind=ChangeEvent.Kind.SCORE_ADDED,
+                        occurred_at=now,
+                        sync_run=run,
+                        model=model,
+                        field=label,
+                        new_value=str(record.value),
+                        summary=f"{model.name}: {label} {record.value}"[:300],
+                    )
+                )
                 continue
             changed = [name for name, value in values.items() if getattr(score, name) != value]
             if not changed:
@@ -82,11 +92,17 @@ def upsert_scores(
             score.save(update_fields=[*changed, "updated_at"])
             tally.add("score", "updated")
             if "value" in changed:
-                events.append(ChangeEvent(
-                    kind=ChangeEvent.Kind.SCORE_CHANGED, occurred_at=now, sync_run=run, model=model, field=label,
-                    old_value=str(old_value), new_value=str(record.value),
-                    summary=f"{model.name}: {label} {old_value} → {record.value}"[:300],
-                ))
+                events.append(
+                    ChangeEvent(
+                        kind=ChangeEvent.Kind.SCORE_CHANGED,
+                        occurred_at=now,
+                        sync_run=run,
+                        model=model,
+                        field=label,
+                        old_value=str(old_value),
+                        new_value=str(record.value),
+                        summary=f"{model.name}: {label} {old_value} → {record.value}"[:300],
+                    )
+                )
     BenchmarkScore.objects.bulk_create(new)
     return events
-

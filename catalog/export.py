@@ -24,8 +24,14 @@ CHUNK_SIZE = 200
 def export_models() -> Iterator[LanguageModel]:
     return (
         LanguageModel.objects.select_related("lab", "successor")
-        .prefetch_related("input_modalities", "output_modalities", "capabilities", "aliases",
-                          offerings_for_export(), scores_for_export())
+        .prefetch_related(
+            "input_modalities",
+            "output_modalities",
+            "capabilities",
+            "aliases",
+            offerings_for_export(),
+            scores_for_export(),
+        )
         .order_by("slug")
         .iterator(chunk_size=CHUNK_SIZE)
     )
@@ -101,9 +107,8 @@ def model_document(model: LanguageModel) -> dict[str, Any]:
 def iter_export_json(*, generated_at: dt.datetime | None = None) -> Iterator[str]:
     """The export document in pieces; joined, they are one JSON object."""
     generated_at = generated_at or timezone.now()
-    yield '{"format_version": %s, "generated_at": %s, "models": [' % (
-        json.dumps(FORMAT_VERSION), json.dumps(generated_at.isoformat())
-    )
+    header = json.dumps({"format_version": FORMAT_VERSION, "generated_at": generated_at.isoformat()})
+    yield header[:-1] + ', "models": ['  # the header object, left open for the list of models
     for index, model in enumerate(export_models()):
         yield ("," if index else "") + "\n" + json.dumps(model_document(model), ensure_ascii=False)
     yield "\n]}\n"

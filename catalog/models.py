@@ -62,7 +62,11 @@ def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str]
     existing = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
     order = list(names)
     missing = [
-        model(slug=slug, name=names.get(slug, slug), **({"position": order.index(slug)} if model is Modality else {}))
+        model(
+            slug=slug,
+            name=names.get(slug, slug),
+            **({"position": order.index(slug)} if model is Modality else {}),
+        )
         for slug in sorted(slugs - existing.keys())
     ]
     if missing:
@@ -82,9 +86,7 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
 
     def with_facets(self) -> LanguageModelQuerySet:
         """The joins every model listing needs: lab, modalities and capabilities (3 prefetch queries)."""
-        return self.select_related("lab").prefetch_related(
-            "input_modalities", "output_modalities", "capabilities"
-        )
+        return self.select_related("lab").prefetch_related("input_modalities", "output_modalities", "capabilities")
 
 
 class LanguageModel(models.Model):
@@ -118,16 +120,12 @@ class LanguageModel(models.Model):
     open_weights = models.BooleanField(null=True, blank=True)
     license = models.CharField(max_length=200, blank=True)
     commercial_use = models.CharField(max_length=16, choices=CommercialUse.choices, blank=True)
-    parameters_b = models.DecimalField(
-        "parameters (billions)", max_digits=10, decimal_places=3, null=True, blank=True
-    )
+    parameters_b = models.DecimalField("parameters (billions)", max_digits=10, decimal_places=3, null=True, blank=True)
     architecture = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     deprecation_date = models.DateField(null=True, blank=True)
     retirement_date = models.DateField(null=True, blank=True)
-    successor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
-    )
+    successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors")
     facts_source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +163,9 @@ class LanguageModel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:model-detail", kwargs={"lab": self.lab_part, "model": self.model_part})
+
     @property
     def lab_part(self) -> str:
         return self.slug.split("/", 1)[0]
@@ -172,9 +173,6 @@ class LanguageModel(models.Model):
     @property
     def model_part(self) -> str:
         return self.slug.split("/", 1)[1]
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:model-detail", kwargs={"lab": self.lab_part, "model": self.model_part})
 
 
 class ModelAlias(models.Model):

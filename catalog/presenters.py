@@ -60,9 +60,15 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
     for offering in offerings:
         row = LadderRow(offering=offering)
         for price in sorted(offering.current_prices, key=_price_order):
-            if price.tier_min_tokens == 0 and price.service_tier == "standard" and price.component in HEADLINE_COMPONENTS:
+            if (
+                price.tier_min_tokens == 0
+                and price.service_tier == "standard"
+                and price.component in HEADLINE_COMPONENTS
+            ):
                 row.headline[price.component] = price
-            elif price.tier_min_tokens == 0 and price.service_tier == "batch" and price.component in ("input", "output"):
+            elif (
+                price.tier_min_tokens == 0 and price.service_tier == "batch" and price.component in ("input", "output")
+            ):
                 row.batch[price.component] = price
             else:
                 row.extras.append(price)
@@ -89,16 +95,26 @@ def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkSco
     name = model.name
     items: list[tuple[str, str]] = []
     if model.context_window:
-        items.append((f"What is the context window of {name}?",
-                      f"{name} has a context window of {model.context_window:,} tokens."))
+        items.append(
+            (
+                f"What is the context window of {name}?",
+                f"{name} has a context window of {model.context_window:,} tokens.",
+            )
+        )
     if model.max_output_tokens:
-        items.append((f"What is the max output of {name}?",
-                      f"{name} can generate up to {model.max_output_tokens:,} output tokens per request."))
+        items.append(
+            (
+                f"What is the max output of {name}?",
+                f"{name} can generate up to {model.max_output_tokens:,} output tokens per request.",
+            )
+        )
     priced = [row for row in ladder if row.input is not None]
     if priced:
         best = priced[0]
-        answer = (f"The cheapest tracked route is {best.offering.provider.name} at "
-                  f"{format_usd(best.input.usd)} per 1M input tokens")
+        answer = (
+            f"The cheapest tracked route is {best.offering.provider.name} at "
+            f"{format_usd(best.input.usd)} per 1M input tokens"
+        )
         if best.output is not None:
             answer += f" and {format_usd(best.output.usd)} per 1M output tokens"
         answer += f" (cheapest of {len(priced)} priced route{'s' if len(priced) != 1 else ''})."
@@ -106,16 +122,27 @@ def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkSco
     if model.release_date:
         items.append((f"When was {name} released?", f"{name} was released on {model.release_date:%Y-%m-%d}."))
     if model.knowledge_cutoff:
-        items.append((f"What is the knowledge cutoff of {name}?",
-                      f"{name}'s training data runs to {model.knowledge_cutoff}."))
+        items.append(
+            (
+                f"What is the knowledge cutoff of {name}?",
+                f"{name}'s training data runs to {model.knowledge_cutoff}.",
+            )
+        )
     if ladder:
         names = list(dict.fromkeys(row.offering.provider.name for row in ladder))
-        items.append((f"Which providers offer {name}?",
-                      f"{name} is available from {len(names)} provider{'s' if len(names) != 1 else ''}: "
-                      f"{', '.join(names)}."))
+        items.append(
+            (
+                f"Which providers offer {name}?",
+                f"{name} is available from {len(names)} provider{'s' if len(names) != 1 else ''}: {', '.join(names)}.",
+            )
+        )
     if scores:
         benchmarks = list(dict.fromkeys(score.benchmark.name for score in scores))
-        items.append((f"What benchmarks has {name} been tested on?",
-                      f"{name} has scores on {len(benchmarks)} benchmark{'s' if len(benchmarks) != 1 else ''} "
-                      f"here: {', '.join(benchmarks)}."))
+        items.append(
+            (
+                f"What benchmarks has {name} been tested on?",
+                f"{name} has scores on {len(benchmarks)} benchmark{'s' if len(benchmarks) != 1 else ''} "
+                f"here: {', '.join(benchmarks)}.",
+            )
+        )
     return items

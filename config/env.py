@@ -66,9 +66,7 @@ def env_database(name: str, default: str) -> dict:
     raw = env_str(name) or default
     scheme = urlsplit(raw).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(
-            f"{name} must be a sqlite:/// or postgres:// URL, got {raw!r}"
-        )
+        raise ImproperlyConfigured(f"{name} must be a sqlite:/// or postgres:// URL, got {raw!r}")
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:

@@ -21,7 +21,11 @@ class Provider(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     lab = models.ForeignKey(
-        Lab, on_delete=models.SET_NULL, null=True, blank=True, related_name="own_providers",
+        Lab,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_providers",
         help_text="the lab whose own API this is",
     )
     website_url = models.URLField(max_length=500, blank=True)
@@ -127,9 +131,7 @@ class ServiceTier(models.TextChoices):
 
 
 # Components that are always billed per token, hence stored per 1M tokens.
-TOKEN_COMPONENTS = frozenset(
-    {"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"}
-)
+TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
 
 
 class PriceQuerySet(models.QuerySet["Price"]):
@@ -138,9 +140,7 @@ class PriceQuerySet(models.QuerySet["Price"]):
 
     def as_of(self, moment: dt.datetime) -> PriceQuerySet:
         """The prices in force at `moment`: started at or before it, not yet ended."""
-        return self.filter(effective_from__lte=moment).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gt=moment)
-        )
+        return self.filter(effective_from__lte=moment).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=moment))
 
     def headline(self) -> PriceQuerySet:
         """Standard-tier, base (no threshold) prices: the ones a price comparison leads with."""
@@ -156,9 +156,7 @@ class Price(models.Model):
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="prices")
     component = models.CharField(max_length=20, choices=PriceComponent.choices)
     unit = models.CharField(max_length=16, choices=PriceUnit.choices)
-    usd = models.DecimalField(
-        max_digits=19, decimal_places=9, help_text="USD per unit; tokens are always per 1M"
-    )
+    usd = models.DecimalField(max_digits=19, decimal_places=9, help_text="USD per unit; tokens are always per 1M")
     # 0 is the base tier; N > 0 means the price applies when the prompt is above N tokens.
     tier_min_tokens = models.PositiveIntegerField(default=0)
     service_tier = models.CharField(max_length=10, choices=ServiceTier.choices, default=ServiceTier.STANDARD)
@@ -169,9 +167,7 @@ class Price(models.Model):
     source_url = models.URLField(max_length=500, blank=True)
     verified_on = models.DateField(help_text="the date the source stated this figure")
     published = models.CharField(max_length=120, blank=True, help_text="the figure as the source printed it")
-    sync_run = models.ForeignKey(
-        "SyncRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="prices"
-    )
+    sync_run = models.ForeignKey("SyncRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="prices")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PriceQuerySet.as_manager()
@@ -282,15 +278,9 @@ class ChangeEvent(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField()
-    sync_run = models.ForeignKey(
-        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
-    model = models.ForeignKey(
-        LanguageModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
-    offering = models.ForeignKey(
-        Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
+    model = models.ForeignKey(LanguageModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
+    offering = models.ForeignKey(Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
     field = models.CharField(max_length=64, blank=True)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
@@ -302,4 +292,3 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
-

@@ -138,9 +138,23 @@ class ModelRecord:
 
 # The scalar model fields a record may set; the upsert compares and writes exactly these.
 MODEL_SCALAR_FIELDS = (
-    "name", "family", "description", "release_date", "knowledge_cutoff", "context_window",
-    "max_output_tokens", "supported_parameters", "open_weights", "license", "commercial_use",
-    "parameters_b", "architecture", "status", "deprecation_date", "retirement_date", "facts_source_url",
+    "name",
+    "family",
+    "description",
+    "release_date",
+    "knowledge_cutoff",
+    "context_window",
+    "max_output_tokens",
+    "supported_parameters",
+    "open_weights",
+    "license",
+    "commercial_use",
+    "parameters_b",
+    "architecture",
+    "status",
+    "deprecation_date",
+    "retirement_date",
+    "facts_source_url",
 )
 MODEL_M2M_FIELDS = ("input_modalities", "output_modalities", "capabilities")
 

@@ -26,7 +26,12 @@ from providers.models import Offering, Price, PriceComponent, Provider
 from providers.sources.base import Known
 
 USD = DecimalField(max_digits=19, decimal_places=9)
-KIND_ORDER = (Provider.Kind.FIRST_PARTY, Provider.Kind.CLOUD, Provider.Kind.INFERENCE_HOST, Provider.Kind.GATEWAY)
+KIND_ORDER = (
+    Provider.Kind.FIRST_PARTY,
+    Provider.Kind.CLOUD,
+    Provider.Kind.INFERENCE_HOST,
+    Provider.Kind.GATEWAY,
+)
 
 
 def known_catalog() -> Known:
@@ -45,7 +50,8 @@ def known_catalog() -> Known:
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
     return Subquery(
-        Price.objects.current().headline()
+        Price.objects.current()
+        .headline()
         .filter(offering=OuterRef(offering_ref), component=component)
         .values("usd")[:1],
         output_field=USD,
@@ -63,11 +69,14 @@ def priced_offerings() -> QuerySet[Offering]:
         .filter(input_usd__isnull=False)
         .annotate(
             # Ties go to the lab's own API first, gateways last.
-            kind_rank=Case(*(When(provider__kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)),
-                           default=Value(len(KIND_ORDER)), output_field=IntegerField()),
+            kind_rank=Case(
+                *(When(provider__kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)),
+                default=Value(len(KIND_ORDER)),
+                output_field=IntegerField(),
+            ),
             blended_usd=ExpressionWrapper(
                 (F("input_usd") * 3 + Coalesce(F("output_usd"), Value(Decimal(0)))) / 4, output_field=USD
-            )
+            ),
         )
     )
 
@@ -84,8 +93,12 @@ def with_cheapest_route(models: QuerySet[LanguageModel]) -> QuerySet[LanguageMod
         cheapest_provider_name=Subquery(cheapest.values("provider__name")[:1]),
         priced_route_count=Coalesce(
             Subquery(
-                priced_offerings().filter(model=OuterRef("pk")).order_by()
-                .values("model").annotate(n=Count("pk")).values("n")[:1],
+                priced_offerings()
+                .filter(model=OuterRef("pk"))
+                .order_by()
+                .values("model")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
                 output_field=IntegerField(),
             ),
             Value(0),
@@ -118,8 +131,11 @@ def offerings_for_export() -> Prefetch:
         "offerings",
         queryset=Offering.objects.select_related("provider")
         .prefetch_related(
-            Prefetch("prices", queryset=Price.objects.current().order_by(
-                "service_tier", "tier_min_tokens", "component"), to_attr="current_prices")
+            Prefetch(
+                "prices",
+                queryset=Price.objects.current().order_by("service_tier", "tier_min_tokens", "component"),
+                to_attr="current_prices",
+            )
         )
         .order_by("provider__slug", "region", "quantization"),
         to_attr="export_offerings",

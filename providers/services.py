@@ -70,15 +70,18 @@ def run_sync(
     try:
         say(f"[{source_name}] reading: {source.description}")
         if client is None:
-            with httpx.Client(timeout=httpx.Timeout(30.0), follow_redirects=True,
-                              headers={"User-Agent": USER_AGENT}) as own_client:
+            with httpx.Client(
+                timeout=httpx.Timeout(30.0), follow_redirects=True, headers={"User-Agent": USER_AGENT}
+            ) as own_client:
                 raw = source.fetch(own_client)
         else:
             raw = source.fetch(client)
         say(f"[{source_name}] normalizing")
         batch = source.normalize(raw, known_catalog())
-        say(f"[{source_name}] {len(batch.models)} models, {sum(len(m.offerings) for m in batch.models)} routes, "
-            f"{len(batch.rejections)} rows rejected; writing{' (dry run: nothing is kept)' if dry_run else ''}")
+        say(
+            f"[{source_name}] {len(batch.models)} models, {sum(len(m.offerings) for m in batch.models)} routes, "
+            f"{len(batch.rejections)} rows rejected; writing{' (dry run: nothing is kept)' if dry_run else ''}"
+        )
         with transaction.atomic():
             tally, rejections = apply_batch(batch, source=source_name, run=run)
             if dry_run:
@@ -97,7 +100,13 @@ def run_sync(
     run.save()
     logger.info(
         "sync run %s of %s %s: %s created, %s updated, %s unchanged, %s rejected",
-        run.pk, source_name, run.status, run.created, run.updated, run.unchanged, run.rejected,
+        run.pk,
+        source_name,
+        run.status,
+        run.created,
+        run.updated,
+        run.unchanged,
+        run.rejected,
     )
     return run
 
@@ -112,10 +121,15 @@ def apply_batch(batch: Batch, *, source: str, run: SyncRun | None = None) -> tup
     upsert.successors(batch.models, models)
     offerings = upsert.offerings(batch.models, models)
     upsert.prices(offerings)
-    upsert.events.extend(benchmark_services.upsert_scores(
-        [(models[record.slug], record.scores) for record in batch.models if record.slug in models],
-        source=source, tally=upsert.tally, run=run, now=upsert.now,
-    ))
+    upsert.events.extend(
+        benchmark_services.upsert_scores(
+            [(models[record.slug], record.scores) for record in batch.models if record.slug in models],
+            source=source,
+            tally=upsert.tally,
+            run=run,
+            now=upsert.now,
+        )
+    )
     ChangeEvent.objects.bulk_create(upsert.events)
     return upsert.tally, upsert.rejections
 
@@ -156,9 +170,9 @@ class _Upsert:
         self.model_outcomes: dict[str, str] = {}
 
     def event(self, kind: str, summary: str, **fields: Any) -> None:
-        self.events.append(ChangeEvent(
-            kind=kind, occurred_at=self.now, sync_run=self.run, summary=summary[:300], **fields
-        ))
+        self.events.append(
+            ChangeEvent(kind=kind, occurred_at=self.now, sync_run=self.run, summary=summary[:300], **fields)
+        )
 
     def _upsert_simple(self, kind: str, model: type[Lab] | type[Provider], records: list, values: Callable) -> None:
         existing = {row.slug: row for row in model.objects.filter(slug__in=[r.slug for r in records])}
@@ -174,15 +188,25 @@ class _Upsert:
                 self.tally.add(kind, "unchanged")
 
     def labs(self, batch: Batch) -> None:
-        self._upsert_simple("lab", Lab, batch.labs,
-                            lambda r: _given(r, ("name", "website_url", "description")))
+        self._upsert_simple("lab", Lab, batch.labs, lambda r: _given(r, ("name", "website_url", "description")))
 
     def providers(self, batch: Batch) -> None:
         labs = {lab.slug: lab for lab in Lab.objects.filter(slug__in={r.lab for r in batch.providers if r.lab})}
 
         def values(record: Any) -> dict[str, Any]:
-            fields = _given(record, ("name", "kind", "website_url", "docs_url", "pricing_url", "api_base_url",
-                                     "openai_compatible", "description"))
+            fields = _given(
+                record,
+                (
+                    "name",
+                    "kind",
+                    "website_url",
+                    "docs_url",
+                    "pricing_url",
+                    "api_base_url",
+                    "openai_compatible",
+                    "description",
+                ),
+            )
             fields["lab"] = labs.get(record.lab) if record.lab else None
             return fields
 
@@ -196,9 +220,15 @@ class _Upsert:
                 *MODEL_M2M_FIELDS
             )
         }
-        modalities = Modality.ensure({m for r in records for m in (r.input_modalities or []) + (r.output_modalities or [])})
+        modalities = Modality.ensure(
+            {m for r in records for m in (r.input_modalities or []) + (r.output_modalities or [])}
+        )
         capabilities = Capability.ensure({c for r in records for c in (r.capabilities or [])})
-        vocabularies = {"input_modalities": modalities, "output_modalities": modalities, "capabilities": capabilities}
+        vocabularies = {
+            "input_modalities": modalities,
+            "output_modalities": modalities,
+            "capabilities": capabilities,
+        }
 
         result: dict[str, LanguageModel] = {}
         for record in records:
@@ -234,18 +264,28 @@ class _Upsert:
         return result
 
     def model_changed(self, model: LanguageModel, name: str, old: Any, new: Any) -> None:
-        self.event(ChangeEvent.Kind.MODEL_CHANGED, f"{model.name}: {name} {_shown(old) or '-'} → {_shown(new) or '-'}",
-                   model=model, field=name, old_value=_shown(old), new_value=_shown(new))
+        self.event(
+            ChangeEvent.Kind.MODEL_CHANGED,
+            f"{model.name}: {name} {_shown(old) or '-'} → {_shown(new) or '-'}",
+            model=model,
+            field=name,
+            old_value=_shown(old),
+            new_value=_shown(new),
+        )
 
     def aliases(self, records: list[ModelRecord], models: dict[str, LanguageModel]) -> None:
         wanted: dict[tuple[str, str], str] = {}
         for record in records:
             for key in record.aliases:
                 if wanted.setdefault(key, record.slug) != record.slug:
-                    self.rejections.append(Rejection(
-                        entry=record.slug, field=f"aliases.{key[0]}",
-                        message=f"{key[1]!r} is also given to {wanted[key]} in the same run", file=record.origin,
-                    ))
+                    self.rejections.append(
+                        Rejection(
+                            entry=record.slug,
+                            field=f"aliases.{key[0]}",
+                            message=f"{key[1]!r} is also given to {wanted[key]} in the same run",
+                            file=record.origin,
+                        )
+                    )
         if not wanted:
             return
         existing = {
@@ -258,14 +298,22 @@ class _Upsert:
             owner = existing.get((source, external_id))
             if owner is None:
                 new.append(ModelAlias(model=model, source=source, external_id=external_id))
-                self.event(ChangeEvent.Kind.ALIAS_ADDED, f"{model.name} is also known as {source}:{external_id}",
-                           model=model, field="alias", new_value=f"{source}:{external_id}")
+                self.event(
+                    ChangeEvent.Kind.ALIAS_ADDED,
+                    f"{model.name} is also known as {source}:{external_id}",
+                    model=model,
+                    field="alias",
+                    new_value=f"{source}:{external_id}",
+                )
                 self.tally.add("alias", "created")
             elif owner != model.pk:
-                self.rejections.append(Rejection(
-                    entry=slug, field=f"aliases.{source}",
-                    message=f"{external_id!r} already names another model on {source}",
-                ))
+                self.rejections.append(
+                    Rejection(
+                        entry=slug,
+                        field=f"aliases.{source}",
+                        message=f"{external_id!r} already names another model on {source}",
+                    )
+                )
             else:
                 self.tally.add("alias", "unchanged")
         ModelAlias.objects.bulk_create(new)
@@ -280,8 +328,13 @@ class _Upsert:
             model = models[record.slug]
             successor = by_slug.get(record.successor)
             if successor is None:
-                self.rejections.append(Rejection(entry=record.slug, field="successor",
-                                                 message=f"{record.successor!r} is not in the catalog"))
+                self.rejections.append(
+                    Rejection(
+                        entry=record.slug,
+                        field="successor",
+                        message=f"{record.successor!r} is not in the catalog",
+                    )
+                )
             elif model.successor_id != successor.pk:
                 old = model.successor.slug if model.successor_id else ""
                 model.successor = successor
@@ -308,27 +361,42 @@ class _Upsert:
                 continue
             for route in record.offerings:
                 provider = providers[route.provider]
-                values = _given(route, ("provider_model_id", "route_type", "status", "context_window",
-                                        "max_output_tokens"))
+                values = _given(
+                    route,
+                    ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens"),
+                )
                 offering = existing.get((provider.pk, model.pk, route.region, route.quantization))
                 if offering is not None:
                     offering.model, offering.provider = model, provider  # spare a query per route later
                 if offering is None:
                     offering = Offering.objects.create(
-                        model=model, provider=provider, region=route.region, quantization=route.quantization,
-                        source=self.source, **values,
+                        model=model,
+                        provider=provider,
+                        region=route.region,
+                        quantization=route.quantization,
+                        source=self.source,
+                        **values,
                     )
                     self.tally.add("offering", "created")
-                    self.event(ChangeEvent.Kind.OFFERING_ADDED, f"{model.name} is now served by {provider.name}",
-                               model=model, offering=offering)
+                    self.event(
+                        ChangeEvent.Kind.OFFERING_ADDED,
+                        f"{model.name} is now served by {provider.name}",
+                        model=model,
+                        offering=offering,
+                    )
                 elif changed := _changes(offering, values):
                     offering.save(update_fields=[name for name, _, _ in changed] + ["updated_at"])
                     self.tally.add("offering", "updated")
                     for name, old, new in changed:
-                        self.event(ChangeEvent.Kind.OFFERING_CHANGED,
-                                   f"{model.name} on {provider.name}: {name} {_shown(old) or '-'} → {_shown(new)}",
-                                   model=model, offering=offering, field=name,
-                                   old_value=_shown(old), new_value=_shown(new))
+                        self.event(
+                            ChangeEvent.Kind.OFFERING_CHANGED,
+                            f"{model.name} on {provider.name}: {name} {_shown(old) or '-'} → {_shown(new)}",
+                            model=model,
+                            offering=offering,
+                            field=name,
+                            old_value=_shown(old),
+                            new_value=_shown(new),
+                        )
                 else:
                     self.tally.add("offering", "unchanged")
                 result.append((offering, route))
@@ -350,18 +418,32 @@ class _Upsert:
                     continue
                 start = min(record.effective_from or self.now, self.now)
                 new = Price(
-                    offering=offering, component=record.component, unit=record.unit, usd=record.usd,
-                    tier_min_tokens=record.tier_min_tokens, service_tier=record.service_tier,
-                    effective_from=start, source=self.source, source_name=record.source_name,
-                    source_url=record.source_url, verified_on=record.verified_on, published=record.published,
+                    offering=offering,
+                    component=record.component,
+                    unit=record.unit,
+                    usd=record.usd,
+                    tier_min_tokens=record.tier_min_tokens,
+                    service_tier=record.service_tier,
+                    effective_from=start,
+                    source=self.source,
+                    source_name=record.source_name,
+                    source_url=record.source_url,
+                    verified_on=record.verified_on,
+                    published=record.published,
                     sync_run=self.run,
                 )
                 what = _price_label(record.component, record.service_tier, record.tier_min_tokens)
                 if old is None:
                     to_create.append(new)
                     self.tally.add("price", "created")
-                    self.event(ChangeEvent.Kind.PRICE_ADDED, f"{label}: {what} ${record.usd.normalize():f}",
-                               model=offering.model, offering=offering, field=what, new_value=str(record.usd))
+                    self.event(
+                        ChangeEvent.Kind.PRICE_ADDED,
+                        f"{label}: {what} ${record.usd.normalize():f}",
+                        model=offering.model,
+                        offering=offering,
+                        field=what,
+                        new_value=str(record.usd),
+                    )
                 elif old.usd != record.usd or old.unit != record.unit:
                     # History is kept: the old period ends where the new one starts.
                     new.effective_from = start if start > old.effective_from else self.now
@@ -369,14 +451,25 @@ class _Upsert:
                     old.save(update_fields=["effective_to"])
                     to_create.append(new)
                     self.tally.add("price", "updated")
-                    self.event(ChangeEvent.Kind.PRICE_CHANGED,
-                               f"{label}: {what} ${old.usd.normalize():f} → ${record.usd.normalize():f}",
-                               model=offering.model, offering=offering, field=what,
-                               old_value=str(old.usd), new_value=str(record.usd))
-                elif changed := _changes(old, {
-                    "source": self.source, "source_name": record.source_name, "source_url": record.source_url,
-                    "verified_on": record.verified_on, "published": record.published,
-                }):
+                    self.event(
+                        ChangeEvent.Kind.PRICE_CHANGED,
+                        f"{label}: {what} ${old.usd.normalize():f} → ${record.usd.normalize():f}",
+                        model=offering.model,
+                        offering=offering,
+                        field=what,
+                        old_value=str(old.usd),
+                        new_value=str(record.usd),
+                    )
+                elif changed := _changes(
+                    old,
+                    {
+                        "source": self.source,
+                        "source_name": record.source_name,
+                        "source_url": record.source_url,
+                        "verified_on": record.verified_on,
+                        "published": record.published,
+                    },
+                ):
                     old.save(update_fields=[name for name, _, _ in changed])  # provenance only, same figure
                     self.tally.add("price", "updated")
                 else:
@@ -389,9 +482,14 @@ class _Upsert:
                         old.save(update_fields=["effective_to"])
                         self.tally.add("price", "updated")
                         what = _price_label(*key)
-                        self.event(ChangeEvent.Kind.PRICE_REMOVED,
-                                   f"{label}: {what} ${old.usd.normalize():f} no longer listed",
-                                   model=offering.model, offering=offering, field=what, old_value=str(old.usd))
+                        self.event(
+                            ChangeEvent.Kind.PRICE_REMOVED,
+                            f"{label}: {what} ${old.usd.normalize():f} no longer listed",
+                            model=offering.model,
+                            offering=offering,
+                            field=what,
+                            old_value=str(old.usd),
+                        )
         Price.objects.bulk_create(to_create)
 
 

@@ -34,3 +34,16 @@ def tokens(count: int | None) -> str:
     if count % 1_000 == 0:
         return f"{count // 1_000}K"
     return f"{count:,}"
+
+
+@register.filter
+def score(value: Decimal | None, scale: str = "") -> str:
+    """82.0%, 65.43%, 1235 (Elo), 142.5 (index): every published digit, at least one decimal for percentages."""
+    if value is None:
+        return "—"
+    number = Decimal(value).normalize()
+    exponent = number.as_tuple().exponent
+    if scale == "percent":
+        places = max(1, -exponent) if isinstance(exponent, int) else 1
+        return f"{number:.{places}f}%"
+    return f"{number:f}"

@@ -1,7 +1,6 @@
 """The registry of sources: one explicit entry per source name."""
 
-from providers.sources.base import Known, Source
-from providers.sources.base import CURATOR_PRECEDENCE
+from providers.sources.base import CURATOR_PRECEDENCE, Known, Source
 from providers.sources.curated import CuratedSource
 
 REGISTRY: dict[str, type[Source]] = {

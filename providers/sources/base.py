@@ -9,7 +9,6 @@ import httpx
 
 from providers.records import Batch
 
-
 # Precedence ranks: higher wins when two sources state the same price.
 CURATOR_PRECEDENCE = 100
 FIRST_PARTY_PRECEDENCE = 50

@@ -40,13 +40,30 @@ MODEL_STATUSES = ("preview", "active", "deprecated", "retired")
 COMMERCIAL_USE = ("allowed", "conditional", "not_allowed")
 ROUTE_TYPES = ("serverless", "dedicated", "batch_only")
 BENCHMARK_CATEGORIES = (
-    "knowledge", "reasoning", "math", "coding", "agentic", "multimodal", "long_context",
-    "human_preference", "composite",
+    "knowledge",
+    "reasoning",
+    "math",
+    "coding",
+    "agentic",
+    "multimodal",
+    "long_context",
+    "human_preference",
+    "composite",
 )
 BENCHMARK_SCALES = ("percent", "elo", "index", "minutes")
 COMPONENTS = (
-    "input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning", "input_audio",
-    "output_audio", "input_image", "output_image", "request", "web_search",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "reasoning",
+    "input_audio",
+    "output_audio",
+    "input_image",
+    "output_image",
+    "request",
+    "web_search",
 )
 TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
 UNITS = ("per_1m_tokens", "per_image", "per_request", "per_search", "per_second", "per_minute")
@@ -86,9 +103,14 @@ class CuratedSource:
 def read_curated_files(root: Path) -> list[CuratedFile]:
     if not root.is_dir():
         raise CuratedSourceError(f"curated data directory not found: {root}")
-    paths = [(root / name, kind) for name, kind in (
-        ("labs.toml", "labs"), ("providers.toml", "providers"), ("benchmarks.toml", "benchmarks")
-    )]
+    paths = [
+        (root / name, kind)
+        for name, kind in (
+            ("labs.toml", "labs"),
+            ("providers.toml", "providers"),
+            ("benchmarks.toml", "benchmarks"),
+        )
+    ]
     paths += [(path, "models") for path in sorted((root / "models").glob("*.toml"))]
     files = []
     for path, kind in paths:
@@ -102,7 +124,7 @@ def read_curated_files(root: Path) -> list[CuratedFile]:
     return files
 
 
-class _Invalid(Exception):
+class _InvalidError(Exception):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -114,10 +136,10 @@ class _Entry:
 
     def __init__(self, data: Any, allowed: Iterable[str], *, what: str) -> None:
         if not isinstance(data, dict):
-            raise _Invalid("-", f"each {what} must be a table, got {type(data).__name__}")
+            raise _InvalidError("-", f"each {what} must be a table, got {type(data).__name__}")
         unknown = sorted(set(data) - set(allowed))
         if unknown:
-            raise _Invalid(unknown[0], f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            raise _InvalidError(unknown[0], f"unknown field (allowed: {', '.join(sorted(allowed))})")
         self.data = data
 
     def has(self, key: str) -> bool:
@@ -127,22 +149,22 @@ class _Entry:
         value = self.data.get(key)
         if value is None:
             if required:
-                raise _Invalid(key, "required")
+                raise _InvalidError(key, "required")
             return None
         if not isinstance(value, str):
-            raise _Invalid(key, f"must be a string, got {value!r}")
+            raise _InvalidError(key, f"must be a string, got {value!r}")
         value = value.strip()
         if required and not value:
-            raise _Invalid(key, "required")
+            raise _InvalidError(key, "required")
         if len(value) > max_length:
-            raise _Invalid(key, f"longer than {max_length} characters")
+            raise _InvalidError(key, f"longer than {max_length} characters")
         return value
 
     def slug_part(self, key: str) -> str:
         value = self.text(key, required=True, max_length=100)
         assert value is not None
         if not SLUG_PART_RE.match(value):
-            raise _Invalid(key, f"{value!r} is not a slug (lowercase letters, digits, '.', '_', '-')")
+            raise _InvalidError(key, f"{value!r} is not a slug (lowercase letters, digits, '.', '_', '-')")
         return value
 
     def choice(self, key: str, choices: Iterable[str], *, required: bool = False) -> str | None:
@@ -150,13 +172,13 @@ class _Entry:
         if value is None:
             return None
         if value not in choices:
-            raise _Invalid(key, f"{value!r} is not one of: {', '.join(choices)}")
+            raise _InvalidError(key, f"{value!r} is not one of: {', '.join(choices)}")
         return value
 
     def url(self, key: str) -> str | None:
         value = self.text(key, max_length=500)
         if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
-            raise _Invalid(key, f"{value!r} is not an http(s) URL")
+            raise _InvalidError(key, f"{value!r} is not an http(s) URL")
         return value
 
     def positive_int(self, key: str) -> int | None:
@@ -164,7 +186,7 @@ class _Entry:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _Invalid(key, f"must be a positive whole number of tokens, got {value!r}")
+            raise _InvalidError(key, f"must be a positive whole number of tokens, got {value!r}")
         return value
 
     def boolean(self, key: str) -> bool | None:
@@ -172,14 +194,14 @@ class _Entry:
         if value is None:
             return None
         if not isinstance(value, bool):
-            raise _Invalid(key, f"must be true or false, got {value!r}")
+            raise _InvalidError(key, f"must be true or false, got {value!r}")
         return value
 
     def date(self, key: str, *, required: bool = False) -> dt.date | None:
         value = self.data.get(key)
         if value is None:
             if required:
-                raise _Invalid(key, "required")
+                raise _InvalidError(key, "required")
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -190,25 +212,25 @@ class _Entry:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise _Invalid(key, f"must be a date (YYYY-MM-DD), got {value!r}")
+        raise _InvalidError(key, f"must be a date (YYYY-MM-DD), got {value!r}")
 
     def vocabulary_list(self, key: str, vocabulary: Iterable[str] | None = None) -> list[str] | None:
         value = self.data.get(key)
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise _Invalid(key, "must be a list of strings")
+            raise _InvalidError(key, "must be a list of strings")
         if vocabulary is not None:
             allowed = set(vocabulary)
             unknown = [item for item in value if item not in allowed]
             if unknown:
-                raise _Invalid(key, f"unknown value {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+                raise _InvalidError(key, f"unknown value {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
         return list(dict.fromkeys(value))
 
     def table_list(self, key: str) -> list[Any]:
         value = self.data.get(key, [])
         if not isinstance(value, list):
-            raise _Invalid(key, "must be a list of tables")
+            raise _InvalidError(key, "must be a list of tables")
         return value
 
 
@@ -228,14 +250,22 @@ def normalize_curated(files: list[CuratedFile], known: Known) -> Batch:
 
     for file in by_kind["providers"]:
         for index, data in enumerate(_top_list(file, "provider", batch)):
-            _collect(batch, file.path, _label(data, f"provider #{index + 1}"),
-                     lambda d=data: batch.providers.append(_provider(d, labs)))
+            _collect(
+                batch,
+                file.path,
+                _label(data, f"provider #{index + 1}"),
+                lambda d=data: batch.providers.append(_provider(d, labs)),
+            )
     providers = known.providers | {provider.slug for provider in batch.providers}
 
     for file in by_kind["benchmarks"]:
         for index, data in enumerate(_top_list(file, "benchmark", batch)):
-            _collect(batch, file.path, _label(data, f"benchmark #{index + 1}"),
-                     lambda d=data: batch.benchmarks.append(_benchmark(d)))
+            _collect(
+                batch,
+                file.path,
+                _label(data, f"benchmark #{index + 1}"),
+                lambda d=data: batch.benchmarks.append(_benchmark(d)),
+            )
     benchmarks = known.benchmarks | {benchmark.slug for benchmark in batch.benchmarks}
 
     seen_models: set[str] = set()
@@ -246,11 +276,11 @@ def normalize_curated(files: list[CuratedFile], known: Known) -> Batch:
             try:
                 record = _model(data, file_lab, labs, providers, benchmarks, batch, file.path, label)
                 if record.slug in seen_models:
-                    raise _Invalid("slug", f"{record.slug} is defined twice")
+                    raise _InvalidError("slug", f"{record.slug} is defined twice")
                 seen_models.add(record.slug)
                 record.origin = file.path
                 batch.models.append(record)
-            except _Invalid as exc:
+            except _InvalidError as exc:
                 batch.rejections.append(Rejection(entry=label, field=exc.field, message=exc.message, file=file.path))
 
     # Successors may point forward, so they are checked once every model is read.
@@ -258,20 +288,31 @@ def normalize_curated(files: list[CuratedFile], known: Known) -> Batch:
     for record in list(batch.models):
         if record.successor and record.successor not in defined:
             batch.models.remove(record)
-            batch.rejections.append(Rejection(
-                entry=record.slug, field="successor",
-                message=f"{record.successor!r} is not a model in the catalog", file=record.origin,
-            ))
+            batch.rejections.append(
+                Rejection(
+                    entry=record.slug,
+                    field="successor",
+                    message=f"{record.successor!r} is not a model in the catalog",
+                    file=record.origin,
+                )
+            )
     return batch
 
 
-def _top_list(file: CuratedFile, key: str, batch: Batch, extra_keys: frozenset[str] | set[str] = frozenset()) -> list[Any]:
+def _top_list(
+    file: CuratedFile, key: str, batch: Batch, extra_keys: frozenset[str] | set[str] = frozenset()
+) -> list[Any]:
     assert file.data is not None
     unknown = sorted(set(file.data) - {key} - set(extra_keys))
     for name in unknown:
-        batch.rejections.append(Rejection(
-            entry="(top level)", field=name, message=f"unknown table or key; expected [[{key}]]", file=file.path
-        ))
+        batch.rejections.append(
+            Rejection(
+                entry="(top level)",
+                field=name,
+                message=f"unknown table or key; expected [[{key}]]",
+                file=file.path,
+            )
+        )
     value = file.data.get(key, [])
     if not isinstance(value, list):
         batch.rejections.append(Rejection(entry="(top level)", field=key, message=f"use [[{key}]]", file=file.path))
@@ -286,7 +327,7 @@ def _label(data: Any, fallback: str) -> str:
 def _collect(batch: Batch, path: str, label: str, read: Any) -> None:
     try:
         read()
-    except _Invalid as exc:
+    except _InvalidError as exc:
         batch.rejections.append(Rejection(entry=label, field=exc.field, message=exc.message, file=path))
 
 
@@ -301,13 +342,25 @@ def _lab(data: Any) -> LabRecord:
 
 
 def _provider(data: Any, labs: frozenset[str] | set[str]) -> ProviderRecord:
-    entry = _Entry(data, {
-        "slug", "name", "kind", "lab", "website_url", "docs_url", "pricing_url", "api_base_url",
-        "openai_compatible", "description",
-    }, what="provider")
+    entry = _Entry(
+        data,
+        {
+            "slug",
+            "name",
+            "kind",
+            "lab",
+            "website_url",
+            "docs_url",
+            "pricing_url",
+            "api_base_url",
+            "openai_compatible",
+            "description",
+        },
+        what="provider",
+    )
     lab = entry.text("lab", max_length=64)
     if lab and lab not in labs:
-        raise _Invalid("lab", f"unknown lab {lab!r}")
+        raise _InvalidError("lab", f"unknown lab {lab!r}")
     return ProviderRecord(
         slug=entry.slug_part("slug"),
         name=entry.text("name", required=True) or "",
@@ -323,9 +376,20 @@ def _provider(data: Any, labs: frozenset[str] | set[str]) -> ProviderRecord:
 
 
 def _benchmark(data: Any) -> BenchmarkRecord:
-    entry = _Entry(data, {
-        "slug", "name", "category", "metric", "scale", "higher_is_better", "url", "description",
-    }, what="benchmark")
+    entry = _Entry(
+        data,
+        {
+            "slug",
+            "name",
+            "category",
+            "metric",
+            "scale",
+            "higher_is_better",
+            "url",
+            "description",
+        },
+        what="benchmark",
+    )
     higher = entry.boolean("higher_is_better")
     return BenchmarkRecord(
         slug=entry.slug_part("slug"),
@@ -340,10 +404,32 @@ def _benchmark(data: Any) -> BenchmarkRecord:
 
 
 MODEL_KEYS = {
-    "slug", "lab", "name", "family", "description", "release_date", "knowledge_cutoff", "context_window",
-    "max_output_tokens", "input_modalities", "output_modalities", "capabilities", "supported_parameters",
-    "open_weights", "license", "commercial_use", "parameters_b", "architecture", "status", "deprecation_date",
-    "retirement_date", "successor", "facts_source_url", "aliases", "route", "score",
+    "slug",
+    "lab",
+    "name",
+    "family",
+    "description",
+    "release_date",
+    "knowledge_cutoff",
+    "context_window",
+    "max_output_tokens",
+    "input_modalities",
+    "output_modalities",
+    "capabilities",
+    "supported_parameters",
+    "open_weights",
+    "license",
+    "commercial_use",
+    "parameters_b",
+    "architecture",
+    "status",
+    "deprecation_date",
+    "retirement_date",
+    "successor",
+    "facts_source_url",
+    "aliases",
+    "route",
+    "score",
 }
 
 
@@ -360,30 +446,30 @@ def _model(
     entry = _Entry(data, MODEL_KEYS, what="model")
     lab = entry.text("lab", max_length=64) or (file_lab if isinstance(file_lab, str) else None)
     if not lab:
-        raise _Invalid("lab", "required (set `lab` at the top of the file or on the model)")
+        raise _InvalidError("lab", "required (set `lab` at the top of the file or on the model)")
     if lab not in labs:
-        raise _Invalid("lab", f"unknown lab {lab!r}; add it to labs.toml")
+        raise _InvalidError("lab", f"unknown lab {lab!r}; add it to labs.toml")
     slug = f"{lab}/{entry.slug_part('slug')}"
     cutoff = entry.text("knowledge_cutoff", max_length=10)
     if cutoff and not KNOWLEDGE_CUTOFF_RE.match(cutoff):
-        raise _Invalid("knowledge_cutoff", f"{cutoff!r} must be YYYY-MM or YYYY-MM-DD")
+        raise _InvalidError("knowledge_cutoff", f"{cutoff!r} must be YYYY-MM or YYYY-MM-DD")
     parameters_b = None
     if entry.has("parameters_b"):
         try:
             parameters_b = to_decimal(entry.data["parameters_b"])
         except UnitError as exc:
-            raise _Invalid("parameters_b", str(exc)) from None
+            raise _InvalidError("parameters_b", str(exc)) from None
         if parameters_b <= 0:
-            raise _Invalid("parameters_b", "must be positive")
+            raise _InvalidError("parameters_b", "must be positive")
     deprecation_date = entry.date("deprecation_date")
     retirement_date = entry.date("retirement_date")
     if deprecation_date and retirement_date and retirement_date < deprecation_date:
-        raise _Invalid("retirement_date", "is before the deprecation date")
+        raise _InvalidError("retirement_date", "is before the deprecation date")
     successor = entry.text("successor", max_length=200)
     if successor == slug:
-        raise _Invalid("successor", "a model cannot be its own successor")
+        raise _InvalidError("successor", "a model cannot be its own successor")
     if successor and "/" not in successor:
-        raise _Invalid("successor", f"{successor!r} must be a canonical slug lab/model")
+        raise _InvalidError("successor", f"{successor!r} must be a canonical slug lab/model")
     supported = entry.vocabulary_list("supported_parameters")
 
     record = ModelRecord(
@@ -420,15 +506,19 @@ def _model(
             route_label = f"{label} > route {route['provider']}"
         try:
             offering = _offering(route, providers, batch, path, route_label)
-        except _Invalid as exc:
+        except _InvalidError as exc:
             batch.rejections.append(Rejection(entry=route_label, field=exc.field, message=exc.message, file=path))
             continue
         key = (offering.provider, offering.region, offering.quantization)
         if key in seen_routes:
-            batch.rejections.append(Rejection(
-                entry=route_label, field="provider",
-                message="a second route on the same provider, region and quantization", file=path,
-            ))
+            batch.rejections.append(
+                Rejection(
+                    entry=route_label,
+                    field="provider",
+                    message="a second route on the same provider, region and quantization",
+                    file=path,
+                )
+            )
             continue
         seen_routes.add(key)
         record.offerings.append(offering)
@@ -437,41 +527,57 @@ def _model(
         score_label = f"{label} > score #{index + 1}"
         try:
             record.scores.append(_score(score, benchmarks))
-        except _Invalid as exc:
+        except _InvalidError as exc:
             batch.rejections.append(Rejection(entry=score_label, field=exc.field, message=exc.message, file=path))
     return record
 
 
 def _aliases(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
-        raise _Invalid("aliases", "must be a table of source = [ids]")
+        raise _InvalidError("aliases", "must be a table of source = [ids]")
     aliases = []
     for source, ids in value.items():
         if isinstance(ids, str):
             ids = [ids]
         if not isinstance(ids, list) or not all(isinstance(item, str) and item.strip() for item in ids):
-            raise _Invalid(f"aliases.{source}", "must be a list of ids")
+            raise _InvalidError(f"aliases.{source}", "must be a list of ids")
         aliases.extend((source, item.strip()) for item in ids)
     return list(dict.fromkeys(aliases))
 
 
 ROUTE_KEYS = {
-    "provider", "provider_model_id", "route_type", "region", "quantization", "context_window",
-    "max_output_tokens", "status", "source_name", "source_url", "verified_at", "prices",
+    "provider",
+    "provider_model_id",
+    "route_type",
+    "region",
+    "quantization",
+    "context_window",
+    "max_output_tokens",
+    "status",
+    "source_name",
+    "source_url",
+    "verified_at",
+    "prices",
 }
 PRICE_KEYS = {
-    "component", "unit", "usd", "service_tier", "tier_min_tokens", "published", "effective_from",
-    "source_name", "source_url", "verified_at",
+    "component",
+    "unit",
+    "usd",
+    "service_tier",
+    "tier_min_tokens",
+    "published",
+    "effective_from",
+    "source_name",
+    "source_url",
+    "verified_at",
 }
 
 
-def _offering(
-    data: Any, providers: frozenset[str] | set[str], batch: Batch, path: str, label: str
-) -> OfferingRecord:
+def _offering(data: Any, providers: frozenset[str] | set[str], batch: Batch, path: str, label: str) -> OfferingRecord:
     entry = _Entry(data, ROUTE_KEYS, what="route")
     provider = entry.text("provider", required=True, max_length=64) or ""
     if provider not in providers:
-        raise _Invalid("provider", f"unknown provider {provider!r}; add it to providers.toml")
+        raise _InvalidError("provider", f"unknown provider {provider!r}; add it to providers.toml")
     offering = OfferingRecord(
         provider=provider,
         provider_model_id=entry.text("provider_model_id", required=True, max_length=255) or "",
@@ -495,10 +601,10 @@ def _offering(
         try:
             price = _price(price_data, defaults)
             if price.key in seen:
-                raise _Invalid("component", "a second price for the same component, service tier and threshold")
+                raise _InvalidError("component", "a second price for the same component, service tier and threshold")
             seen.add(price.key)
             offering.prices.append(price)
-        except _Invalid as exc:
+        except _InvalidError as exc:
             offering.prices_complete = False
             batch.rejections.append(Rejection(entry=price_label, field=exc.field, message=exc.message, file=path))
     return offering
@@ -509,30 +615,30 @@ def _price(data: Any, defaults: dict[str, Any]) -> PriceRecord:
     component = entry.choice("component", COMPONENTS, required=True) or ""
     unit = entry.choice("unit", UNITS, required=True) or ""
     if component in TOKEN_COMPONENTS and unit != "per_1m_tokens":
-        raise _Invalid("unit", f"a {component} price is per token: use per_1m_tokens")
+        raise _InvalidError("unit", f"a {component} price is per token: use per_1m_tokens")
     if component == "request" and unit != "per_request":
-        raise _Invalid("unit", "a request price must be per_request")
+        raise _InvalidError("unit", "a request price must be per_request")
     if component == "web_search" and unit != "per_search":
-        raise _Invalid("unit", "a web_search price must be per_search")
+        raise _InvalidError("unit", "a web_search price must be per_search")
     if "usd" not in entry.data:
-        raise _Invalid("usd", "required")
+        raise _InvalidError("usd", "required")
     try:
         usd = per_mtok(entry.data["usd"]) if unit == "per_1m_tokens" else per_unit(entry.data["usd"])
     except UnitError as exc:
-        raise _Invalid("usd", str(exc)) from None
+        raise _InvalidError("usd", str(exc)) from None
     if usd < 0:
-        raise _Invalid("usd", f"a price cannot be negative, got {entry.data['usd']!r}")
+        raise _InvalidError("usd", f"a price cannot be negative, got {entry.data['usd']!r}")
     if usd > MAX_USD:
-        raise _Invalid("usd", f"{entry.data['usd']!r} USD {unit} is not a plausible price (check the unit)")
+        raise _InvalidError("usd", f"{entry.data['usd']!r} USD {unit} is not a plausible price (check the unit)")
     tier = entry.data.get("tier_min_tokens", 0)
     if isinstance(tier, bool) or not isinstance(tier, int) or tier < 0:
-        raise _Invalid("tier_min_tokens", f"must be a whole number of tokens >= 0, got {tier!r}")
+        raise _InvalidError("tier_min_tokens", f"must be a whole number of tokens >= 0, got {tier!r}")
     source_url = entry.url("source_url") or defaults["source_url"]
     if not source_url:
-        raise _Invalid("source_url", "required: every price names where it came from (on the price or its route)")
+        raise _InvalidError("source_url", "required: every price names where it came from (on the price or its route)")
     verified_on = entry.date("verified_at") or defaults["verified_at"]
     if not verified_on:
-        raise _Invalid("verified_at", "required: the date the source stated this figure")
+        raise _InvalidError("verified_at", "required: the date the source stated this figure")
     effective_from = entry.date("effective_from")
     return PriceRecord(
         component=component,
@@ -544,9 +650,7 @@ def _price(data: Any, defaults: dict[str, Any]) -> PriceRecord:
         source_name=entry.text("source_name") or defaults["source_name"] or "",
         verified_on=verified_on,
         published=entry.text("published", max_length=120) or "",
-        effective_from=(
-            dt.datetime.combine(effective_from, dt.time(), tzinfo=dt.UTC) if effective_from else None
-        ),
+        effective_from=(dt.datetime.combine(effective_from, dt.time(), tzinfo=dt.UTC) if effective_from else None),
     )
 
 
@@ -554,21 +658,21 @@ def _score(data: Any, benchmarks: frozenset[str] | set[str]) -> ScoreRecord:
     entry = _Entry(data, {"benchmark", "value", "version", "date", "source_url", "self_reported"}, what="score")
     benchmark = entry.text("benchmark", required=True, max_length=64) or ""
     if benchmark not in benchmarks:
-        raise _Invalid("benchmark", f"unknown benchmark {benchmark!r}; add it to benchmarks.toml")
+        raise _InvalidError("benchmark", f"unknown benchmark {benchmark!r}; add it to benchmarks.toml")
     if "value" not in entry.data:
-        raise _Invalid("value", "required")
+        raise _InvalidError("value", "required")
     try:
         value = to_decimal(entry.data["value"])
     except UnitError as exc:
-        raise _Invalid("value", str(exc)) from None
+        raise _InvalidError("value", str(exc)) from None
     if value < 0:
-        raise _Invalid("value", "a score cannot be negative")
+        raise _InvalidError("value", "a score cannot be negative")
     self_reported = entry.boolean("self_reported")
     if self_reported is None:
-        raise _Invalid("self_reported", "required: true if the lab published it, false if measured independently")
+        raise _InvalidError("self_reported", "required: true if the lab published it, false if measured independently")
     source_url = entry.url("source_url")
     if not source_url:
-        raise _Invalid("source_url", "required: every score names its source")
+        raise _InvalidError("source_url", "required: every score names its source")
     return ScoreRecord(
         benchmark=benchmark,
         value=value,

@@ -42,7 +42,10 @@ def test_it_reads_a_valid_model_with_its_route_and_prices():
     assert model.slug == "openai/gpt-4o-mini"
     assert model.release_date == dt.date(2024, 7, 18)
     [route] = model.offerings
-    assert [(p.component, p.usd) for p in route.prices] == [("input", Decimal("0.15")), ("output", Decimal("0.6"))]
+    assert [(p.component, p.usd) for p in route.prices] == [
+        ("input", Decimal("0.15")),
+        ("output", Decimal("0.6")),
+    ]
     assert route.prices[0].verified_on == dt.date(2026, 8, 1)  # inherited from the route
     assert route.prices_complete
 
@@ -136,7 +139,9 @@ def test_it_reports_a_file_that_is_not_toml():
 
 
 def test_it_reads_scores_and_rejects_an_unknown_benchmark():
-    text = (MODEL % "") + """
+    text = (
+        (MODEL % "")
+        + """
 [[model.score]]
 benchmark = "mmlu"
 value = "82.0"
@@ -149,6 +154,7 @@ value = "50"
 source_url = "https://example.com"
 self_reported = false
 """
+    )
     batch = normalize(text)
     [score] = batch.models[0].scores
     assert (score.benchmark, score.value, score.self_reported) == ("mmlu", Decimal("82.0"), True)

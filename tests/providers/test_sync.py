@@ -53,8 +53,9 @@ def test_a_changed_price_closes_the_old_period_and_opens_a_new_one(curated_copy)
 
     run = run_sync("curated")
     assert (run.created, run.updated) == (0, 1)
-    rows = list(Price.objects.filter(offering__provider__slug="azure-openai", component="input")
-                .order_by("effective_from"))
+    rows = list(
+        Price.objects.filter(offering__provider__slug="azure-openai", component="input").order_by("effective_from")
+    )
     assert [r.usd for r in rows] == [Decimal("0.165"), Decimal("0.18")]
     old, new = rows
     assert old.effective_to == new.effective_from
@@ -68,8 +69,11 @@ def test_a_changed_price_closes_the_old_period_and_opens_a_new_one(curated_copy)
 
 def test_a_price_dropped_from_the_file_is_closed_not_deleted(curated_copy):
     run_sync("curated")
-    _edit(curated_copy / "models" / "openai.toml",
-          '  { component = "cache_read", unit = "per_1m_tokens", usd = "0.075" },\n', "")
+    _edit(
+        curated_copy / "models" / "openai.toml",
+        '  { component = "cache_read", unit = "per_1m_tokens", usd = "0.075" },\n',
+        "",
+    )
     run = run_sync("curated")
     assert run.updated == 1
     cache = Price.objects.get(offering__provider__slug="openai", component="cache_read")
@@ -115,8 +119,11 @@ def test_a_failed_source_is_recorded_and_changes_nothing(db, settings, tmp_path)
 
 def test_an_alias_already_used_by_another_model_is_rejected(curated_copy):
     run_sync("curated")
-    _edit(curated_copy / "models" / "anthropic.toml", 'name = "Claude Sonnet 4.5"',
-          'name = "Claude Sonnet 4.5"\naliases = { openrouter = ["openai/gpt-4o-mini"] }')
+    _edit(
+        curated_copy / "models" / "anthropic.toml",
+        'name = "Claude Sonnet 4.5"',
+        'name = "Claude Sonnet 4.5"\naliases = { openrouter = ["openai/gpt-4o-mini"] }',
+    )
     run = run_sync("curated")
     assert run.rejections[0]["field"] == "aliases.openrouter"
     assert ModelAlias.objects.get(external_id="openai/gpt-4o-mini").model.slug == "openai/gpt-4o-mini"

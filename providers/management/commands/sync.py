@@ -25,12 +25,19 @@ class Command(BaseCommand):
         runs = [run_sync(name, dry_run=dry_run, progress=progress) for name in names]
 
         if json:
-            summary = runs[0].summary() if source != "all" else {
-                "source": "all",
-                "status": "failed" if any(r.status == SyncRun.Status.FAILED for r in runs) else "succeeded",
-                **{key: sum(getattr(r, key) for r in runs) for key in ("created", "updated", "unchanged", "rejected")},
-                "runs": [r.summary() for r in runs],
-            }
+            summary = (
+                runs[0].summary()
+                if source != "all"
+                else {
+                    "source": "all",
+                    "status": "failed" if any(r.status == SyncRun.Status.FAILED for r in runs) else "succeeded",
+                    **{
+                        key: sum(getattr(r, key) for r in runs)
+                        for key in ("created", "updated", "unchanged", "rejected")
+                    },
+                    "runs": [r.summary() for r in runs],
+                }
+            )
             self.stdout.write(_json_dumps(summary))
         else:
             for run in runs:
@@ -42,18 +49,22 @@ class Command(BaseCommand):
     def _print_run(self, run: SyncRun) -> None:
         style = self.style.SUCCESS if run.status == SyncRun.Status.SUCCEEDED else self.style.ERROR
         seconds = run.duration.total_seconds() if run.duration else 0.0
-        self.stdout.write(style(
-            f"[{run.source}] {run.status}{' (dry run)' if run.dry_run else ''} in {seconds:.1f}s: "
-            f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, {run.rejected} rejected"
-        ))
+        self.stdout.write(
+            style(
+                f"[{run.source}] {run.status}{' (dry run)' if run.dry_run else ''} in {seconds:.1f}s: "
+                f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, {run.rejected} rejected"
+            )
+        )
         for kind, counts in run.counts.items():
             shown = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
             self.stdout.write(f"  {kind}: {shown}")
         for rejection in run.rejections:
             where = f"{rejection['file']}: " if rejection.get("file") else ""
-            self.stdout.write(self.style.WARNING(
-                f"  rejected {where}{rejection['entry']}: {rejection['field']}: {rejection['message']}"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  rejected {where}{rejection['entry']}: {rejection['field']}: {rejection['message']}"
+                )
+            )
         if run.error:
             self.stdout.write(self.style.ERROR(f"  error: {run.error}"))
 

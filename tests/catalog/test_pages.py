@@ -1,0 +1,177 @@
+"""The first pages: the model list and the model page, on real rows written by the real sync."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Lab, LanguageModel
+from tests.factories import build_catalog
+
+
+@pytest.fixture
+def catalog(load_fixture_catalog):
+    return load_fixture_catalog()
+
+
+def test_the_home_page_leads_to_the_model_list(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/models/"
+
+
+def test_the_list_shows_every_model_with_its_cheapest_route(client, catalog):
+    response = client.get("/models/")
+    assert response.status_code == 200
+    rows = {m.slug: m for m in response.context["page"].object_list}
+    assert list(rows) == ["anthropic/claude-sonnet-4-5", "openai/gpt-3.5-turbo", "openai/gpt-4o-mini"]
+    mini = rows["openai/gpt-4o-mini"]
+    # OpenAI and OpenRouter tie at $0.15 / $0.60; the lab's own API wins the tie.
+    assert (str(mini.cheapest_input_usd.normalize()), str(mini.cheapest_output_usd.normalize())) == (
+        "0.15",
+        "0.6",
+    )
+    assert mini.cheapest_provider_name == "OpenAI API"
+    assert mini.priced_route_count == 3
+    assert rows["openai/gpt-3.5-turbo"].cheapest_input_usd is None
+    html = response.content.decode()
+    assert "3 models" in html
+    assert "no priced route" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("mini", ["openai/gpt-4o-mini"]),
+        ("SONNET", ["anthropic/claude-sonnet-4-5"]),
+        ("gpt-4o-mini-2024-07-18", ["openai/gpt-4o-mini"]),  # an alias only OpenRouter uses
+        ("anthropic/", ["anthropic/claude-sonnet-4-5"]),
+    ],
+)
+def test_the_list_searches_names_slugs_and_aliases(client, catalog, query, expected):
+    response = client.get("/models/", {"q": query})
+    assert [m.slug for m in response.context["page"].object_list] == expected
+
+
+def test_an_empty_search_says_what_emptied_it(client, catalog):
+    html = client.get("/models/", {"q": "zzz"}).content.decode()
+    assert "No model’s name, slug or alias contains “zzz”" in html
+
+
+def test_an_empty_catalog_explains_how_to_load_it(client, db):
+    html = client.get("/models/").content.decode()
+    assert "python manage.py sync curated" in html
+
+
+def test_the_model_page_shows_the_seed_facts(client, catalog):
+    response = client.get("/models/openai/gpt-4o-mini/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for fact in (
+        "GPT-4o mini",
+        "openai/gpt-4o-mini",
+        "released 2024-07-18",
+        "128K",
+        "128,000 tokens",
+        "16,384 tokens",
+        "2023-10",
+        "Proprietary",
+        "commercial use: conditional",
+        "Cheapest of 3 routes · OpenAI API",
+        "<strong>$0.15</strong> input",
+        "<strong>$0.60</strong> output",
+        "<strong>$0.075</strong> cache read",
+        "82.0%",
+    ):
+        assert fact in html, fact
+    ladder = response.context["ladder"]
+    assert [row.offering.provider.slug for row in ladder] == ["openai", "openrouter", "azure-openai"]
+    assert [row.cheapest for row in ladder] == [True, False, False]
+    assert [str(p.usd.normalize()) for p in (ladder[0].batch["input"], ladder[0].batch["output"])] == [
+        "0.075",
+        "0.3",
+    ]
+    assert "LiteLLM price map (snapshot 2026-08-01)" in html
+    faq = dict(response.context["faq"])
+    assert faq["What is the context window of GPT-4o mini?"] == "GPT-4o mini has a context window of 128,000 tokens."
+    assert (
+        "OpenAI API at $0.15 per 1M input tokens and $0.60 per 1M output tokens"
+        in (faq["How much does GPT-4o mini cost?"])
+    )
+
+
+def test_the_model_page_lists_every_component_and_tier(client, catalog):
+    response = client.get("/models/anthropic/claude-sonnet-4-5/")
+    [row] = response.context["ladder"]
+    assert {k: str(p.usd.normalize()) for k, p in row.headline.items()} == {
+        "input": "3",
+        "output": "15",
+        "cache_read": "0.3",
+        "cache_write_5m": "3.75",
+        "cache_write_1h": "6",
+    }
+    assert [(p.component, p.tier_min_tokens) for p in row.extras] == [("input", 200000), ("output", 200000)]
+    assert "prompt above 200K" in response.content.decode()
+
+
+def test_the_model_page_flags_stale_prices(client, catalog, settings):
+    settings.PRICE_STALE_DAYS = 100_000
+    ladder = client.get("/models/openai/gpt-4o-mini/").context["ladder"]
+    assert not any(row.stale for row in ladder)
+    settings.PRICE_STALE_DAYS = 1
+    ladder = client.get("/models/openai/gpt-4o-mini/").context["ladder"]
+    assert all(row.stale for row in ladder)
+
+
+def test_a_model_without_prices_still_has_a_page(client, catalog):
+    response = client.get("/models/openai/gpt-3.5-turbo/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No provider route is tracked for this model yet." in html
+    assert "No route of this model has a known price yet." in html
+    assert "Deprecated on 2025-06-01" in html
+    assert 'href="/models/openai/gpt-4o-mini/"' in html  # the successor
+
+
+def test_an_alias_redirects_to_the_canonical_page(client, catalog):
+    response = client.get("/models/openai/gpt-4o-mini-2024-07-18/")
+    assert response.status_code == 301
+    assert response["Location"] == "/models/openai/gpt-4o-mini/"
+
+
+def test_an_unknown_model_is_a_404(client, catalog):
+    assert client.get("/models/openai/gpt-99/").status_code == 404
+
+
+def test_a_description_cannot_run_script(client, db):
+    lab = Lab.objects.create(slug="evil", name="Evil")
+    LanguageModel.objects.create(
+        lab=lab,
+        slug="evil/model",
+        name="Evil model",
+        description='Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> '
+        '[click](javascript:alert(3)) <a href="https://ok.example">fine</a>',
+    )
+    html = client.get("/models/evil/model/").content.decode()
+    about = html[html.index('id="about-h"') : html.index('id="caps-h"')]
+    assert "<script" not in about
+    assert "onerror" not in about
+    assert "javascript:" not in about
+    assert '<a href="https://ok.example" rel="nofollow noopener noreferrer">fine</a>' in about
+
+
+@pytest.mark.parametrize("url_name", ["catalog:model-list", "catalog:model-detail"])
+def test_page_query_count_does_not_grow_with_the_catalog(client, db, url_name):
+    def count_for(models: int) -> int:
+        build_catalog(models, routes=3 if models > 2 else 1)
+        kwargs = {"lab": "lab", "model": "model-0"} if url_name == "catalog:model-detail" else {}
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name, kwargs=kwargs)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small, large = count_for(2), count_for(20)
+    assert small == large
+    # list: count + models + 3 facet prefetches; detail: model + 3 facets + aliases, routes + prices, scores.
+    expected = {"catalog:model-list": 5, "catalog:model-detail": 8}[url_name]
+    assert large == expected

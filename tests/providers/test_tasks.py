@@ -1,0 +1,50 @@
+"""Syncs as Celery tasks: in-process by default, through a real broker and worker when one is configured."""
+
+import time
+import uuid
+
+import pytest
+from django.db import transaction
+
+from providers.models import SyncRun
+from providers.tasks import enqueue_sync, sync_source
+
+
+def test_without_a_broker_an_enqueued_sync_runs_in_process_after_commit(
+    transactional_db, settings, curated_fixture_dir
+):
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("CELERY_BROKER_URL is set: tasks go to the real worker (see the next test)")
+    settings.CURATED_DATA_DIR = curated_fixture_dir
+    with transaction.atomic():
+        enqueue_sync("curated", triggered_by="test")
+        assert not SyncRun.objects.exists()  # nothing runs before the transaction commits
+    run = SyncRun.objects.get()
+    assert (run.status, run.triggered_by, run.created) == ("succeeded", "test", 36)
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_a_sync_sent_through_the_broker(transactional_db, settings, curated_fixture_dir):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("CELERY_BROKER_URL is not set: no broker to send the task through")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.CURATED_DATA_DIR = curated_fixture_dir
+    # A queue of this test's own, so parallel test processes never take each other's tasks.
+    queue = f"test-{uuid.uuid4().hex}"
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[queue], shutdown_timeout=10
+    ):
+        sync_source.apply_async(("curated", "worker-test"), queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            run = SyncRun.objects.filter(triggered_by="worker-test").first()
+            if run and run.status != SyncRun.Status.RUNNING:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the worker did not finish the sync within 60 s")
+    assert run.status == "succeeded", run.error
+    assert run.created == 36
