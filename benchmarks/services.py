@@ -71,14 +71,14 @@ def upsert_scores(
                 )
                 tally.add("score", "created")
                 events.append(
-                    ChangeEvent(
-                        kind=ChangeEvent.Kind.SCORE_ADDED,
+                    ChangeEvent.make(
+                        ChangeEvent.Kind.SCORE_ADDED,
                         occurred_at=now,
                         sync_run=run,
                         model=model,
                         field=label,
                         new_value=str(record.value),
-                        summary=f"{model.name}: {label} {record.value}"[:300],
+                        summary=f"{model.name}: {label} {record.value}",
                     )
                 )
                 continue
@@ -93,15 +93,15 @@ def upsert_scores(
             tally.add("score", "updated")
             if "value" in changed:
                 events.append(
-                    ChangeEvent(
-                        kind=ChangeEvent.Kind.SCORE_CHANGED,
+                    ChangeEvent.make(
+                        ChangeEvent.Kind.SCORE_CHANGED,
                         occurred_at=now,
                         sync_run=run,
                         model=model,
                         field=label,
                         old_value=str(old_value),
                         new_value=str(record.value),
-                        summary=f"{model.name}: {label} {old_value} → {record.value}"[:300],
+                        summary=f"{model.name}: {label} {old_value} → {record.value}",
                     )
                 )
     BenchmarkScore.objects.bulk_create(new)

@@ -281,7 +281,7 @@ class ChangeEvent(models.Model):
     sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
     model = models.ForeignKey(LanguageModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
     offering = models.ForeignKey(Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
-    field = models.CharField(max_length=64, blank=True)
+    field = models.CharField(max_length=200, blank=True)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     summary = models.CharField(max_length=300)
@@ -292,3 +292,8 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @classmethod
+    def make(cls, kind: str, summary: str, *, field: str = "", **values: object) -> ChangeEvent:
+        """An unsaved event with its texts cut to fit their columns (names from sources can be long)."""
+        return cls(kind=kind, summary=summary[:300], field=field[:200], **values)

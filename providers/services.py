@@ -170,9 +170,7 @@ class _Upsert:
         self.model_outcomes: dict[str, str] = {}
 
     def event(self, kind: str, summary: str, **fields: Any) -> None:
-        self.events.append(
-            ChangeEvent(kind=kind, occurred_at=self.now, sync_run=self.run, summary=summary[:300], **fields)
-        )
+        self.events.append(ChangeEvent.make(kind, summary, occurred_at=self.now, sync_run=self.run, **fields))
 
     def _upsert_simple(self, kind: str, model: type[Lab] | type[Provider], records: list, values: Callable) -> None:
         existing = {row.slug: row for row in model.objects.filter(slug__in=[r.slug for r in records])}
