@@ -157,6 +157,17 @@ MODEL_SCALAR_FIELDS = (
     "facts_source_url",
 )
 MODEL_M2M_FIELDS = ("input_modalities", "output_modalities", "capabilities")
+# The provider fields a record may set besides its slug and lab.
+PROVIDER_FIELDS = (
+    "name",
+    "kind",
+    "website_url",
+    "docs_url",
+    "pricing_url",
+    "api_base_url",
+    "openai_compatible",
+    "description",
+)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from providers.models import ChangeEvent, Offering, Price, Provider, SyncRun
 from providers.records import (
     MODEL_M2M_FIELDS,
     MODEL_SCALAR_FIELDS,
+    PROVIDER_FIELDS,
     Batch,
     ModelRecord,
     OfferingRecord,
@@ -192,19 +193,7 @@ class _Upsert:
         labs = {lab.slug: lab for lab in Lab.objects.filter(slug__in={r.lab for r in batch.providers if r.lab})}
 
         def values(record: Any) -> dict[str, Any]:
-            fields = _given(
-                record,
-                (
-                    "name",
-                    "kind",
-                    "website_url",
-                    "docs_url",
-                    "pricing_url",
-                    "api_base_url",
-                    "openai_compatible",
-                    "description",
-                ),
-            )
+            fields = _given(record, PROVIDER_FIELDS)
             fields["lab"] = labs.get(record.lab) if record.lab else None
             return fields
 

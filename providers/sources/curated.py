@@ -22,6 +22,9 @@ from django.conf import settings
 
 from catalog.vocabulary import CAPABILITIES, KNOWLEDGE_CUTOFF_RE, MODALITIES, SLUG_PART_RE
 from providers.records import (
+    MODEL_M2M_FIELDS,
+    MODEL_SCALAR_FIELDS,
+    PROVIDER_FIELDS,
     Batch,
     BenchmarkRecord,
     LabRecord,
@@ -342,22 +345,7 @@ def _lab(data: Any) -> LabRecord:
 
 
 def _provider(data: Any, labs: frozenset[str] | set[str]) -> ProviderRecord:
-    entry = _Entry(
-        data,
-        {
-            "slug",
-            "name",
-            "kind",
-            "lab",
-            "website_url",
-            "docs_url",
-            "pricing_url",
-            "api_base_url",
-            "openai_compatible",
-            "description",
-        },
-        what="provider",
-    )
+    entry = _Entry(data, {"slug", "lab", *PROVIDER_FIELDS}, what="provider")
     lab = entry.text("lab", max_length=64)
     if lab and lab not in labs:
         raise _InvalidError("lab", f"unknown lab {lab!r}")
@@ -403,34 +391,7 @@ def _benchmark(data: Any) -> BenchmarkRecord:
     )
 
 
-MODEL_KEYS = {
-    "slug",
-    "lab",
-    "name",
-    "family",
-    "description",
-    "release_date",
-    "knowledge_cutoff",
-    "context_window",
-    "max_output_tokens",
-    "input_modalities",
-    "output_modalities",
-    "capabilities",
-    "supported_parameters",
-    "open_weights",
-    "license",
-    "commercial_use",
-    "parameters_b",
-    "architecture",
-    "status",
-    "deprecation_date",
-    "retirement_date",
-    "successor",
-    "facts_source_url",
-    "aliases",
-    "route",
-    "score",
-}
+MODEL_KEYS = {"slug", "lab", *MODEL_SCALAR_FIELDS, *MODEL_M2M_FIELDS, "successor", "aliases", "route", "score"}
 
 
 def _model(
