@@ -127,6 +127,15 @@ class LanguageModel(models.Model):
     retirement_date = models.DateField(null=True, blank=True)
     successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors")
     facts_source_url = models.URLField(max_length=500, blank=True)
+    # A dated snapshot (gpt-4o-mini-2024-07-18) points at its undated model.
+    snapshot_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots"
+    )
+    # Which source last set each fact ({"context_window": "curated"}): a sync may change a fact only if it ranks
+    # at least as high as the source that set it.
+    field_sources = models.JSONField(default=dict, blank=True)
+    # Facts a curator locked against syncs ({"context_window": {"by": "ana", "at": "2026-11-22T10:00:00Z"}}).
+    locked_fields = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

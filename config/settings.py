@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_celery_beat",
     "catalog",
     "providers",
     "benchmarks",
@@ -104,6 +105,37 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # httpx logs every request at INFO: a full OpenRouter sync would print ~400 lines.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+}
+
+# Sync sources: base URLs (overridable, e.g. to replay recorded payloads from a local server) and optional keys.
+OPENROUTER_API_URL = env_url("OPENROUTER_API_URL", "https://openrouter.ai/api/v1", schemes=("http", "https"))
+OPENROUTER_API_KEY = env_str("OPENROUTER_API_KEY")
+MODELSDEV_API_URL = env_url("MODELSDEV_API_URL", "https://models.dev/api.json", schemes=("http", "https"))
+LITELLM_PRICES_URL = env_url(
+    "LITELLM_PRICES_URL",
+    "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    schemes=("http", "https"),
+)
+VERCEL_GATEWAY_API_URL = env_url("VERCEL_GATEWAY_API_URL", "https://ai-gateway.vercel.sh/v1", schemes=("http", "https"))
+VERCEL_API_KEY = env_str("VERCEL_API_KEY")
+# Outbound HTTP: per-request timeout (seconds) and how many attempts a transient failure gets.
+SYNC_HTTP_TIMEOUT = env_int("SYNC_HTTP_TIMEOUT", 30, minimum=1)
+SYNC_HTTP_ATTEMPTS = env_int("SYNC_HTTP_ATTEMPTS", 4, minimum=1)
+# How often beat runs every live source (hours), and when a "running" sync counts as abandoned (minutes).
+SYNC_EVERY_HOURS = env_int("SYNC_EVERY_HOURS", 6, minimum=1)
+SYNC_STALE_AFTER_MINUTES = env_int("SYNC_STALE_AFTER_MINUTES", 60, minimum=5)
+
+CELERY_TASK_TIME_LIMIT = SYNC_STALE_AFTER_MINUTES * 60 - 60  # hard limit: a run never outlives its lock
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "sync-all-live-sources": {
+        "task": "providers.sync_all",
+        "schedule": SYNC_EVERY_HOURS * 3600,
+        "kwargs": {"triggered_by": "beat"},
+    },
 }
 
 # The catalog.

@@ -219,6 +219,7 @@ class SyncRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (another run of this source was in progress)"
 
     source = models.CharField(max_length=40)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -232,11 +233,21 @@ class SyncRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True, help_text="created/updated/unchanged per kind of row")
     rejections = models.JSONField(default=list, blank=True)
+    # Rows deliberately not stored, and requests that failed without failing the run, by reason.
+    skipped = models.JSONField(default=dict, blank=True)
+    partial_failures = models.JSONField(default=dict, blank=True)
+    notes = models.JSONField(default=list, blank=True, help_text="what the run decided not to do, and why")
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["source", "-started_at"])]
+        constraints = [
+            # The lock: at most one running sync per source, enforced by the database on every backend.
+            models.UniqueConstraint(
+                fields=["source"], condition=Q(status="running"), name="one_running_sync_per_source"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} run {self.pk} ({self.status})"
@@ -257,8 +268,125 @@ class SyncRun(models.Model):
             "rejected": self.rejected,
             "counts": self.counts,
             "rejections": self.rejections,
+            "skipped": self.skipped,
+            "partial_failures": self.partial_failures,
+            "notes": self.notes,
             "error": self.error,
         }
+
+
+class SyncPayload(models.Model):
+    """What a run read, gzip-compressed JSON, kept for audit and replay (`sync SOURCE --replay RUN`)."""
+
+    sync_run = models.OneToOneField(SyncRun, on_delete=models.CASCADE, related_name="payload")
+    compressed = models.BinaryField()
+    size_bytes = models.PositiveBigIntegerField(help_text="uncompressed size")
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"payload of {self.sync_run}"
+
+
+class UnmatchedId(models.Model):
+    """An id a source uses that matches no model: kept for a curator to map, with the closest candidate."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MAPPED = "mapped", "Mapped"
+        IGNORED = "ignored", "Ignored"
+
+    source = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=300, blank=True)
+    candidate = models.ForeignKey(LanguageModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    candidate_score = models.FloatField(default=0)
+    details = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    last_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="unmatched_unique_id")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class Disagreement(models.Model):
+    """Two sources state different values for the same fact: shown to curators, never silently resolved."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="disagreements")
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, null=True, blank=True, related_name="disagreements"
+    )
+    field = models.CharField(max_length=200, help_text="a model fact, or a route's price: 'Azure OpenAI: input'")
+    kept_value = models.CharField(max_length=200)
+    kept_source = models.CharField(max_length=40)
+    other_value = models.CharField(max_length=200)
+    other_source = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            # A price disagreement's field names its route ("Azure OpenAI: input"), so this is one per fact.
+            models.UniqueConstraint(
+                fields=["model", "field", "other_source"], condition=Q(status="open"), name="one_open_disagreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.field} {self.kept_value} ({self.kept_source}) vs {self.other_value} ({self.other_source})"  # noqa: E501
+
+
+class HeldChange(models.Model):
+    """A price change too large to apply unseen (over 5x, or a jump that looks like a unit error)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="held_changes")
+    component = models.CharField(max_length=20, choices=PriceComponent.choices)
+    unit = models.CharField(max_length=16, choices=PriceUnit.choices)
+    service_tier = models.CharField(max_length=10, choices=ServiceTier.choices)
+    tier_min_tokens = models.PositiveIntegerField(default=0)
+    old_usd = models.DecimalField(max_digits=19, decimal_places=9)
+    new_usd = models.DecimalField(max_digits=19, decimal_places=9)
+    reason = models.CharField(max_length=200)
+    source = models.CharField(max_length=40)
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    verified_on = models.DateField()
+    published = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    review_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="held")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "component", "service_tier", "tier_min_tokens", "source"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering}: {self.component} {self.old_usd} -> {self.new_usd} ({self.reason})"
 
 
 class ChangeEvent(models.Model):

@@ -6,6 +6,7 @@ Fields left as None mean "this source did not say", so the upsert leaves the sto
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -92,6 +93,10 @@ class OfferingRecord:
     prices: list[PriceRecord] = field(default_factory=list)
     # False when some of this route's prices were rejected: then no price may be closed as "gone".
     prices_complete: bool = True
+    # Measured performance, where the source publishes it (OpenRouter's endpoints).
+    throughput_tps: Decimal | None = None
+    latency_p50_ms: int | None = None
+    uptime_pct: Decimal | None = None
 
 
 @dataclass
@@ -106,8 +111,16 @@ class ScoreRecord:
 
 @dataclass
 class ModelRecord:
-    slug: str
-    lab: str
+    """One model as one source states it.
+
+    Curated records carry their canonical `slug` and `lab`. Feed records carry the source's own `external_id`
+    (and a `lab_hint`); the identity step (providers/identity.py) fills `slug` and `lab` from the alias table and
+    the deterministic rules, or records the id as unmatched."""
+
+    slug: str = ""
+    lab: str = ""
+    external_id: str = ""
+    lab_hint: str = ""
     name: str | None = None
     family: str | None = None
     description: str | None = None
@@ -118,6 +131,10 @@ class ModelRecord:
     input_modalities: list[str] | None = None
     output_modalities: list[str] | None = None
     capabilities: list[str] | None = None
+    # Feeds know some capabilities, not all: their lists are merged ("merge"), minus what they deny; a curated
+    # list replaces ("replace").
+    capabilities_mode: str = "replace"
+    capabilities_denied: list[str] = field(default_factory=list)
     supported_parameters: list[str] | None = None
     open_weights: bool | None = None
     license: str | None = None
@@ -134,6 +151,11 @@ class ModelRecord:
     scores: list[ScoreRecord] = field(default_factory=list)
     # Where the record came from, for messages: "data/curated/models/openai.toml".
     origin: str = ""
+    # Set by the identity step for a dated snapshot first seen here: the canonical slug of its undated model.
+    snapshot_of: str = ""
+    # False when the source could not list this model's routes this time (a failed per-model request): its
+    # routes must not be retired as "vanished".
+    routes_complete: bool = True
 
 
 # The scalar model fields a record may set; the upsert compares and writes exactly these.
@@ -171,6 +193,17 @@ PROVIDER_FIELDS = (
 
 
 @dataclass
+class UnmatchedRecord:
+    """An id that resolved to no model: kept for a curator, with the closest candidate."""
+
+    external_id: str
+    name: str = ""
+    candidate: str = ""
+    candidate_score: float = 0.0
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
 class Batch:
     """Everything one run of one source says, after normalization."""
 
@@ -179,3 +212,11 @@ class Batch:
     benchmarks: list[BenchmarkRecord] = field(default_factory=list)
     models: list[ModelRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    unmatched: list[UnmatchedRecord] = field(default_factory=list)
+    # Rows deliberately not stored, by reason ("mode embedding", "variable price"...): counted, not errors.
+    skipped: Counter = field(default_factory=Counter)
+    # Requests that failed without failing the run (e.g. one OpenRouter endpoints call), by reason.
+    partial_failures: Counter = field(default_factory=Counter)
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] += n

@@ -56,3 +56,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"the shared real-data folder {SHARED_DATA} is not present on this machine")
     return SHARED_DATA
+
+
+@pytest.fixture
+def payload_server():
+    """A local HTTP server for recorded payloads; see tests/payload_server.py."""
+    from tests.payload_server import PayloadServer
+
+    with PayloadServer() as server:
+        yield server
+
+
+@pytest.fixture
+def no_retry_wait(monkeypatch):
+    """Run HTTP retries without sleeping; returns the list of waits the client asked for."""
+    from providers.sources import http
+
+    waits: list[float] = []
+    monkeypatch.setattr(http, "sleep", waits.append)
+    return waits

@@ -1,10 +1,15 @@
 """The registry of sources: one explicit entry per source name."""
 
-from providers.sources.base import CURATOR_PRECEDENCE, Known, Source
-from providers.sources.curated import CuratedSource
+from __future__ import annotations
 
+from providers.sources.base import CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE, Known, Source
+from providers.sources.curated import CuratedSource
+from providers.sources.openrouter import OpenRouterSource
+
+# Order matters for `sync all`: the curated files first, then first-party feeds, then aggregators.
 REGISTRY: dict[str, type[Source]] = {
     CuratedSource.name: CuratedSource,
+    OpenRouterSource.name: OpenRouterSource,
 }
 
 
@@ -13,11 +18,18 @@ class UnknownSourceError(KeyError):
         return f"unknown source {self.args[0]!r}; known sources: {', '.join(sorted(REGISTRY))}"
 
 
-def source_precedence(name: str) -> int:
-    """How far a source's figures are trusted: a curator's file outranks a first-party feed, which outranks an
-    aggregator's second-hand copy. Rows written by a name not in the registry (an admin edit) rank highest."""
-    source = REGISTRY.get(name)
-    return source.precedence if source is not None else CURATOR_PRECEDENCE
+def source_rank(name: str | None, provider: str | None = None) -> int:
+    """How far a source's figures are trusted, for one provider's route when `provider` is given.
+
+    A curator (the curated files, or an admin edit: any name not in the registry) ranks highest; a source is
+    first-party for the providers whose own figures it publishes (OpenRouter for OpenRouter's route); every other
+    figure a feed states is an aggregator's second-hand copy."""
+    source = REGISTRY.get(name or "")
+    if source is None:
+        return CURATOR_PRECEDENCE
+    if provider is not None and provider in source.first_party_providers:
+        return max(source.precedence, FIRST_PARTY_PRECEDENCE)
+    return source.precedence
 
 
 def get_source(name: str) -> Source:
@@ -27,4 +39,9 @@ def get_source(name: str) -> Source:
         raise UnknownSourceError(name) from None
 
 
-__all__ = ["REGISTRY", "Known", "Source", "UnknownSourceError", "get_source", "source_precedence"]
+def live_sources() -> list[str]:
+    """The sources that read the internet, in the order a full sync runs them."""
+    return [name for name, source in REGISTRY.items() if source.needs_network]
+
+
+__all__ = ["REGISTRY", "Known", "Source", "UnknownSourceError", "get_source", "live_sources", "source_rank"]

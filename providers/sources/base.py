@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -25,6 +26,8 @@ class Known:
     models: frozenset[str] = frozenset()
     # (source, external id) -> canonical model slug
     aliases: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The date of the run: feeds state prices "as of today".
+    as_of: dt.date = field(default_factory=dt.date.today)
 
 
 class Source(Protocol):
@@ -33,6 +36,8 @@ class Source(Protocol):
     # Whether the source reads the internet (the README says which syncs need a connection).
     needs_network: ClassVar[bool]
     precedence: ClassVar[int]
+    # Providers whose own figures this source publishes (OpenRouter's own route): it ranks first-party there.
+    first_party_providers: ClassVar[frozenset[str]]
 
     def fetch(self, client: httpx.Client) -> Any:
         """The adapter: read the source and return its records exactly as the source said them."""

@@ -92,6 +92,7 @@ class CuratedSource:
     description: ClassVar[str] = "Curated TOML files in the repository (data/curated/)"
     needs_network: ClassVar[bool] = False
     precedence: ClassVar[int] = CURATOR_PRECEDENCE
+    first_party_providers: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root or settings.CURATED_DATA_DIR)
