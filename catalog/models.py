@@ -128,9 +128,7 @@ class LanguageModel(models.Model):
     successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors")
     facts_source_url = models.URLField(max_length=500, blank=True)
     # A dated snapshot (gpt-4o-mini-2024-07-18) points at its undated model.
-    snapshot_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots"
-    )
+    snapshot_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots")
     # Which source last set each fact ({"context_window": "curated"}): a sync may change a fact only if it ranks
     # at least as high as the source that set it.
     field_sources = models.JSONField(default=dict, blank=True)

@@ -20,9 +20,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from providers.records import Batch, LabRecord, ModelRecord, UnmatchedRecord
-from providers.sources.base import Known
+
+if TYPE_CHECKING:  # the sources package imports this module
+    from providers.sources.base import Known
 
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
@@ -194,6 +197,7 @@ def resolve_identities(batch: Batch, known: Known, *, source: str, creates_model
     index = IdentityIndex(known)
     labs = set(known.labs) | {lab.slug for lab in batch.labs}
     resolved: list[ModelRecord] = []
+    unresolved: list[ModelRecord] = []
     for record in batch.models:
         if record.slug:  # already canonical (curated)
             resolved.append(record)
@@ -202,16 +206,7 @@ def resolve_identities(batch: Batch, known: Known, *, source: str, creates_model
         if not resolution.slug and creates_models:
             resolution = _new_model(record, labs, batch)
         if not resolution.slug:
-            candidate, score = index.closest(record.external_id, record.lab_hint)
-            batch.unmatched.append(
-                UnmatchedRecord(
-                    external_id=record.external_id,
-                    name=record.name or "",
-                    candidate=candidate,
-                    candidate_score=score,
-                    details={"routes": [o.provider for o in record.offerings], "lab_hint": record.lab_hint},
-                )
-            )
+            unresolved.append(record)
             continue
         record.slug = resolution.slug
         record.lab = resolution.slug.split("/", 1)[0]
@@ -222,6 +217,18 @@ def resolve_identities(batch: Batch, known: Known, *, source: str, creates_model
         index.add(record.slug)
         record.aliases = list(dict.fromkeys([*record.aliases, (source, record.external_id)]))
         resolved.append(record)
+    # Candidates are chosen once every record is placed, so models this batch creates count too.
+    for record in unresolved:
+        candidate, score = index.closest(record.external_id, record.lab_hint)
+        batch.unmatched.append(
+            UnmatchedRecord(
+                external_id=record.external_id,
+                name=record.name or "",
+                candidate=candidate,
+                candidate_score=score,
+                details={"routes": [o.provider for o in record.offerings], "lab_hint": record.lab_hint},
+            )
+        )
     batch.models = merge_records(resolved, batch)
     return batch
 
@@ -234,9 +241,7 @@ def _new_model(record: ModelRecord, labs: set[str], batch: Batch) -> Resolution:
     namespace, model_part = stripped.split("/")
     lab = lab_for_namespace(namespace)
     if lab not in labs:
-        # The lab's display name is the part before ": " in names such as "Z.AI: GLM 4.5".
-        name = record.name.split(": ", 1)[0] if record.name and ": " in record.name else namespace
-        batch.labs.append(LabRecord(slug=lab, name=name))
+        batch.labs.append(LabRecord(slug=lab, name=record.lab_name or namespace))
         labs.add(lab)
     return Resolution(f"{lab}/{model_part.lower()}", "created")
 
@@ -259,7 +264,10 @@ def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]
         first.scores.extend(record.scores)
         if record.capabilities is not None:
             first.capabilities = sorted(set(first.capabilities or []) | set(record.capabilities))
-        first.capabilities_denied = sorted(set(first.capabilities_denied) | set(record.capabilities_denied))
+        # One route saying "yes" outweighs another saying "no": a provider's limit is not the model's.
+        first.capabilities_denied = sorted(
+            (set(first.capabilities_denied) | set(record.capabilities_denied)) - set(first.capabilities or [])
+        )
         keys = {(o.provider, o.region, o.quantization) for o in first.offerings}
         for offering in record.offerings:
             key = (offering.provider, offering.region, offering.quantization)

@@ -253,6 +253,11 @@ class SyncRun(models.Model):
         return f"{self.source} run {self.pk} ({self.status})"
 
     @property
+    def failed_transiently(self) -> bool:
+        """Failed because the source could not be reached (worth another try later), not because of its content."""
+        return self.status == self.Status.FAILED and self.error.startswith("SourceFetchError")
+
+    @property
     def duration(self) -> dt.timedelta | None:
         return self.finished_at - self.started_at if self.finished_at else None
 

@@ -121,6 +121,8 @@ class ModelRecord:
     lab: str = ""
     external_id: str = ""
     lab_hint: str = ""
+    # The lab's display name when the source states it ("Z.AI" in "Z.AI: GLM 4.6"), for a lab first seen here.
+    lab_name: str = ""
     name: str | None = None
     family: str | None = None
     description: str | None = None

@@ -42,6 +42,7 @@ from providers.records import (
     OfferingRecord,
     PriceRecord,
     Rejection,
+    UnmatchedRecord,
 )
 from providers.sources import source_rank
 
@@ -306,8 +307,10 @@ class _Upsert:
                     **values,
                 )
                 for name in MODEL_M2M_FIELDS:
-                    wanted = getattr(record, name) or []
-                    getattr(model, name).set([vocabularies[name][slug] for slug in wanted])
+                    wanted = set(getattr(record, name) or [])
+                    if name == "capabilities":
+                        wanted -= set(record.capabilities_denied)
+                    getattr(model, name).set([vocabularies[name][slug] for slug in sorted(wanted)])
                 self.model_outcomes[record.slug] = "created"
                 self.event(ChangeEvent.Kind.MODEL_ADDED, f"New model: {model.name} ({model.slug})", model=model)
                 result[record.slug] = model
@@ -496,9 +499,11 @@ class _Upsert:
                 offering.model, offering.provider = model, provider  # spare a query per route later
                 owner_rank = source_rank(offering.source, provider.slug)
                 my_rank = source_rank(self.source, provider.slug)
-                if offering.source != self.source and my_rank < owner_rank:
-                    values = {}  # a higher-ranked source describes this route; measurements still count
-                elif offering.source != self.source and my_rank > owner_rank:
+                if offering.source != self.source and my_rank <= owner_rank:
+                    # Another source of equal or higher rank describes this route (equal: the first one keeps
+                    # it, so two aggregators never flip it back and forth); measurements still count.
+                    values = {}
+                elif offering.source != self.source:
                     values["source"] = self.source
                 changed = _changes(offering, values)
                 measured_changed = _changes(offering, measured)
@@ -722,7 +727,14 @@ class _Upsert:
             m.slug: m
             for m in LanguageModel.objects.filter(slug__in={u.candidate for u in batch.unmatched if u.candidate})
         }
+        # One id may be unmatched several times in a batch (models.dev lists a bare id under many providers).
+        unique: dict[str, UnmatchedRecord] = {}
         for record in batch.unmatched:
+            first = unique.setdefault(record.external_id, record)
+            if first is not record:
+                routes = first.details.get("routes", []) + record.details.get("routes", [])
+                first.details = {**first.details, "routes": sorted(set(routes))}
+        for record in unique.values():
             candidate = candidates.get(record.candidate)
             row = existing.get(record.external_id)
             if row is None:

@@ -39,7 +39,7 @@ class PayloadServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 reply = server._next(self.path, dict(self.headers))
                 if reply.delay:
                     threading.Event().wait(reply.delay)

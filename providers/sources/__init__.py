@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from providers.sources.base import CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE, Known, Source
 from providers.sources.curated import CuratedSource
+from providers.sources.litellm import LiteLLMSource
+from providers.sources.modelsdev import ModelsDevSource
 from providers.sources.openrouter import OpenRouterSource
+from providers.sources.vercel import VercelSource
 
 # Order matters for `sync all`: the curated files first, then first-party feeds, then aggregators.
 REGISTRY: dict[str, type[Source]] = {
     CuratedSource.name: CuratedSource,
     OpenRouterSource.name: OpenRouterSource,
+    VercelSource.name: VercelSource,
+    ModelsDevSource.name: ModelsDevSource,
+    LiteLLMSource.name: LiteLLMSource,
 }
 
 

@@ -48,3 +48,25 @@ def checked_price(
         )
         return None
     return PriceRecord(component=component, unit=unit, usd=usd, **fields)  # type: ignore[arg-type]
+
+
+# Providers every feed may name, with the kind a feed cannot tell: used to create a provider's row when a feed
+# meets it before the curated files do (an empty catalog). A feed only fills fields a curator left empty.
+WELL_KNOWN_PROVIDERS: dict[str, tuple[str, str]] = {
+    "openai": ("OpenAI API", "first_party"),
+    "anthropic": ("Anthropic API", "first_party"),
+    "google-ai-studio": ("Google AI Studio (Gemini API)", "first_party"),
+    "mistral": ("Mistral AI", "first_party"),
+    "deepseek": ("DeepSeek API", "first_party"),
+    "xai": ("xAI API", "first_party"),
+    "dashscope": ("Alibaba Cloud Model Studio", "first_party"),
+    "cohere": ("Cohere API", "first_party"),
+    "azure-openai": ("Azure OpenAI", "cloud"),
+    "google-vertex": ("Google Vertex AI", "cloud"),
+    "aws-bedrock": ("Amazon Bedrock", "cloud"),
+    "groq": ("Groq", "inference_host"),
+    "together": ("Together AI", "inference_host"),
+    "fireworks": ("Fireworks AI", "inference_host"),
+    "openrouter": ("OpenRouter", "gateway"),
+    "vercel-ai-gateway": ("Vercel AI Gateway", "gateway"),
+}

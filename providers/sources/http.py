@@ -28,6 +28,10 @@ class SourceFetchError(RuntimeError):
     """The source could not be read (after retries, where retrying made sense)."""
 
 
+class SourceClientError(SourceFetchError):
+    """The source refused the request (a 4xx other than 408/425/429): asking again will not help."""
+
+
 class SourceFormatError(ValueError):
     """The source answered, but not with what its adapter understands."""
 
@@ -73,7 +77,7 @@ def _get_once(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.
     if response.status_code in TRANSIENT_STATUS:
         raise _TransientError(f"HTTP {response.status_code}", _retry_after(response))
     if response.status_code >= 400:
-        raise SourceFetchError(f"GET {url}: HTTP {response.status_code}")
+        raise SourceClientError(f"GET {url}: HTTP {response.status_code}")
     return response
 
 

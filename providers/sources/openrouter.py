@@ -37,7 +37,7 @@ from django.conf import settings
 from providers.identity import VARIANT_RE, lab_for_namespace
 from providers.records import Batch, ModelRecord, OfferingRecord, PriceRecord, ProviderRecord, Rejection
 from providers.sources.base import Known
-from providers.sources.common import checked_price
+from providers.sources.common import WELL_KNOWN_PROVIDERS, checked_price
 from providers.sources.feed import FeedSource
 from providers.sources.http import SourceFetchError, SourceFormatError, get_json
 from providers.units import per_token_to_per_mtok, per_unit
@@ -166,7 +166,20 @@ class _Parser:
         self.out = Batch()
         base = raw.get("base_url") or DEFAULT_URL
         self.models_url = f"{base}/models" if base != DEFAULT_URL else "https://openrouter.ai/api/v1/models"
-        self.providers: dict[str, ProviderRecord] = {}
+        # OpenRouter's own route needs its provider row, even in an empty catalog; a feed only fills in what a
+        # curator left empty, so this never overwrites the curated description.
+        self.providers: dict[str, ProviderRecord] = {
+            "openrouter": ProviderRecord(
+                slug="openrouter",
+                name="OpenRouter",
+                kind="gateway",
+                website_url="https://openrouter.ai",
+                docs_url="https://openrouter.ai/docs",
+                pricing_url="https://openrouter.ai/models",
+                api_base_url="https://openrouter.ai/api/v1",
+                openai_compatible=True,
+            )
+        }
 
     def batch(self) -> Batch:
         models = self.raw.get("models")
@@ -204,10 +217,12 @@ class _Parser:
             | ({"vision"} if "image" in inputs else set())
         )
         cutoff = item.get("knowledge_cutoff")
+        full_name = item["name"] if isinstance(item.get("name"), str) else ""
         record = ModelRecord(
             external_id=model_id,
             lab_hint=lab_for_namespace(namespace) if namespace else "",
-            name=_display_name(item["name"]) if isinstance(item.get("name"), str) and item["name"] else None,
+            lab_name=full_name.split(": ", 1)[0] if ": " in full_name else "",
+            name=_display_name(full_name) or None,
             description=item.get("description") if isinstance(item.get("description"), str) else None,
             context_window=_int(item.get("context_length")),
             max_output_tokens=_int(top.get("max_completion_tokens")),
@@ -372,5 +387,6 @@ class _Parser:
             return None
         slug = PROVIDER_TAGS.get(base) or re.sub(r"[^a-z0-9-]+", "-", base).strip("-")
         if slug not in self.known.providers and slug not in self.providers:
-            self.providers[slug] = ProviderRecord(slug=slug, name=name or base, kind="inference_host")
+            known_name, kind = WELL_KNOWN_PROVIDERS.get(slug, (name or base, "inference_host"))
+            self.providers[slug] = ProviderRecord(slug=slug, name=known_name, kind=kind)
         return slug

@@ -156,14 +156,6 @@ def test_the_sync_command_prints_json(settings, curated_fixture_dir, capsys, db)
     assert (summary["created"], summary["updated"], summary["rejected"]) == (36, 0, 0)
 
 
-def test_sync_all_runs_every_source(settings, curated_fixture_dir, capsys, db):
-    settings.CURATED_DATA_DIR = curated_fixture_dir
-    call_command("sync", "all", "--json")
-    summary = json.loads(capsys.readouterr().out)
-    assert summary["source"] == "all"
-    assert [run["source"] for run in summary["runs"]] == ["curated"]
-
-
 def test_the_sync_command_fails_loudly(settings, tmp_path, db):
     with pytest.raises(CommandError, match="unknown source 'nope'"):
         call_command("sync", "nope")

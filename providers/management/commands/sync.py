@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, source: str, dry_run: bool, json: bool, **options: Any) -> None:
         if source != "all" and source not in REGISTRY:
             raise CommandError(f"unknown source {source!r}; choose one of: {', '.join(sorted(REGISTRY))}, all")
-        names = sorted(REGISTRY, key=lambda name: (name != "curated", name)) if source == "all" else [source]
+        # The registry's order: the curated files first, first-party feeds before aggregators.
+        names = list(REGISTRY) if source == "all" else [source]
         # With --json, progress goes to stderr so that stdout is exactly one JSON object.
         progress = self.stderr.write if json else self.stdout.write
         runs = [run_sync(name, dry_run=dry_run, progress=progress) for name in names]

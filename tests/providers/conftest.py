@@ -1,0 +1,37 @@
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+
+def load_fixture(*parts: str):
+    return json.loads(FIXTURES.joinpath(*parts).read_text())
+
+
+@pytest.fixture
+def openrouter_feed(payload_server, settings):
+    """OpenRouter's API as recorded in tests/fixtures/openrouter, served on 127.0.0.1 (two pages of models, the
+    endpoints of GPT-4o mini; every other endpoints call answers 404)."""
+    payload_server.add("/api/v1/models", load_fixture("openrouter", "models-page1.json"))
+    payload_server.add("/api/v1/models?offset=5", load_fixture("openrouter", "models-page2.json"))
+    payload_server.add(
+        "/api/v1/models/openai/gpt-4o-mini/endpoints", load_fixture("openrouter", "endpoints-gpt-4o-mini.json")
+    )
+    settings.OPENROUTER_API_URL = f"{payload_server.url}/api/v1"
+    settings.OPENROUTER_API_KEY = ""
+    return payload_server
+
+
+@pytest.fixture
+def all_feeds(openrouter_feed, settings):
+    """All four live sources as recorded in tests/fixtures, served by one local server."""
+    server = openrouter_feed
+    server.add("/litellm/prices.json", load_fixture("litellm", "prices.json"))
+    server.add("/modelsdev/api.json", load_fixture("modelsdev", "api.json"))
+    server.add("/vercel/v1/models", load_fixture("vercel", "models.json"))
+    settings.LITELLM_PRICES_URL = f"{server.url}/litellm/prices.json"
+    settings.MODELSDEV_API_URL = f"{server.url}/modelsdev/api.json"
+    settings.VERCEL_GATEWAY_API_URL = f"{server.url}/vercel/v1"
+    settings.VERCEL_API_KEY = ""
+    return server
