@@ -12,6 +12,7 @@ from providers.models import Offering, Price, Provider, SyncPayload, SyncRun
 from providers.services import run_sync
 from providers.sources.base import Known
 from providers.sources.openrouter import OpenRouterSource
+from tests.payload_server import Reply
 from tests.providers.conftest import load_fixture
 
 KNOWN = Known(
@@ -226,3 +227,15 @@ def test_the_run_records_what_it_skipped(db, openrouter_feed):
     run = run_sync("openrouter")
     assert run.skipped["not a chat model: outputs embeddings"] == 1
     assert SyncRun.objects.get(pk=run.pk).skipped == run.skipped
+
+
+def test_the_command_replays_a_kept_payload_and_refuses_one_that_does_not_exist(db, openrouter_feed, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    first = run_sync("openrouter")
+    openrouter_feed.add("/api/v1/models", Reply(status=500))  # the source is down; the payload is not needed
+    call_command("sync", "openrouter", "--replay", str(first.pk))
+    assert "0 created, 0 updated" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="kept no payload"):
+        call_command("sync", "openrouter", "--replay", "999999")

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from providers.models import SyncRun
+from providers.models import SyncPayload, SyncRun
 from providers.services import run_sync
 from providers.sources import REGISTRY
 
@@ -15,15 +15,23 @@ class Command(BaseCommand):
         parser.add_argument("source", help=f"a source name ({', '.join(sorted(REGISTRY))}) or 'all'")
         parser.add_argument("--dry-run", action="store_true", help="do everything but keep nothing")
         parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+        parser.add_argument(
+            "--replay", type=int, metavar="RUN_ID", help="re-apply the payload an earlier run of SOURCE kept"
+        )
 
-    def handle(self, *args: Any, source: str, dry_run: bool, json: bool, **options: Any) -> None:
+    def handle(self, *args: Any, source: str, dry_run: bool, json: bool, replay: int | None, **options: Any) -> None:
         if source != "all" and source not in REGISTRY:
             raise CommandError(f"unknown source {source!r}; choose one of: {', '.join(sorted(REGISTRY))}, all")
+        if replay is not None:
+            if source == "all":
+                raise CommandError("--replay takes one source, not 'all'")
+            if not SyncPayload.objects.filter(sync_run_id=replay, sync_run__source=source).exists():
+                raise CommandError(f"run {replay} of {source} kept no payload (only network sources keep one)")
         # The registry's order: the curated files first, first-party feeds before aggregators.
         names = list(REGISTRY) if source == "all" else [source]
         # With --json, progress goes to stderr so that stdout is exactly one JSON object.
         progress = self.stderr.write if json else self.stdout.write
-        runs = [run_sync(name, dry_run=dry_run, progress=progress) for name in names]
+        runs = [run_sync(name, dry_run=dry_run, progress=progress, replay=replay) for name in names]
 
         if json:
             summary = (
@@ -66,6 +74,10 @@ class Command(BaseCommand):
                     f"  rejected {where}{rejection['entry']}: {rejection['field']}: {rejection['message']}"
                 )
             )
+        for reason, count in {**run.skipped, **run.partial_failures}.items():
+            self.stdout.write(f"  skipped {count}: {reason}")
+        for note in run.notes:
+            self.stdout.write(self.style.WARNING(f"  note: {note}"))
         if run.error:
             self.stdout.write(self.style.ERROR(f"  error: {run.error}"))
 
