@@ -34,13 +34,15 @@ def test_a_source_that_answers_nonsense_is_not_retried(db, all_feeds):
     assert not run.failed_transiently
 
 
-def test_beat_schedules_every_live_source_from_the_database(db, settings):
+def test_beat_schedules_every_live_source_from_the_database(transactional_db, settings):
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
 
     from config.celery import app
 
-    DatabaseScheduler(app=app)  # what `celery beat` does on start: the code's schedule becomes editable rows
+    # What `celery beat` does on start: the code's schedule becomes editable rows. (The scheduler closes the
+    # database connection when it starts, hence a transactional test.)
+    DatabaseScheduler(app=app)
     task = PeriodicTask.objects.get(name="sync-all-live-sources")
     assert task.task == "providers.sync_all"
     assert (task.interval.every, task.interval.period) == (settings.SYNC_EVERY_HOURS * 3600, "seconds")

@@ -46,9 +46,12 @@ def test_a_429_is_retried_after_the_time_it_asks_for(synced, no_retry_wait):
 def test_5xx_and_timeouts_are_retried_with_backoff(synced, no_retry_wait, settings):
     settings.SYNC_HTTP_TIMEOUT = 1
     serve_models(synced, Reply(status=502), Reply(body=page1(), delay=1.5), page1())
+    hits_before = synced.hits("/api/v1/models")
     run = run_sync("openrouter")
     assert run.status == "succeeded", run.error
-    assert len(no_retry_wait) == 2
+    assert synced.hits("/api/v1/models") - hits_before == 3  # 502, timed out, answered
+    # At least those two waits (an endpoints call on a loaded machine may also time out and be retried).
+    assert len(no_retry_wait) >= 2
     assert all(0 <= wait <= 20 for wait in no_retry_wait)
 
 

@@ -48,3 +48,35 @@ def test_a_real_worker_runs_a_sync_sent_through_the_broker(transactional_db, set
             pytest.fail("the worker did not finish the sync within 60 s")
     assert run.status == "succeeded", run.error
     assert run.created == 36
+
+
+@pytest.mark.worker
+def test_a_real_worker_fans_out_sync_all_one_task_per_source(transactional_db, settings, all_feeds, monkeypatch):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("CELERY_BROKER_URL is not set: no broker to send the tasks through")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+    from providers.sources import live_sources
+
+    queue = f"test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)  # the fan-out's children follow the default
+    all_feeds.add("/modelsdev/api.json", b"{broken")  # one source fails; the others must not care
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[queue], shutdown_timeout=10
+    ):
+        sync_all_task = app.tasks["providers.sync_all"]
+        sync_all_task.apply_async(kwargs={"triggered_by": "fan-out-test"})
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            runs = dict(
+                SyncRun.objects.filter(triggered_by="fan-out-test")
+                .exclude(status="running")
+                .values_list("source", "status")
+            )
+            if len(runs) == len(live_sources()):
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"the worker finished only {runs} within 90 s")
+    assert runs == {"openrouter": "succeeded", "vercel": "succeeded", "modelsdev": "failed", "litellm": "succeeded"}
