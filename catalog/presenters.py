@@ -47,6 +47,10 @@ class LadderRow:
         return (self.input.usd * 3 + output) / 4
 
     @property
+    def retired(self) -> bool:
+        return self.offering.status == "retired"
+
+    @property
     def priced(self) -> bool:
         return bool(self.headline or self.batch or self.extras)
 
@@ -79,8 +83,9 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
                 row.sources.append(source)
         row.stale = row.oldest_verified_on is not None and row.oldest_verified_on < stale_before
         rows.append(row)
-    rows.sort(key=lambda r: (r.blended is None, r.blended or 0, r.offering.provider.name))
-    if rows and rows[0].blended is not None:
+    # Live priced routes cheapest first, then routes without a price, then retired ones.
+    rows.sort(key=lambda r: (r.retired, r.blended is None, r.blended or 0, r.offering.provider.name))
+    if rows and rows[0].blended is not None and not rows[0].retired:
         rows[0].cheapest = True
     return rows
 
@@ -108,7 +113,7 @@ def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkSco
                 f"{name} can generate up to {model.max_output_tokens:,} output tokens per request.",
             )
         )
-    priced = [row for row in ladder if row.input is not None]
+    priced = [row for row in ladder if row.input is not None and not row.retired]
     if priced:
         best = priced[0]
         answer = (

@@ -30,7 +30,7 @@ def model_detail(request: HttpRequest, lab: str, model: str) -> HttpResponse:
     context = {
         "model": language_model,
         "ladder": ladder,
-        "priced_rows": [row for row in ladder if row.input is not None],
+        "priced_rows": [row for row in ladder if row.input is not None and not row.retired],
         "scores": scores,
         "faq": presenters.faq(language_model, ladder, scores),
     }

@@ -61,7 +61,8 @@ def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
 def priced_offerings() -> QuerySet[Offering]:
     """Offerings annotated with their current standard input/output prices and the 3:1 blended price."""
     return (
-        Offering.objects.annotate(
+        Offering.objects.exclude(status=Offering.Status.RETIRED)  # a retired route is nobody's cheapest option
+        .annotate(
             input_usd=_headline_price(PriceComponent.INPUT),
             output_usd=_headline_price(PriceComponent.OUTPUT),
             cache_read_usd=_headline_price(PriceComponent.CACHE_READ),

@@ -175,3 +175,16 @@ def test_page_query_count_does_not_grow_with_the_catalog(client, db, url_name):
     # list: count + models + 3 facet prefetches; detail: model + 3 facets + aliases, routes + prices, scores.
     expected = {"catalog:model-list": 5, "catalog:model-detail": 8}[url_name]
     assert large == expected
+
+
+def test_a_retired_route_is_never_the_cheapest(client, catalog):
+    from providers.models import Offering
+
+    Offering.objects.filter(model__slug="openai/gpt-4o-mini", provider__slug="openai").update(status="retired")
+    mini = next(m for m in client.get("/models/").context["page"].object_list if m.slug == "openai/gpt-4o-mini")
+    assert (mini.cheapest_provider_name, mini.priced_route_count) == ("OpenRouter", 2)
+    response = client.get("/models/openai/gpt-4o-mini/")
+    ladder = response.context["ladder"]
+    assert [row.offering.provider.slug for row in ladder] == ["openrouter", "azure-openai", "openai"]
+    assert [row.cheapest for row in ladder] == [True, False, False]
+    assert "Cheapest of 2 routes · OpenRouter" in response.content.decode()
