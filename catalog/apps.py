@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self) -> None:
+        from catalog.caching import on_data_change
+
+        # Admin edits anywhere in the catalog's apps invalidate cached pages (syncs bump explicitly).
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(on_data_change, dispatch_uid=f"catalog-cache-{signal}")

@@ -1,12 +1,15 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
-from catalog import views
+from catalog import browse, calculator, compare, site_pages, views
 
 app_name = "catalog"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="catalog:model-list", permanent=False), name="home"),
-    path("models/", views.model_list, name="model-list"),
+    path("", site_pages.home, name="home"),
+    path("models/", browse.model_list, name="model-list"),
     path("models/<str:lab>/<str:model>/", views.model_detail, name="model-detail"),
+    path("labs/", site_pages.lab_list, name="lab-list"),
+    path("labs/<slug:slug>/", site_pages.lab_detail, name="lab-detail"),
+    path("compare/", compare.compare, name="compare"),
+    path("calculator/", calculator.calculator, name="calculator"),
 ]

@@ -1,19 +1,9 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from benchmarks.selectors import scores_for_model
 from catalog import presenters, selectors
 from providers.selectors import offerings_for_model
-
-PAGE_SIZE = 50
-
-
-def model_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:200]
-    models = selectors.model_list(search=search)
-    page = Paginator(models, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "catalog/model_list.html", {"page": page, "search": search})
 
 
 def model_detail(request: HttpRequest, lab: str, model: str) -> HttpResponse:

@@ -59,6 +59,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "catalog.context_processors.site",
             ],
         },
     },
@@ -140,5 +141,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The catalog.
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
+# How long a rendered page is kept (seconds; 0 turns the page cache off). Data changes invalidate it at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
+SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

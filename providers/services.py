@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from catalog.caching import bump_catalog_version
 from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
@@ -122,6 +123,8 @@ def run_sync(
                 transaction.set_rollback(True)
         _record(run, batch, outcome)
         run.status = SyncRun.Status.SUCCEEDED
+        if not dry_run and (run.created or run.updated or outcome.tally.total("retired")):
+            bump_catalog_version()  # bulk writes send no signals: every cached page is stale now
     except Exception as exc:  # recorded, not raised: the catalog keeps its previous state
         logger.exception("sync %s failed", source_name)
         run.status = SyncRun.Status.FAILED

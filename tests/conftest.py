@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from pathlib import Path
 
@@ -30,6 +31,21 @@ def _loopback_only(self: socket.socket, address: object) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached pages of one test's data must not leak into another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say where the browser tests left their screenshots."""
+    screenshots = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "var" / "screenshots")
+    if screenshots.is_dir() and any(screenshots.iterdir()):
+        terminalreporter.write_line(f"browser screenshots: {screenshots}")
 
 
 @pytest.fixture

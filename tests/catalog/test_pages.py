@@ -12,12 +12,6 @@ def catalog(load_fixture_catalog):
     return load_fixture_catalog()
 
 
-def test_the_home_page_leads_to_the_model_list(client, db):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/models/"
-
-
 def test_the_list_shows_every_model_with_its_cheapest_route(client, catalog):
     response = client.get("/models/")
     assert response.status_code == 200

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from benchmarks import views
+
+app_name = "benchmarks"
+
+urlpatterns = [
+    path("benchmarks/", views.benchmark_index, name="index"),
+]
