@@ -14,6 +14,7 @@ from catalog.formatting import format_usd
 from catalog.models import LanguageModel
 from providers.models import Offering, Price
 
+KIND_ORDER = ("first_party", "cloud", "inference_host", "gateway")
 HEADLINE_COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 
 
@@ -84,7 +85,16 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
         row.stale = row.oldest_verified_on is not None and row.oldest_verified_on < stale_before
         rows.append(row)
     # Live priced routes cheapest first, then routes without a price, then retired ones.
-    rows.sort(key=lambda r: (r.retired, r.blended is None, r.blended or 0, r.offering.provider.name))
+    # Ties go to the lab's own API first and gateways last, as in the database's cheapest-route annotation.
+    rows.sort(
+        key=lambda r: (
+            r.retired,
+            r.blended is None,
+            r.blended or 0,
+            KIND_ORDER.index(r.offering.provider.kind) if r.offering.provider.kind in KIND_ORDER else len(KIND_ORDER),
+            r.offering.provider.name,
+        )
+    )
     if rows and rows[0].blended is not None and not rows[0].retired:
         rows[0].cheapest = True
     return rows
@@ -151,3 +161,103 @@ def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkSco
             )
         )
     return items
+
+
+def best_scores(scores: list[BenchmarkScore]) -> list[BenchmarkScore]:
+    """One score per benchmark (the best documented: independent before self-reported, then newest, then
+    highest), in the order the scores table uses."""
+    chosen: dict[int, BenchmarkScore] = {}
+    for score in scores:
+        current = chosen.get(score.benchmark_id)
+        key = (not score.self_reported, score.measured_on or dt.date.min, score.value)
+        if current is None or key > (not current.self_reported, current.measured_on or dt.date.min, current.value):
+            chosen[score.benchmark_id] = score
+    return [score for score in scores if chosen.get(score.benchmark_id) is score]
+
+
+@dataclass(frozen=True)
+class Fit:
+    use_for: list[tuple[str, str]]  # (what, the rule that put it there)
+    avoid_for: list[tuple[str, str]]
+
+
+LONG_CONTEXT = 200_000
+RAG_CONTEXT = 32_000
+CHEAP_INPUT = Decimal(1)
+LOW_COST_BLENDED = Decimal("0.5")
+EXPENSIVE_BLENDED = Decimal(10)
+
+
+def use_case_fit(model: LanguageModel, priced: list[LadderRow]) -> Fit:
+    """'Use it for' and 'do not use it for', each item with the rule that produced it."""
+    caps = {c.slug for c in model.capabilities.all()}
+    inputs = {m.slug for m in model.input_modalities.all()}
+    context = model.context_window or 0
+    cheapest = priced[0] if priced else None
+    blended = cheapest.blended if cheapest else None
+    use: list[tuple[str, str]] = []
+    avoid: list[tuple[str, str]] = []
+    if context >= LONG_CONTEXT:
+        use.append(("Long documents and whole codebases", f"context window of at least {LONG_CONTEXT:,} tokens"))
+    if context >= RAG_CONTEXT and cheapest and cheapest.input.usd <= CHEAP_INPUT:
+        use.append(
+            (
+                "Retrieval-augmented generation (RAG)",
+                f"at least {RAG_CONTEXT:,} tokens of context and input at or under ${CHEAP_INPUT} per 1M",
+            )
+        )
+    if "image" in inputs:
+        use.append(("Images, screenshots and scanned documents", "accepts image input"))
+    if {"tool_calling", "structured_output"} <= caps:
+        use.append(("Agents and pipelines that call tools", "tool calling and structured output"))
+    if "reasoning" in caps:
+        use.append(("Multi-step reasoning, math and planning", "has a reasoning mode"))
+    if "audio" in inputs:
+        use.append(("Speech and audio understanding", "accepts audio input"))
+    if blended is not None and blended <= LOW_COST_BLENDED:
+        use.append(("High-volume, cost-sensitive traffic", f"blended price at or under ${LOW_COST_BLENDED} per 1M"))
+    if model.open_weights:
+        use.append(("Self-hosting and fine-tuning on your own hardware", "open weights"))
+    if inputs and "image" not in inputs:
+        avoid.append(("Images or scanned documents", "no image input recorded"))
+    if context and context < RAG_CONTEXT:
+        avoid.append(("Long documents", f"context window under {RAG_CONTEXT:,} tokens"))
+    if caps and "tool_calling" not in caps:
+        avoid.append(("Agents that call tools", "no tool calling recorded"))
+    if model.status in ("deprecated", "retired"):
+        note = f"{model.get_status_display().lower()}"
+        if model.successor:
+            note += f"; successor: {model.successor.name}"
+        avoid.append(("New projects", note))
+    if blended is not None and blended >= EXPENSIVE_BLENDED:
+        avoid.append(("High-volume, cost-sensitive traffic", f"blended price of ${EXPENSIVE_BLENDED} or more per 1M"))
+    if not priced:
+        avoid.append(("Budget planning", "no route has a known price"))
+    return Fit(use, avoid)
+
+
+def summary(model: LanguageModel, priced: list[LadderRow], scores: list[BenchmarkScore]) -> str:
+    """A paragraph about the model written only from the data."""
+    weights = {True: "an open-weights", False: "a proprietary", None: "a"}[model.open_weights]
+    text = f"{model.name} is {weights} model by {model.lab.name}"
+    if model.family:
+        text += f" in the {model.family} family"
+    if model.context_window:
+        text += f", with a context window of {model.context_window:,} tokens"
+    text += "."
+    if priced:
+        best = priced[0]
+        text += (
+            f" It is tracked on {len(priced)} priced route{'s' if len(priced) != 1 else ''}; the cheapest is "
+            f"{best.offering.provider.name} at {format_usd(best.input.usd)} input"
+        )
+        if best.output is not None:
+            text += f" and {format_usd(best.output.usd)} output"
+        text += " per 1M tokens."
+    if scores:
+        shown = ", ".join(
+            f"{s.benchmark.name} {s.value.normalize():f}{'%' if s.benchmark.scale == 'percent' else ''}"
+            for s in scores[:3]
+        )
+        text += f" Headline scores: {shown}."
+    return text

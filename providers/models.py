@@ -98,6 +98,11 @@ class Offering(models.Model):
         suffix = " ".join(part for part in (self.region, self.quantization) if part)
         return f"{self.model} on {self.provider}" + (f" ({suffix})" if suffix else "")
 
+    @property
+    def route_label(self) -> str:
+        """'Azure OpenAI eu', 'DeepInfra fp8': the provider, and the region and quantization when set."""
+        return " ".join(part for part in (self.provider.name, self.region, self.quantization) if part)
+
 
 class PriceComponent(models.TextChoices):
     INPUT = "input", "Input"

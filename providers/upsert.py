@@ -148,11 +148,6 @@ def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
     return label
 
 
-def route_label(offering: Offering) -> str:
-    parts = [offering.provider.name, offering.region, offering.quantization]
-    return " ".join(part for part in parts if part)
-
-
 def hold_reason(old: Decimal, new: Decimal) -> str:
     """Why a change from `old` to `new` must wait for a curator, or "" when it may apply."""
     if old <= 0 or new <= 0:
@@ -589,7 +584,7 @@ class _Upsert:
                     self.tally.add("price", "created")
                     self.event(
                         ChangeEvent.Kind.PRICE_ADDED,
-                        f"{offering.model.name} on {route_label(offering)}: {self._what(record)} ${_shown(record.usd)}",
+                        f"{offering.model.name} on {offering.route_label}: {self._what(record)} ${_shown(record.usd)}",
                         model=offering.model,
                         offering=offering,
                         field=self._what(record),
@@ -610,7 +605,7 @@ class _Upsert:
                     self.tally.add("price", "updated")
                     self.event(
                         ChangeEvent.Kind.PRICE_CHANGED,
-                        f"{offering.model.name} on {route_label(offering)}: {self._what(record)} "
+                        f"{offering.model.name} on {offering.route_label}: {self._what(record)} "
                         f"${_shown(old.usd)} → ${_shown(record.usd)}",
                         model=offering.model,
                         offering=offering,
@@ -659,7 +654,7 @@ class _Upsert:
     def _price_disagreement(self, offering: Offering, record: PriceRecord, kept: Price) -> None:
         high = max(kept.usd, record.usd)
         if high and abs(kept.usd - record.usd) / high > PRICE_DISAGREEMENT:
-            label = f"{route_label(offering)}: {self._what(record)}"
+            label = f"{offering.route_label}: {self._what(record)}"
             self.disagree(offering.model, label, kept.usd, kept.source, record.usd, offering=offering)
 
     def _hold(
@@ -705,7 +700,7 @@ class _Upsert:
             what = price_label(*key)
             self.event(
                 ChangeEvent.Kind.PRICE_REMOVED,
-                f"{offering.model.name} on {route_label(offering)}: {what} ${_shown(old.usd)} no longer listed",
+                f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} no longer listed",
                 model=offering.model,
                 offering=offering,
                 field=what,

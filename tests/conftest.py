@@ -34,11 +34,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache: cached pages of one test's data must not leak into another's."""
+def _fresh_cache(settings):
+    """Each test starts with an empty cache and the page cache off, so that a page test sees (and counts the
+    queries of) a real render; tests of the page cache turn it on with the `page_cache` fixture."""
     from django.core.cache import cache
 
     cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

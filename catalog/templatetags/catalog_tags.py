@@ -8,10 +8,19 @@ from catalog.markdown import render_markdown
 
 register = template.Library()
 
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
 
 @register.filter
 def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitized by nh3 in render_markdown
+
+
+@register.filter
+def json_ld(document: str) -> SafeString:
+    """A JSON document made safe inside <script type="application/ld+json">: <, > and & are escaped the way
+    Django's json_script does, so text from a source can never close the script element."""
+    return mark_safe(document.translate(_JSON_ESCAPES))  # noqa: S308 - escaped above
 
 
 @register.filter

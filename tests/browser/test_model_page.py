@@ -40,3 +40,29 @@ def test_the_page_works_without_javascript(catalog, browser, live_server):
     # The copy button needs script, so without script it stays hidden rather than doing nothing.
     assert not page.get_by_role("button", name="Copy slug").is_visible()
     context.close()
+
+
+def test_a_reader_sorts_the_price_ladder_and_sees_the_history_chart(catalog, page, screenshot):
+    page.goto("/models/openai/gpt-4o-mini/")
+
+    def providers() -> list[str]:
+        return [
+            name.split("\n")[0].replace(" cheapest", "").strip()
+            for name in page.locator("table.ladder tbody tr:not(.extras) th[scope=row]").all_inner_texts()
+        ]
+
+    assert providers() == ["OpenAI API", "OpenRouter", "Azure OpenAI"]
+    output = page.get_by_role("button", name="Sort by Output")
+    output.focus()
+    page.keyboard.press("Enter")  # sorting works from the keyboard
+    assert page.locator("th[aria-sort=ascending]").text_content() == "Output"
+    assert providers()[-1] == "Azure OpenAI"  # $0.66, the dearest output
+    page.keyboard.press("Enter")
+    assert providers()[0] == "Azure OpenAI"
+    assert page.locator("th[aria-sort=descending]").count() == 1
+    chart = page.locator("#price-history-chart")
+    assert chart.is_visible()
+    assert chart.bounding_box()["height"] > 100
+    assert page.locator("script[type='application/ld+json']").count() == 1
+    screenshot("model-page")
+    assert page.errors == []

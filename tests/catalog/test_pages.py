@@ -166,8 +166,9 @@ def test_page_query_count_does_not_grow_with_the_catalog(client, db, url_name):
 
     small, large = count_for(2), count_for(20)
     assert small == large
-    # list: count + models + 3 facet prefetches; detail: model + 3 facets + aliases, routes + prices, scores.
-    expected = {"catalog:model-list": 5, "catalog:model-detail": 8}[url_name]
+    # list: count + models + 3 facet prefetches; detail: model + 3 facets + aliases, routes + prices, scores,
+    # price periods, alternatives, other models of the lab, peer scores.
+    expected = {"catalog:model-list": 5, "catalog:model-detail": 12}[url_name]
     assert large == expected
 
 

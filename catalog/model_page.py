@@ -1,0 +1,141 @@
+"""Everything the model page shows, gathered in a fixed number of queries.
+
+Sections follow PRODUCT.md's order. Reads of prices and scores go through the providers and benchmarks apps'
+selector modules; the rules that turn data into words (use it for / do not use it for, the FAQ) live in
+catalog/presenters.py, each with its rule shown on the page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from benchmarks.peers import peers_by_benchmark
+from benchmarks.selectors import scores_for_model
+from catalog import presenters
+from catalog.models import LanguageModel
+from providers.history import price_periods_for_model
+from providers.selectors import offerings_for_model, priced_offerings, with_cheapest_route
+
+USD = DecimalField(max_digits=19, decimal_places=9)
+ALTERNATIVES = 5
+LAB_MODELS = 12
+
+
+def with_blended_price(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
+    """Each model's cheapest 3:1 blended standard price, as `blended_usd`."""
+    cheapest = priced_offerings().filter(model=OuterRef("pk")).order_by("blended_usd")
+    return models.annotate(blended_usd=Subquery(cheapest.values("blended_usd")[:1], output_field=USD))
+
+
+@dataclass(frozen=True)
+class SampleCode:
+    provider: str
+    base_url: str
+    model_id: str
+    env_var: str
+
+
+def sample_code(ladder: list[presenters.LadderRow]) -> list[SampleCode]:
+    """One snippet per OpenAI-compatible route, cheapest first."""
+    samples = []
+    for row in ladder:
+        provider = row.offering.provider
+        if provider.openai_compatible and provider.api_base_url and not row.retired:
+            env_var = provider.slug.upper().replace("-", "_") + "_API_KEY"
+            samples.append(SampleCode(provider.name, provider.api_base_url, row.offering.provider_model_id, env_var))
+    return samples
+
+
+def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) -> dict[str, Any]:
+    """Step-chart series of each live route's standard input price over time (for static/js/model.js); every
+    other component's history is in the table under the chart."""
+    now = timezone.now().isoformat()
+    series = []
+    for row in ladder:
+        if row.retired:
+            continue
+        points = [
+            [price.effective_from.isoformat(), f"{price.usd.normalize():f}"]
+            for price in periods.get(row.offering.pk, [])
+            if price.component == "input" and price.service_tier == "standard" and not price.tier_min_tokens
+        ]
+        if points:
+            points.append([now, points[-1][1]])
+            series.append({"label": row.offering.route_label, "points": points})
+    return {"series": series}
+
+
+def changes_recorded(periods: dict[int, list]) -> bool:
+    return any(price.effective_to is not None for rows in periods.values() for price in rows)
+
+
+def model_page_context(model: LanguageModel) -> dict[str, Any]:
+    """All sections of the model page: 13 queries, whatever the catalog's size."""
+    ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
+    scores = list(scores_for_model(model))  # 1
+    periods = price_periods_for_model(model)  # 1
+    priced = [row for row in ladder if row.input is not None and not row.retired]
+    own_blended = priced[0].blended if priced else None
+
+    # Alternatives: other live models with every input modality and capability this one has, nearest in price. 1
+    alternatives = LanguageModel.objects.exclude(pk=model.pk).exclude(status=LanguageModel.Status.RETIRED)
+    for modality in model.input_modalities.all():
+        alternatives = alternatives.filter(input_modalities=modality)
+    for capability in model.capabilities.all():
+        alternatives = alternatives.filter(capabilities=capability)
+    alternatives = with_blended_price(alternatives.select_related("lab")).filter(blended_usd__isnull=False)
+    if own_blended is not None:
+        alternatives = alternatives.annotate(
+            distance=Func(F("blended_usd") - Decimal(own_blended), function="ABS", output_field=USD)
+        ).order_by("distance", "slug")
+    else:
+        alternatives = alternatives.order_by("blended_usd", "slug")
+    alternatives = list(alternatives[:ALTERNATIVES])  # each join matches one row: no duplicates
+
+    lab_models = list(  # 1
+        with_cheapest_route(LanguageModel.objects.filter(lab=model.lab).exclude(pk=model.pk)).order_by(
+            F("release_date").desc(nulls_last=True), "name"
+        )[:LAB_MODELS]
+    )
+    best_scores = presenters.best_scores(scores)
+    peers = peers_by_benchmark(  # 1
+        model, [score.benchmark_id for score in best_scores[:3]], with_blended_price(LanguageModel.objects.all())
+    )
+    faq = presenters.faq(model, ladder, scores)
+    return {
+        "model": model,
+        "ladder": ladder,
+        "priced_rows": priced,
+        "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
+        "fit": presenters.use_case_fit(model, priced),
+        "summary": presenters.summary(model, priced, best_scores),
+        "scores": scores,
+        "peer_bars": [
+            (score, peers[score.benchmark_id])
+            for score in best_scores[:3]
+            if len(peers.get(score.benchmark_id, [])) > 1
+        ],
+        "history": history_chart(ladder, periods),
+        "history_rows": [(row, periods.get(row.offering.pk, [])) for row in ladder],
+        "changes_recorded": changes_recorded(periods),
+        "alternatives": alternatives,
+        "lab_models": lab_models,
+        "samples": sample_code(ladder),
+        "faq": faq,
+        "faq_json_ld": json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {"@type": "Question", "name": question, "acceptedAnswer": {"@type": "Answer", "text": answer}}
+                    for question, answer in faq
+                ],
+            }
+        ),
+    }

@@ -1,0 +1,133 @@
+"""The model page's generated sections: each follows from the data by a rule the page states."""
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from benchmarks.models import Benchmark, BenchmarkScore
+from catalog.models import Capability, LanguageModel
+from providers.models import Price
+
+URL = "/models/openai/gpt-4o-mini/"
+
+
+@pytest.fixture
+def catalog(load_fixture_catalog):
+    return load_fixture_catalog()
+
+
+def sections(html: str) -> list[str]:
+    return re.findall(r'<h2 id="([a-z-]+)-h">', html)
+
+
+def test_the_sections_come_in_the_products_order(client, catalog):
+    html = client.get(URL).content.decode()
+    assert sections(html) == [
+        "facts",
+        "headline",
+        "about",
+        "caps",
+        "ladder",
+        "history",
+        "bench",
+        "gateways",
+        "compare",
+        "code",
+        "faq",
+    ]
+
+
+def test_use_it_for_and_do_not_use_it_for_show_their_rules(client, catalog):
+    context = client.get(URL).context
+    use_for = dict(context["fit"].use_for)
+    assert use_for["Images, screenshots and scanned documents"] == "accepts image input"
+    assert use_for["Agents and pipelines that call tools"] == "tool calling and structured output"
+    assert use_for["High-volume, cost-sensitive traffic"] == "blended price at or under $0.5 per 1M"
+    avoid = dict(client.get("/models/openai/gpt-3.5-turbo/").context["fit"].avoid_for)
+    assert avoid["New projects"] == "deprecated; successor: GPT-4o mini"
+    assert avoid["Budget planning"] == "no route has a known price"
+
+
+def test_the_summary_is_written_from_the_data(client, catalog):
+    summary = client.get(URL).context["summary"]
+    assert summary.startswith(
+        "GPT-4o mini is a proprietary model by OpenAI in the GPT-4o family, with a context window of 128,000 tokens."
+    )
+    assert "the cheapest is OpenAI API at $0.15 input and $0.60 output per 1M tokens" in summary
+
+
+def test_the_faq_is_also_json_ld_and_cannot_be_broken_out_of(client, catalog):
+    LanguageModel.objects.filter(slug="openai/gpt-4o-mini").update(name="Mini </script><script>alert(1)</script>")
+    html = client.get(URL).content.decode()
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    document = json.loads(block)
+    assert document["@type"] == "FAQPage"
+    questions = [q["name"] for q in document["mainEntity"]]
+    assert "What is the context window of Mini </script><script>alert(1)</script>?" in questions
+    assert "<script>alert(1)" not in html
+
+
+def test_sample_code_is_shown_for_openai_compatible_routes_only(client, catalog):
+    samples = client.get(URL).context["samples"]
+    assert [(s.provider, s.base_url, s.model_id, s.env_var) for s in samples] == [
+        ("OpenAI API", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY"),
+        ("OpenRouter", "https://openrouter.ai/api/v1", "openai/gpt-4o-mini", "OPENROUTER_API_KEY"),
+    ]
+    assert not client.get("/models/anthropic/claude-sonnet-4-5/").context["samples"]
+
+
+def test_gateways_alternatives_and_lab_models(client, catalog):
+    context = client.get(URL).context
+    assert [row.offering.provider.slug for row in context["gateways"]] == ["openrouter"]
+    assert [m.slug for m in context["lab_models"]] == ["openai/gpt-3.5-turbo"]
+    # Claude Sonnet 4.5 lacks structured output in the fixture: not an alternative to GPT-4o mini...
+    assert context["alternatives"] == []
+    # ...until it has every capability and input type GPT-4o mini has.
+    sonnet = LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5")
+    sonnet.capabilities.add(*Capability.objects.filter(slug__in=["structured_output", "vision"]))
+    context = client.get(URL).context
+    assert [(m.slug, m.blended_usd) for m in context["alternatives"]] == [("anthropic/claude-sonnet-4-5", Decimal("6"))]
+
+
+def test_price_history_has_a_series_per_route_and_every_period(client, catalog):
+    mini = LanguageModel.objects.get(slug="openai/gpt-4o-mini")
+    old = Price.objects.get(
+        offering__model=mini, offering__provider__slug="openai", component="input", service_tier="standard"
+    )
+    cut = old.effective_from + dt.timedelta(minutes=1)
+    Price.objects.filter(pk=old.pk).update(effective_to=cut)
+    Price.objects.create(
+        offering=old.offering,
+        component="input",
+        unit="per_1m_tokens",
+        usd=Decimal("0.12"),
+        effective_from=cut,
+        source="curated",
+        source_url=old.source_url,
+        verified_on=old.verified_on,
+    )
+    context = client.get(URL).context
+    series = {s["label"]: [p[1] for p in s["points"]] for s in context["history"]["series"]}
+    assert series["OpenAI API"] == ["0.15", "0.12", "0.12"]  # two periods, then "now"
+    assert context["changes_recorded"]
+
+
+def test_peer_bars_compare_with_models_near_in_price(client, catalog):
+    mmlu = Benchmark.objects.get(slug="mmlu")
+    sonnet = LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5")
+    BenchmarkScore.objects.create(
+        model=sonnet,
+        benchmark=mmlu,
+        value=Decimal("89.1"),
+        source="curated",
+        self_reported=True,
+        source_url="https://www.anthropic.com",
+    )
+    [peers] = [p for s, p in client.get(URL).context["peer_bars"] if s.benchmark.slug == "mmlu"]
+    assert [(p.slug, p.is_self) for p in peers] == [
+        ("anthropic/claude-sonnet-4-5", False),
+        ("openai/gpt-4o-mini", True),
+    ]

@@ -1,0 +1,62 @@
+"""Rendered pages are served from the cache until the data changes, and never after."""
+
+from django.db import transaction
+
+from catalog.models import LanguageModel
+from providers.services import run_sync
+
+URL = "/models/openai/gpt-4o-mini/"
+
+
+def test_a_second_request_is_served_from_the_cache_without_queries(
+    page_cache, load_fixture_catalog, client, django_assert_num_queries
+):
+    load_fixture_catalog()
+    assert client.get(URL)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(URL)
+    assert response["X-Page-Cache"] == "hit"
+    assert "GPT-4o mini" in response.content.decode()
+
+
+def test_a_sync_that_changes_data_invalidates_every_page(page_cache, load_fixture_catalog, client, settings, tmp_path):
+    import shutil
+
+    load_fixture_catalog()
+    client.get(URL)
+    target = tmp_path / "curated"
+    shutil.copytree(settings.CURATED_DATA_DIR, target)
+    path = target / "models" / "openai.toml"
+    path.write_text(path.read_text().replace('usd = "0.165"', 'usd = "0.17"'))
+    settings.CURATED_DATA_DIR = target
+    run_sync("curated")
+    response = client.get(URL)
+    assert response["X-Page-Cache"] == "miss"
+    assert "$0.17" in response.content.decode()
+
+
+def test_an_unchanged_sync_keeps_the_cache(page_cache, load_fixture_catalog, client):
+    load_fixture_catalog()
+    client.get(URL)
+    run_sync("curated")  # writes nothing
+    assert client.get(URL)["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_invalidates_once_it_commits(
+    page_cache, load_fixture_catalog, client, django_capture_on_commit_callbacks
+):
+    load_fixture_catalog()
+    client.get(URL)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        LanguageModel.objects.filter(slug="openai/gpt-4o-mini").update(name="ignored")  # no signal: no bump
+        mini = LanguageModel.objects.get(slug="openai/gpt-4o-mini")
+        mini.name = "GPT-4o mini (renamed)"
+        mini.save()
+    assert "GPT-4o mini (renamed)" in client.get(URL).content.decode()
+
+
+def test_an_htmx_fragment_and_the_full_page_are_cached_apart(page_cache, load_fixture_catalog, client):
+    load_fixture_catalog()
+    client.get(URL)
+    assert client.get(URL, headers={"HX-Request": "true"})["X-Page-Cache"] == "miss"
+    assert client.get(URL, headers={"HX-Request": "true"})["X-Page-Cache"] == "hit"
