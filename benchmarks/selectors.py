@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
+
+SCORE = DecimalField(max_digits=12, decimal_places=4)
 
 
 def benchmark_slugs() -> list[str]:
@@ -31,3 +36,69 @@ def scores_for_export() -> Prefetch:
         queryset=BenchmarkScore.objects.select_related("benchmark").order_by("benchmark__slug", "version", "source"),
         to_attr="export_scores",
     )
+
+
+@dataclass(frozen=True)
+class BenchmarkChoice:
+    slug: str
+    name: str
+    scale: str
+    higher_is_better: bool
+
+
+def benchmark_choices() -> list[BenchmarkChoice]:
+    """Benchmarks a listing can sort by, by name: 1 query."""
+    return [
+        BenchmarkChoice(*row)
+        for row in Benchmark.objects.order_by("name").values_list("slug", "name", "scale", "higher_is_better")
+    ]
+
+
+def with_best_score(models: QuerySet[LanguageModel], benchmark: BenchmarkChoice) -> QuerySet[LanguageModel]:
+    """Annotate `best_score`: each model's best score on one benchmark (highest, or lowest where lower is
+    better), null when it has none. A subquery, so no extra query and no duplicated rows."""
+    order = "-value" if benchmark.higher_is_better else "value"
+    best = BenchmarkScore.objects.filter(model=OuterRef("pk"), benchmark__slug=benchmark.slug).order_by(order)
+    return models.annotate(best_score=Subquery(best.values("value")[:1], output_field=SCORE))
+
+
+@dataclass(frozen=True)
+class TopScore:
+    benchmark_name: str
+    benchmark_slug: str
+    scale: str
+    value: Decimal
+
+
+def top_scores(model_ids: list[int], *, per_model: int = 2) -> dict[int, list[TopScore]]:
+    """Up to `per_model` best scores per model, taken from the benchmarks that the most models in the catalog are
+    scored on (so that rows of a table compare like with like): 1 query for any number of models."""
+    if not model_ids:
+        return {}
+    reach = (
+        BenchmarkScore.objects.filter(benchmark=OuterRef("benchmark"))
+        .order_by()
+        .values("benchmark")
+        .annotate(n=Count("model", distinct=True))
+        .values("n")[:1]
+    )
+    rows = (
+        BenchmarkScore.objects.filter(model_id__in=model_ids)
+        .order_by()
+        .values("model_id", "benchmark__slug", "benchmark__name", "benchmark__scale", "benchmark__higher_is_better")
+        .annotate(high=Max("value"), low=Min("value"), reach=Subquery(reach, output_field=IntegerField()))
+        .order_by("model_id", "-reach", "benchmark__name")
+    )
+    result: dict[int, list[TopScore]] = {}
+    for row in rows:
+        chosen = result.setdefault(row["model_id"], [])
+        if len(chosen) < per_model:
+            chosen.append(
+                TopScore(
+                    benchmark_name=row["benchmark__name"],
+                    benchmark_slug=row["benchmark__slug"],
+                    scale=row["benchmark__scale"],
+                    value=row["high"] if row["benchmark__higher_is_better"] else row["low"],
+                )
+            )
+    return result

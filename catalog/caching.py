@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "catalog:version"
 # Rows whose changes do not change what a page shows.
@@ -66,13 +67,15 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), seconds)
-            response["X-Page-Cache"] = "miss"
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, (response.content, response["Content-Type"]), seconds)
+                response["X-Page-Cache"] = "miss"
+        # One URL answers with a whole page or, to htmx, a fragment: shared caches must keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
         return response
 
     return wrapper

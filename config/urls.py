@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from catalog import site_pages
 
@@ -9,5 +11,7 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("sitemap.xml", site_pages.sitemap, name="sitemap"),
     path("robots.txt", site_pages.robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever the page's icon link says.
+    path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL.strip('/')}/img/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
 ]

@@ -1,24 +1,85 @@
-"""RSS and Atom feeds of the change log."""
+"""RSS and Atom feeds of the change log: the same rows and the same GET filters as /changes/
+(?provider=&lab=&kind=&since=); an invalid filter is a 400."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from catalog.caching import cached_page
+from catalog.filters import ChangeFilter
 from providers.models import ChangeEvent
+
+FEED_SIZE = 50
+
+
+TITLE = "LLM Catalog: price changes and new models"
 
 
 class ChangesRssFeed(Feed):
-    title = "LLM Catalog: price changes and new models"
-    link = "/changes/"
-    description = "Price changes, new models and retirements."
+    description = "Price changes, new models, new routes and retirements of language models, newest first."
 
-    def items(self) -> list[ChangeEvent]:
-        return list(ChangeEvent.objects.order_by("-occurred_at")[:50])
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Cached like the pages (keyed by the full URL, so per filter), invalidated by any data change.
+        try:
+            return cached_page(super().__call__)(request, *args, **kwargs)
+        except BadRequest as error:
+            return HttpResponseBadRequest(f"{error}\n", content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> ChangeFilter:
+        filters = ChangeFilter(request.GET)
+        if not filters.is_valid():
+            problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filters.form.errors.items())
+            raise BadRequest(f"Invalid feed filter ({problems})")
+        return filters
+
+    def link(self, filters: ChangeFilter) -> str:
+        query = filters.data.urlencode()
+        return reverse("providers:changes") + (f"?{query}" if query else "")
+
+    def title(self, filters: ChangeFilter) -> str:
+        active = filters.active_filters()
+        return f"{TITLE} ({'; '.join(item.text for item in active)})" if active else TITLE
+
+    def items(self, filters: ChangeFilter) -> list[ChangeEvent]:
+        return list(filters.qs[:FEED_SIZE])
 
     def item_title(self, item: ChangeEvent) -> str:
         return item.summary
 
+    def item_description(self, item: ChangeEvent) -> str:
+        parts = [item.summary + "."]
+        if item.old_value or item.new_value:
+            parts.append(f"{item.field or 'value'}: {item.old_value or '-'} → {item.new_value or '-'}.")
+        if item.offering is not None:
+            parts.append(f"Route: {item.offering.provider.name} ({item.offering.provider_model_id}).")
+        return " ".join(parts)
+
     def item_link(self, item: ChangeEvent) -> str:
-        return "/changes/"
+        if item.model is not None:
+            return item.model.get_absolute_url()
+        return f"{reverse('providers:changes')}#change-{item.pk}"
+
+    def item_guid(self, item: ChangeEvent) -> str:
+        # Several changes share one model page, so the link cannot identify an item.
+        return f"urn:llm-catalog:change-event:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: ChangeEvent) -> dt.datetime:
+        return item.occurred_at
+
+    def item_updateddate(self, item: ChangeEvent) -> dt.datetime:
+        return item.occurred_at
+
+    def item_categories(self, item: ChangeEvent) -> list[str]:
+        return [item.get_kind_display()]
 
 
 class ChangesAtomFeed(ChangesRssFeed):

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Cast, Coalesce
 
 from benchmarks.selectors import benchmark_slugs
 from catalog.models import Lab, LanguageModel, ModelAlias
-from providers.models import Offering, Price, PriceComponent, Provider
+from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider
 from providers.sources.base import Known
 
 USD = DecimalField(max_digits=19, decimal_places=9)
@@ -140,4 +143,142 @@ def offerings_for_export() -> Prefetch:
         )
         .order_by("provider__slug", "region", "quantization"),
         to_attr="export_offerings",
+    )
+
+
+# --- listing pages: providers, the change log, the home page ---------------------------------------------------
+
+
+def provider_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every provider, by name: 1 query."""
+    return list(Provider.objects.order_by("name").values_list("slug", "name"))
+
+
+def served_by(provider_slug: str) -> Exists:
+    """True for a model with a live (not retired) route on the provider: a filter expression, no extra query."""
+    return Exists(
+        Offering.objects.filter(model=OuterRef("pk"), provider__slug=provider_slug).exclude(
+            status=Offering.Status.RETIRED
+        )
+    )
+
+
+def provider_directory() -> QuerySet[Provider]:
+    """Every provider with how many models it serves on live routes: 1 query."""
+    live = ~Q(offerings__status=Offering.Status.RETIRED)
+    return (
+        Provider.objects.select_related("lab")
+        .annotate(model_count=Count("offerings__model", filter=live, distinct=True))
+        .order_by("name")
+    )
+
+
+def provider_page(slug: str) -> Provider | None:
+    return Provider.objects.select_related("lab").filter(slug=slug).first()
+
+
+def provider_routes(provider: Provider) -> QuerySet[Offering]:
+    """Every route of a provider with its model, current standard base-tier prices and whether it is the model's
+    cheapest route (as in with_cheapest_route): 1 query. Live routes first, then by model name."""
+    cheapest = (
+        priced_offerings().filter(model=OuterRef("model")).order_by("blended_usd", "kind_rank", "pk").values("pk")[:1]
+    )
+    return (
+        Offering.objects.filter(provider=provider)
+        .select_related("model", "model__lab")
+        .annotate(
+            input_usd=_headline_price(PriceComponent.INPUT),
+            output_usd=_headline_price(PriceComponent.OUTPUT),
+            cache_read_usd=_headline_price(PriceComponent.CACHE_READ),
+            cheapest_route_id=Subquery(cheapest, output_field=IntegerField()),
+            is_retired=Case(When(status=Offering.Status.RETIRED, then=Value(1)), default=Value(0)),
+        )
+        .order_by("is_retired", "model__name", "region", "quantization")
+    )
+
+
+def first_party_providers(lab: Lab) -> list[Provider]:
+    """The lab's own APIs: 1 query."""
+    return list(Provider.objects.filter(lab=lab).order_by("name"))
+
+
+def provider_sitemap() -> list[tuple[str, dt.datetime]]:
+    return list(Provider.objects.order_by("slug").values_list("slug", "updated_at"))
+
+
+# What the change log shows, by topic: the changes a reader of prices cares about. Alias and benchmark-score
+# events and edits of other model facts stay out of it (they are in the admin).
+STATUS_CHANGE = Q(
+    kind__in=[ChangeEvent.Kind.MODEL_CHANGED, ChangeEvent.Kind.OFFERING_CHANGED],
+    field="status",
+    new_value__in=["deprecated", "retired"],
+)
+CHANGE_TOPICS: dict[str, tuple[str, Q]] = {
+    "price_changed": ("Price changes", Q(kind=ChangeEvent.Kind.PRICE_CHANGED)),
+    "price_added": ("New prices", Q(kind=ChangeEvent.Kind.PRICE_ADDED)),
+    "price_removed": ("Prices no longer listed", Q(kind=ChangeEvent.Kind.PRICE_REMOVED)),
+    "model_added": ("New models", Q(kind=ChangeEvent.Kind.MODEL_ADDED)),
+    "offering_added": ("New routes", Q(kind=ChangeEvent.Kind.OFFERING_ADDED)),
+    "retirement": ("Deprecations and retirements", STATUS_CHANGE),
+}
+
+
+def change_topic_choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, (label, _) in CHANGE_TOPICS.items()]
+
+
+def change_topic(key: str) -> Q:
+    return CHANGE_TOPICS[key][1]
+
+
+def change_log() -> QuerySet[ChangeEvent]:
+    """The change log's rows, newest first, with the model, its lab and the route's provider: 1 query per page.
+
+    The prices a new route arrives with are not listed one by one: the "new route" row stands for them (a first
+    sync would otherwise list every price of the catalog)."""
+    shown = Q()
+    for _, condition in CHANGE_TOPICS.values():
+        shown |= condition
+    # One sync stamps all its events with the same moment.
+    route_added_with_it = ChangeEvent.objects.filter(
+        kind=ChangeEvent.Kind.OFFERING_ADDED, offering=OuterRef("offering"), occurred_at=OuterRef("occurred_at")
+    )
+    return (
+        ChangeEvent.objects.filter(shown)
+        .exclude(Q(kind=ChangeEvent.Kind.PRICE_ADDED) & Exists(route_added_with_it))
+        .select_related("model", "model__lab", "offering", "offering__provider")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def change_log_for_provider(events: QuerySet[ChangeEvent], provider_slug: str) -> QuerySet[ChangeEvent]:
+    return events.filter(offering__provider__slug=provider_slug)
+
+
+def change_log_for_lab(events: QuerySet[ChangeEvent], lab_slug: str) -> QuerySet[ChangeEvent]:
+    return events.filter(model__lab__slug=lab_slug)
+
+
+def change_log_since(events: QuerySet[ChangeEvent], day: dt.date) -> QuerySet[ChangeEvent]:
+    return events.filter(occurred_at__date__gte=day)
+
+
+PCT = DecimalField(max_digits=19, decimal_places=2)
+
+
+def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEvent]:
+    """Price changes since `since`, largest relative change first (a cut and a rise of the same size rank
+    alike), each annotated with old_usd, new_usd and change_pct: 1 query."""
+    return list(
+        ChangeEvent.objects.filter(kind=ChangeEvent.Kind.PRICE_CHANGED, occurred_at__gte=since)
+        .exclude(old_value="")
+        .exclude(new_value="")
+        .annotate(old_usd=Cast("old_value", USD), new_usd=Cast("new_value", USD))
+        .filter(old_usd__gt=0)
+        .annotate(
+            change_pct=ExpressionWrapper((F("new_usd") - F("old_usd")) * 100 / F("old_usd"), output_field=PCT),
+        )
+        .annotate(size=Abs("change_pct"))
+        .select_related("model", "model__lab", "offering", "offering__provider")
+        .order_by("-size", "-occurred_at", "-id")[:limit]
     )

@@ -16,7 +16,9 @@
     const cell = row.cells[index];
     return cell ? (cell.dataset.value ?? cell.textContent.trim()) : "";
   };
-  document.querySelectorAll("table.sortable").forEach((table) => {
+  const makeSortable = (table) => {
+    if (table.dataset.sortable === "ready") return;
+    table.dataset.sortable = "ready";
     const headers = table.tHead ? Array.from(table.tHead.rows[0].cells) : [];
     headers.forEach((th, index) => {
       const type = th.dataset.sort;
@@ -49,5 +51,10 @@
         groups.flat().forEach((row) => body.appendChild(row));
       });
     });
-  });
+  };
+  const setUp = (root) => root.querySelectorAll("table.sortable").forEach(makeSortable);
+  setUp(document);
+  // Tables that htmx swaps in later become sortable too.
+  document.body.addEventListener("htmx:afterSwap", (event) => setUp(event.detail.target || document));
+  window.makeSortable = setUp;
 })();

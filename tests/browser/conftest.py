@@ -55,6 +55,11 @@ def page(browser, live_server):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    # Name the resource behind a "Failed to load resource" console error.
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status == 404 else None,
+    )
     page.errors = errors
     yield page
     context.close()

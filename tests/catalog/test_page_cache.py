@@ -60,3 +60,9 @@ def test_an_htmx_fragment_and_the_full_page_are_cached_apart(page_cache, load_fi
     client.get(URL)
     assert client.get(URL, headers={"HX-Request": "true"})["X-Page-Cache"] == "miss"
     assert client.get(URL, headers={"HX-Request": "true"})["X-Page-Cache"] == "hit"
+
+
+def test_cached_and_fresh_responses_vary_on_htmx(page_cache, load_fixture_catalog, client):
+    load_fixture_catalog()
+    assert "HX-Request" in client.get(URL)["Vary"]
+    assert "HX-Request" in client.get(URL)["Vary"]  # the cache hit too

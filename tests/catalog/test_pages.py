@@ -166,9 +166,10 @@ def test_page_query_count_does_not_grow_with_the_catalog(client, db, url_name):
 
     small, large = count_for(2), count_for(20)
     assert small == large
-    # list: count + models + 3 facet prefetches; detail: model + 3 facets + aliases, routes + prices, scores,
-    # price periods, alternatives, other models of the lab, peer scores.
-    expected = {"catalog:model-list": 5, "catalog:model-detail": 12}[url_name]
+    # list: 3 filter vocabularies (labs, providers, benchmarks) + count + models + 3 facet prefetches;
+    # detail: model + 3 facets + aliases, routes + prices, scores, price periods, alternatives, other models of the
+    # lab, peer scores.
+    expected = {"catalog:model-list": 8, "catalog:model-detail": 12}[url_name]
     assert large == expected
 
 
