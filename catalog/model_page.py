@@ -8,9 +8,11 @@ catalog/presenters.py, each with its rule shown on the page.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -18,7 +20,9 @@ from django.utils import timezone
 from benchmarks.peers import peers_by_benchmark
 from benchmarks.selectors import scores_for_model
 from catalog import presenters
+from catalog.forms import WorkloadForm, workload_data, workload_params
 from catalog.models import LanguageModel
+from providers.costing import RouteFilter, live_routes, rank_routes
 from providers.history import price_periods_for_model
 from providers.selectors import offerings_for_model, priced_offerings, with_cheapest_route
 
@@ -75,8 +79,25 @@ def changes_recorded(periods: dict[int, list]) -> bool:
     return any(price.effective_to is not None for rows in periods.values() for price in rows)
 
 
-def model_page_context(model: LanguageModel) -> dict[str, Any]:
-    """All sections of the model page: 13 queries, whatever the catalog's size."""
+def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str, Any]:
+    """The cost of one workload on each of this model's routes, by the calculator's engine: 2 queries (none when
+    the workload is invalid)."""
+    form = WorkloadForm(data=workload_data(params))
+    if not form.is_valid():
+        return {"workload_form": form}
+    workload = form.workload()
+    costs = rank_routes(live_routes(RouteFilter(model_ids=(model.pk,))), workload)
+    return {
+        "workload_form": form,
+        "workload": workload,
+        "workload_costs": [cost for cost in costs if cost.usable],
+        "workload_unpriced": [cost for cost in costs if not cost.usable],
+        "workload_query": urlencode(workload_params(workload)),
+    }
+
+
+def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """All sections of the model page: 15 queries, whatever the catalog's size."""
     ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
     scores = list(scores_for_model(model))  # 1
     periods = price_periods_for_model(model)  # 1
@@ -109,6 +130,7 @@ def model_page_context(model: LanguageModel) -> dict[str, Any]:
     )
     faq = presenters.faq(model, ladder, scores)
     return {
+        **workload_costs(model, params or {}),  # 2
         "model": model,
         "ladder": ladder,
         "priced_rows": priced,

@@ -16,4 +16,6 @@ def model_detail(request: HttpRequest, lab: str, model: str) -> HttpResponse:
         if target is not None:
             return redirect(target.get_absolute_url(), permanent=True)
         raise Http404(f"No model {slug}")
-    return render(request, "catalog/model_detail.html", model_page_context(language_model))
+    context = model_page_context(language_model, request.GET)
+    status = 400 if context["workload_form"].errors else 200  # a malformed workload in the URL
+    return render(request, "catalog/model_detail.html", context, status=status)

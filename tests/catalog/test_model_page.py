@@ -31,6 +31,7 @@ def test_the_sections_come_in_the_products_order(client, catalog):
         "about",
         "caps",
         "ladder",
+        "workload",
         "history",
         "bench",
         "gateways",
@@ -131,3 +132,21 @@ def test_peer_bars_compare_with_models_near_in_price(client, catalog):
         ("anthropic/claude-sonnet-4-5", False),
         ("openai/gpt-4o-mini", True),
     ]
+
+
+def test_the_page_prices_a_workload_on_every_route_like_the_calculator(client, catalog):
+    context = client.get(
+        URL, {"requests": "100000", "input_tokens": "1000", "output_tokens": "300", "cached_pct": "50"}
+    ).context
+    costs = [(cost.offering.provider.slug, cost.monthly_usd) for cost in context["workload_costs"]]
+    # OpenAI: 50M uncached x $0.15 + 50M cached x $0.075 + 30M out x $0.60 = $7.50 + $3.75 + $18.00.
+    assert costs[0] == ("openai", Decimal("29.25"))
+    assert [slug for slug, _ in costs] == ["openai", "openrouter", "azure-openai"]
+    assert "cached_pct=50" in context["workload_query"]
+
+
+def test_a_malformed_workload_is_a_400_with_the_field_marked(client, catalog):
+    response = client.get(URL, {"requests": "-5"})
+    assert response.status_code == 400
+    assert response.context["workload_form"].errors["requests"]
+    assert "GPT-4o mini" in response.content.decode()  # the rest of the page still renders
