@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from catalog.history import CuratedHistory
 from catalog.models import LanguageModel
 
 
@@ -33,6 +34,8 @@ class Benchmark(models.Model):
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
 
+    history = CuratedHistory()
+
     class Meta:
         ordering = ["name"]
 
@@ -58,6 +61,8 @@ class BenchmarkScore(models.Model):
     self_reported = models.BooleanField(help_text="published by the lab itself rather than measured independently")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["benchmark__name", "-value"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
+from catalog.history import CuratedHistory
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 
 
@@ -16,6 +17,8 @@ class Lab(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -138,6 +141,7 @@ class LanguageModel(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LanguageModelQuerySet.as_manager()
+    history = CuratedHistory(m2m_fields=[input_modalities, output_modalities, capabilities])
 
     class Meta:
         ordering = ["name"]
@@ -189,6 +193,8 @@ class ModelAlias(models.Model):
     source = models.CharField(max_length=40, help_text="the source that uses this id, e.g. openrouter")
     external_id = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["source", "external_id"]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("robots.txt", site_pages.robots_txt, name="robots"),
     # Browsers ask for /favicon.ico whatever the page's icon link says.
     path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL.strip('/')}/img/favicon.svg", permanent=True)),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

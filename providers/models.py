@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import F, Q
 
+from catalog.history import CuratedHistory
 from catalog.models import Lab, LanguageModel
 
 
@@ -36,6 +37,8 @@ class Provider(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +76,8 @@ class Offering(models.Model):
     source = models.CharField(max_length=40, help_text="the sync source that created this route")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["provider__name"]
@@ -176,6 +181,7 @@ class Price(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PriceQuerySet.as_manager()
+    history = CuratedHistory()
 
     class Meta:
         ordering = ["offering", "service_tier", "tier_min_tokens", "component", "-effective_from"]
@@ -423,6 +429,8 @@ class ChangeEvent(models.Model):
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     summary = models.CharField(max_length=300)
+    # Who made the change when a person did (an admin or API edit); empty for a sync.
+    actor = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -432,6 +440,6 @@ class ChangeEvent(models.Model):
         return self.summary
 
     @classmethod
-    def make(cls, kind: str, summary: str, *, field: str = "", **values: object) -> ChangeEvent:
+    def make(cls, kind: str, summary: str, *, field: str = "", actor: str = "", **values: object) -> ChangeEvent:
         """An unsaved event with its texts cut to fit their columns (names from sources can be long)."""
-        return cls(kind=kind, summary=summary[:300], field=field[:200], **values)
+        return cls(kind=kind, summary=summary[:300], field=field[:200], actor=actor[:150], **values)

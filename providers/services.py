@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.caching import bump_catalog_version
+from catalog.history import during_sync
 from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
@@ -117,7 +118,7 @@ def run_sync(
             f"{sum(batch.skipped.values())} skipped, {len(batch.unmatched)} unmatched ids; "
             f"writing{' (dry run: nothing is kept)' if dry_run else ''}"
         )
-        with transaction.atomic():
+        with transaction.atomic(), during_sync():  # syncs record change events, not per-row history
             outcome = apply_batch(batch, source=source_name, run=run)
             if dry_run:
                 transaction.set_rollback(True)

@@ -24,12 +24,18 @@ class UnknownSourceError(KeyError):
         return f"unknown source {self.args[0]!r}; known sources: {', '.join(sorted(REGISTRY))}"
 
 
+# What a curator's value becomes when they unlock it: it ranks below every source, so the next sync replaces it.
+RELEASED = "released"
+
+
 def source_rank(name: str | None, provider: str | None = None) -> int:
     """How far a source's figures are trusted, for one provider's route when `provider` is given.
 
     A curator (the curated files, or an admin edit: any name not in the registry) ranks highest; a source is
     first-party for the providers whose own figures it publishes (OpenRouter for OpenRouter's route); every other
     figure a feed states is an aggregator's second-hand copy."""
+    if name == RELEASED:
+        return 0
     source = REGISTRY.get(name or "")
     if source is None:
         return CURATOR_PRECEDENCE
@@ -50,4 +56,4 @@ def live_sources() -> list[str]:
     return [name for name, source in REGISTRY.items() if source.needs_network]
 
 
-__all__ = ["REGISTRY", "Known", "Source", "UnknownSourceError", "get_source", "live_sources", "source_rank"]
+__all__ = ["REGISTRY", "RELEASED", "Known", "Source", "UnknownSourceError", "get_source", "live_sources", "source_rank"]

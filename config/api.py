@@ -1,0 +1,98 @@
+"""Plumbing shared by every endpoint of /api/v1/: errors, throttles, pagination, permissions, caching headers.
+
+Endpoints live in each app's `api/` package; this module only holds what they have in common.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+from django.http import Http404
+from django.utils.http import http_date
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error is JSON with one readable message in `detail` and, for bad input, the offending parameters
+    and fields in `errors` ({"min_context": ["Enter a whole number."]})."""
+    # Imported here: DRF's settings import this module, and rest_framework.views imports DRF's settings.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        names = ", ".join(sorted(errors))
+        response.data = {"detail": f"Invalid value for: {names}.", "errors": errors}
+    elif isinstance(data, dict) and "detail" in data:
+        response.data = {"detail": str(data["detail"])}
+    return response
+
+
+class _SettingsRate:
+    """DRF reads throttle rates once at import; these read them from settings on every request, so operators
+    (and tests) can change them."""
+
+    setting = ""
+
+    def get_rate(self) -> str:
+        return getattr(settings, self.setting)
+
+
+class AnonymousThrottle(_SettingsRate, AnonRateThrottle):
+    setting = "API_ANON_RATE"
+
+
+class TokenThrottle(_SettingsRate, UserRateThrottle):
+    """Authenticated clients (staff tokens) get a higher limit of their own."""
+
+    setting = "API_USER_RATE"
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ReadOnlyOrStaff(BasePermission):
+    """Anyone may read; only authenticated staff may write."""
+
+    message = "Writing needs a staff account's API token."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+
+
+def catalog_last_modified() -> float | None:
+    """When the catalog last changed (its newest change event), as a timestamp: 1 query."""
+    from providers.models import ChangeEvent
+
+    latest = ChangeEvent.objects.aggregate(latest=Max("occurred_at"))["latest"]
+    return latest.timestamp() if latest else None
+
+
+class CachingHeadersMixin:
+    """Successful reads say how long they may be cached and when the catalog last changed; with
+    ConditionalGetMiddleware (ETag from the body, If-None-Match / If-Modified-Since) that gives clients a 304."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if request.method in SAFE_METHODS and response.status_code == status.HTTP_200_OK:
+            response.setdefault("Cache-Control", f"public, max-age={settings.API_CACHE_SECONDS}")
+            if not response.has_header("Last-Modified") and (moment := catalog_last_modified()):
+                response["Last-Modified"] = http_date(moment)
+        return response

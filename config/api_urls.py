@@ -1,0 +1,13 @@
+"""/api/v1/: each app's endpoints, the OpenAPI schema and its interactive docs (Swagger UI, vendored)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+urlpatterns = [
+    path("", include("catalog.api.urls")),
+    path("", include("providers.api.urls")),
+    path("", include("benchmarks.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves its initialising script as a file, so the docs page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

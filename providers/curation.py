@@ -1,0 +1,383 @@
+"""A person's edits to the catalog: the same rules whether they come through the admin or the API.
+
+- Validation first (providers/validation.py); nothing is written when anything is wrong.
+- A fact a curator changes is locked against syncs ("by whom, when"); it can be unlocked so the sources' value
+  flows again.
+- A price is never overwritten: the open period is closed and a new one opens, written as source "curator", which
+  outranks every feed (providers/sources: source_rank).
+- Every change is a ChangeEvent naming the person, and a history row (django-simple-history) with who and what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Capability, Lab, LanguageModel, Modality
+from providers.models import ChangeEvent, Offering, Price, Provider
+from providers.sources import RELEASED
+from providers.validation import model_problems, price_problems
+
+CURATOR = "curator"
+MODEL_FACTS = (
+    "name",
+    "family",
+    "description",
+    "release_date",
+    "knowledge_cutoff",
+    "context_window",
+    "max_output_tokens",
+    "supported_parameters",
+    "open_weights",
+    "license",
+    "commercial_use",
+    "parameters_b",
+    "architecture",
+    "status",
+    "deprecation_date",
+    "retirement_date",
+    "facts_source_url",
+)
+MODEL_LISTS = {"input_modalities": Modality, "output_modalities": Modality, "capabilities": Capability}
+OFFERING_FIELDS = ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
+
+
+def _actor(user: Any) -> str:
+    return getattr(user, "get_username", lambda: "")() or "unknown"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(sorted(str(item) for item in value))
+    return "" if value is None else str(value)
+
+
+def _event(kind: str, summary: str, *, user: Any, **fields: Any) -> ChangeEvent:
+    event = ChangeEvent.make(kind, summary, occurred_at=timezone.now(), actor=_actor(user), **fields)
+    event.save()
+    return event
+
+
+def lock_fields(model: LanguageModel, fields: Iterable[str], *, user: Any) -> None:
+    at = timezone.now().isoformat()
+    for name in fields:
+        model.locked_fields[name] = {"by": _actor(user), "at": at}
+        model.field_sources[name] = CURATOR
+
+
+@transaction.atomic
+def unlock_fields(model: LanguageModel, fields: Iterable[str], *, user: Any) -> list[str]:
+    """Let the sources' values flow into these facts again (the next sync may change them)."""
+    released = [name for name in fields if model.locked_fields.pop(name, None) is not None]
+    for name in released:
+        model.field_sources[name] = RELEASED  # ranks below every source: the next sync's value wins
+    if released:
+        model._history_user = user
+        model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
+        _event(
+            ChangeEvent.Kind.MODEL_CHANGED,
+            f"{model.name}: unlocked {', '.join(released)}",
+            user=user,
+            model=model,
+            field="locked_fields",
+            old_value=", ".join(released),
+        )
+    return released
+
+
+def _check_model(model: LanguageModel, values: dict[str, Any], successor: LanguageModel | None) -> None:
+    merged = {
+        name: values.get(name, getattr(model, name, None))
+        for name in (
+            "knowledge_cutoff",
+            "context_window",
+            "max_output_tokens",
+            "release_date",
+            "deprecation_date",
+            "retirement_date",
+        )
+    }
+    problems = model_problems(
+        slug=model.slug or values.get("slug"), successor_slug=successor.slug if successor else None, **merged
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def edit_model(model: LanguageModel, changes: dict[str, Any], *, user: Any) -> list[str]:
+    """Apply a curator's changes to a model's facts (lists given as slugs; `successor` as a model or None) and lock
+    every fact that changed. Returns the names of the changed facts."""
+    unknown = set(changes) - set(MODEL_FACTS) - set(MODEL_LISTS) - {"successor", "lab"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited."))
+    successor = changes.get("successor", model.successor)
+    _check_model(model, changes, successor)
+    changed: list[tuple[str, Any, Any]] = []
+    for name in MODEL_FACTS:
+        if name in changes and getattr(model, name) != changes[name]:
+            changed.append((name, getattr(model, name), changes[name]))
+            setattr(model, name, changes[name])
+    if "successor" in changes and model.successor_id != (successor.pk if successor else None):
+        changed.append(
+            ("successor", model.successor.slug if model.successor else "", successor.slug if successor else "")
+        )
+        model.successor = successor
+    if "lab" in changes and model.lab_id != changes["lab"].pk:
+        changed.append(("lab", model.lab.slug, changes["lab"].slug))
+        model.lab = changes["lab"]
+    list_changes = []
+    for name, vocabulary in MODEL_LISTS.items():
+        if name not in changes:
+            continue
+        wanted = sorted(set(changes[name]))
+        have = sorted(item.slug for item in getattr(model, name).all())
+        if wanted != have:
+            rows = vocabulary.ensure(set(wanted))
+            list_changes.append((name, [rows[slug] for slug in wanted]))
+            changed.append((name, have, wanted))
+    if not changed:
+        return []
+    lock_fields(model, [name for name, _, _ in changed], user=user)
+    model._history_user = user
+    model.save()
+    for name, rows in list_changes:
+        getattr(model, name).set(rows)
+    for name, old, new in changed:
+        _event(
+            ChangeEvent.Kind.MODEL_CHANGED,
+            f"{model.name}: {name} {_shown(old) or '-'} → {_shown(new) or '-'}",
+            user=user,
+            model=model,
+            field=name,
+            old_value=_shown(old),
+            new_value=_shown(new),
+        )
+    return [name for name, _, _ in changed]
+
+
+@transaction.atomic
+def create_model(*, lab: Lab, slug_part: str, name: str, user: Any, **facts: Any) -> LanguageModel:
+    """A model a curator adds by hand: every fact given is the curator's, locked against syncs."""
+    slug = f"{lab.slug}/{slug_part}"
+    if LanguageModel.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"{slug} already exists."})
+    lists = {name: facts.pop(name) for name in list(facts) if name in MODEL_LISTS}
+    successor = facts.pop("successor", None)
+    model = LanguageModel(lab=lab, slug=slug, name=name, successor=successor, **facts)
+    _check_model(model, facts, successor)
+    lock_fields(model, ["name", *facts, *lists, *(["successor"] if successor else [])], user=user)
+    model._history_user = user
+    model.save()
+    for list_name, slugs in lists.items():
+        rows = MODEL_LISTS[list_name].ensure(set(slugs))
+        getattr(model, list_name).set([rows[s] for s in slugs])
+    _event(ChangeEvent.Kind.MODEL_ADDED, f"New model: {model.name} ({model.slug})", user=user, model=model)
+    return model
+
+
+@transaction.atomic
+def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> list[str]:
+    """Change a route's own facts; the route becomes the curator's, so feeds stop describing it."""
+    unknown = set(changes) - set(OFFERING_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited."))
+    for name in ("context_window", "max_output_tokens"):
+        if name in changes and changes[name] is not None and changes[name] <= 0:
+            raise ValidationError({name: "A positive number of tokens."})
+    changed = [
+        (name, getattr(offering, name), value) for name, value in changes.items() if getattr(offering, name) != value
+    ]
+    if not changed:
+        return []
+    for name, _, value in changed:
+        setattr(offering, name, value)
+    offering.source = CURATOR
+    offering._history_user = user
+    offering.save()
+    for name, old, new in changed:
+        _event(
+            ChangeEvent.Kind.OFFERING_CHANGED,
+            f"{offering.model.name} on {offering.route_label}: {name} {_shown(old) or '-'} → {_shown(new)}",
+            user=user,
+            model=offering.model,
+            offering=offering,
+            field=name,
+            old_value=_shown(old),
+            new_value=_shown(new),
+        )
+    return [name for name, _, _ in changed]
+
+
+@transaction.atomic
+def create_offering(
+    *,
+    model: LanguageModel,
+    provider: Provider,
+    provider_model_id: str,
+    user: Any,
+    region: str = "",
+    quantization: str = "",
+    **fields: Any,
+) -> Offering:
+    if Offering.objects.filter(model=model, provider=provider, region=region, quantization=quantization).exists():
+        raise ValidationError({"provider": f"{model.name} already has a route on {provider.name} there."})
+    offering = Offering(
+        model=model,
+        provider=provider,
+        provider_model_id=provider_model_id,
+        region=region,
+        quantization=quantization,
+        source=CURATOR,
+        **fields,
+    )
+    offering._history_user = user
+    offering.save()
+    _event(
+        ChangeEvent.Kind.OFFERING_ADDED,
+        f"{model.name} is now served by {provider.name}",
+        user=user,
+        model=model,
+        offering=offering,
+    )
+    return offering
+
+
+def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
+    label = component.replace("_", " ")
+    if service_tier != "standard":
+        label += f" ({service_tier})"
+    if tier_min_tokens:
+        label += f" above {tier_min_tokens:,} tokens"
+    return label
+
+
+@transaction.atomic
+def set_price(
+    offering: Offering,
+    *,
+    component: str,
+    unit: str | None,
+    usd: Decimal | None,
+    user: Any,
+    source_url: str = "",
+    source_name: str = "",
+    verified_on: dt.date | None = None,
+    service_tier: str = "standard",
+    tier_min_tokens: int = 0,
+    published: str = "",
+    effective_from: dt.datetime | None = None,
+) -> Price:
+    """Set one price of a route: the open period (if any) ends now and the curator's price opens, outranking every
+    feed. The same figure again only refreshes its provenance."""
+    problems = price_problems(
+        component=component,
+        unit=unit,
+        usd=usd,
+        service_tier=service_tier,
+        tier_min_tokens=tier_min_tokens,
+        context_window=offering.context_window or offering.model.context_window,
+    )
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    start = min(effective_from or now, now)
+    old = (
+        Price.objects.current()
+        .select_for_update()
+        .filter(offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens)
+        .first()
+    )
+    what = price_label(component, service_tier, tier_min_tokens)
+    provenance = {
+        "source_url": source_url,
+        "source_name": source_name or f"curated by {_actor(user)}",
+        "verified_on": verified_on or now.date(),
+        "published": published,
+    }
+    if old is not None and old.usd == usd and old.unit == unit:
+        for name, value in provenance.items():
+            setattr(old, name, value)
+        old.source = CURATOR
+        old._history_user = user
+        old.save()
+        return old
+    if old is not None:
+        old.effective_to = start if start > old.effective_from else now
+        old._history_user = user
+        old.save(update_fields=["effective_to"])
+        start = old.effective_to
+    price = Price(
+        offering=offering,
+        component=component,
+        unit=unit,
+        usd=usd,
+        service_tier=service_tier,
+        tier_min_tokens=tier_min_tokens,
+        effective_from=start,
+        source=CURATOR,
+        **provenance,
+    )
+    price._history_user = user
+    price.save()
+    if old is None:
+        _event(
+            ChangeEvent.Kind.PRICE_ADDED,
+            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(usd)}",
+            user=user,
+            model=offering.model,
+            offering=offering,
+            field=what,
+            new_value=str(usd),
+        )
+    else:
+        _event(
+            ChangeEvent.Kind.PRICE_CHANGED,
+            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} → ${_shown(usd)}",
+            user=user,
+            model=offering.model,
+            offering=offering,
+            field=what,
+            old_value=str(old.usd),
+            new_value=str(usd),
+        )
+    return price
+
+
+@transaction.atomic
+def end_price(price: Price, *, user: Any) -> Price:
+    """Withdraw a price: its period ends now (history keeps it)."""
+    if price.effective_to is not None:
+        raise ValidationError({"effective_to": "This price period has already ended."})
+    price.effective_to = max(timezone.now(), price.effective_from + dt.timedelta(microseconds=1))
+    price._history_user = user
+    price.save(update_fields=["effective_to"])
+    what = price_label(price.component, price.service_tier, price.tier_min_tokens)
+    offering = price.offering
+    _event(
+        ChangeEvent.Kind.PRICE_REMOVED,
+        f"{offering.model.name} on {offering.route_label}: {what} ${_shown(price.usd)} withdrawn",
+        user=user,
+        model=offering.model,
+        offering=offering,
+        field=what,
+        old_value=str(price.usd),
+    )
+    return price
+
+
+@transaction.atomic
+def release_price(price: Price, *, user: Any) -> Price:
+    """Unlock a curator's price: it becomes the route's own source's again, so the next sync may replace it."""
+    price.source = RELEASED
+    price._history_user = user
+    price.save(update_fields=["source"])
+    return price
