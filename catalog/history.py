@@ -25,8 +25,27 @@ def during_sync() -> Iterator[None]:
         _syncing.reset(token)
 
 
+_records: dict[type, CuratedHistory] = {}
+
+
+def ensure_baseline(instance: Any) -> None:
+    """Before a person's first edit of a row a sync wrote (syncs keep no history), record the row as it is, so
+    the edit can be seen against, and reverted to, what was there."""
+    records = _records.get(type(instance))
+    if records is None or instance.pk is None or getattr(instance, records.manager_name).exists():
+        return
+    stored = type(instance)._default_manager.get(pk=instance.pk)
+    stored._change_reason = "as the sources left it, before the first curated edit"
+    records.create_historical_record(stored, "~")
+
+
 class CuratedHistory(HistoricalRecords):
     """HistoricalRecords that stays silent while a sync runs."""
+
+    def finalize(self, sender: type, **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        if self.cls is sender:
+            _records[sender] = self
 
     def post_save(self, instance: Any, created: bool, using: str | None = None, **kwargs: Any) -> None:
         if not _syncing.get():

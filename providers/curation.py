@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Capability, Lab, LanguageModel, Modality
-from providers.models import ChangeEvent, Offering, Price, Provider
+from catalog.history import ensure_baseline
+from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
+from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
 from providers.sources import RELEASED
 from providers.validation import model_problems, price_problems
 
@@ -80,6 +81,7 @@ def unlock_fields(model: LanguageModel, fields: Iterable[str], *, user: Any) -> 
     for name in released:
         model.field_sources[name] = RELEASED  # ranks below every source: the next sync's value wins
     if released:
+        ensure_baseline(model)
         model._history_user = user
         model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
         _event(
@@ -121,6 +123,7 @@ def edit_model(model: LanguageModel, changes: dict[str, Any], *, user: Any) -> l
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited."))
     successor = changes.get("successor", model.successor)
     _check_model(model, changes, successor)
+    ensure_baseline(model)
     changed: list[tuple[str, Any, Any]] = []
     for name in MODEL_FACTS:
         if name in changes and getattr(model, name) != changes[name]:
@@ -198,6 +201,7 @@ def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> 
     ]
     if not changed:
         return []
+    ensure_baseline(offering)
     for name, _, value in changed:
         setattr(offering, name, value)
     offering.source = CURATOR
@@ -303,6 +307,8 @@ def set_price(
         "verified_on": verified_on or now.date(),
         "published": published,
     }
+    if old is not None:
+        ensure_baseline(old)
     if old is not None and old.usd == usd and old.unit == unit:
         for name, value in provenance.items():
             setattr(old, name, value)
@@ -357,6 +363,7 @@ def end_price(price: Price, *, user: Any) -> Price:
     """Withdraw a price: its period ends now (history keeps it)."""
     if price.effective_to is not None:
         raise ValidationError({"effective_to": "This price period has already ended."})
+    ensure_baseline(price)
     price.effective_to = max(timezone.now(), price.effective_from + dt.timedelta(microseconds=1))
     price._history_user = user
     price.save(update_fields=["effective_to"])
@@ -377,7 +384,167 @@ def end_price(price: Price, *, user: Any) -> Price:
 @transaction.atomic
 def release_price(price: Price, *, user: Any) -> Price:
     """Unlock a curator's price: it becomes the route's own source's again, so the next sync may replace it."""
+    ensure_baseline(price)
     price.source = RELEASED
     price._history_user = user
     price.save(update_fields=["source"])
     return price
+
+
+# --- review queues ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price:
+    """Apply a change a sync held back: the price is written as its source stated it (the source keeps owning it,
+    so later syncs go on updating it), the old period closes, and the held change is marked approved."""
+    if held.status != HeldChange.Status.PENDING:
+        raise ValidationError({"status": f"This change was already {held.get_status_display().lower()}."})
+    offering = held.offering
+    now = timezone.now()
+    old = (
+        Price.objects.current()
+        .select_for_update()
+        .filter(
+            offering=offering,
+            component=held.component,
+            service_tier=held.service_tier,
+            tier_min_tokens=held.tier_min_tokens,
+        )
+        .first()
+    )
+    if old is not None:
+        old.effective_to = now if now > old.effective_from else old.effective_from + dt.timedelta(microseconds=1)
+        old._history_user = user
+        old.save(update_fields=["effective_to"])
+    price = Price(
+        offering=offering,
+        component=held.component,
+        unit=held.unit,
+        usd=held.new_usd,
+        service_tier=held.service_tier,
+        tier_min_tokens=held.tier_min_tokens,
+        effective_from=old.effective_to if old else now,
+        source=held.source,
+        source_name=held.source_name,
+        source_url=held.source_url,
+        verified_on=held.verified_on,
+        published=held.published,
+    )
+    price._history_user = user
+    price.save()
+    held.status, held.review_note = HeldChange.Status.APPROVED, note or f"approved by {_actor(user)}"
+    held.save(update_fields=["status", "review_note"])
+    what = price_label(held.component, held.service_tier, held.tier_min_tokens)
+    _event(
+        ChangeEvent.Kind.PRICE_CHANGED,
+        f"{offering.model.name} on {offering.route_label}: {what} ${_shown(held.old_usd)} → "
+        f"${_shown(held.new_usd)} (held change approved)",
+        user=user,
+        model=offering.model,
+        offering=offering,
+        field=what,
+        old_value=str(held.old_usd),
+        new_value=str(held.new_usd),
+    )
+    return price
+
+
+@transaction.atomic
+def reject_held_change(held: HeldChange, *, user: Any, reason: str) -> HeldChange:
+    if held.status != HeldChange.Status.PENDING:
+        raise ValidationError({"status": f"This change was already {held.get_status_display().lower()}."})
+    if not reason.strip():
+        raise ValidationError({"review_note": "Say why the change is rejected."})
+    held.status, held.review_note = HeldChange.Status.REJECTED, f"{reason.strip()} ({_actor(user)})"
+    held.save(update_fields=["status", "review_note"])
+    return held
+
+
+@transaction.atomic
+def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) -> ModelAlias:
+    """The id now names `model` for its source; the next sync (or a replay of the last payload) applies its data."""
+    taken = ModelAlias.objects.filter(source=unmatched.source, external_id=unmatched.external_id).first()
+    if taken is not None and taken.model_id != model.pk:
+        raise ValidationError({"model": f"{unmatched.external_id} already names {taken.model} on {unmatched.source}."})
+    alias = taken or ModelAlias(model=model, source=unmatched.source, external_id=unmatched.external_id)
+    if taken is None:
+        alias._history_user = user
+        alias.save()
+    unmatched.status, unmatched.candidate = UnmatchedId.Status.MAPPED, model
+    unmatched.save(update_fields=["status", "candidate"])
+    _event(
+        ChangeEvent.Kind.ALIAS_ADDED,
+        f"{model.name} is also known as {unmatched.source}:{unmatched.external_id}",
+        user=user,
+        model=model,
+        field="alias",
+        new_value=f"{unmatched.source}:{unmatched.external_id}",
+    )
+    return alias
+
+
+def ignore_unmatched(unmatched: UnmatchedId, *, user: Any) -> None:
+    unmatched.status = UnmatchedId.Status.IGNORED
+    unmatched.save(update_fields=["status"])
+
+
+def _disagreement_price(disagreement: Disagreement) -> Price | None:
+    """The current price a price disagreement is about (its field reads "<route>: <price label>")."""
+    if disagreement.offering is None:
+        return None
+    label = disagreement.field.split(": ", 1)[-1]
+    for price in Price.objects.current().filter(offering=disagreement.offering):
+        if price_label(price.component, price.service_tier, price.tier_min_tokens) == label:
+            return price
+    return None
+
+
+@transaction.atomic
+def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> None:
+    """`use="kept"` locks the value the catalog kept; `use="other"` takes the other source's value (locked as a
+    curator's). Either way a sync will not change it again until a curator unlocks it."""
+    if use not in ("kept", "other"):
+        raise ValidationError({"use": "Choose the kept value or the other one."})
+    model = disagreement.model
+    if disagreement.offering is not None:
+        price = _disagreement_price(disagreement)
+        if price is None:
+            raise ValidationError({"field": "That price is no longer current; dismiss this disagreement."})
+        usd = Decimal(disagreement.kept_value if use == "kept" else disagreement.other_value)
+        set_price(
+            price.offering,
+            component=price.component,
+            unit=price.unit,
+            usd=usd,
+            user=user,
+            service_tier=price.service_tier,
+            tier_min_tokens=price.tier_min_tokens,
+            source_url=price.source_url,
+            source_name=f"chosen by {_actor(user)} over {disagreement.other_source}"
+            if use == "kept"
+            else f"{disagreement.other_source}, chosen by {_actor(user)}",
+            verified_on=price.verified_on,
+        )
+    else:
+        value = disagreement.kept_value if use == "kept" else disagreement.other_value
+        field = disagreement.field
+        current = getattr(model, field)
+        parsed: Any = value
+        if isinstance(current, int) or field in ("context_window", "max_output_tokens"):
+            parsed = int(value) if value else None
+        elif isinstance(current, dt.date) or field.endswith("_date"):
+            parsed = dt.date.fromisoformat(value) if value else None
+        if getattr(model, field) != parsed:
+            edit_model(model, {field: parsed}, user=user)
+        else:
+            lock_fields(model, [field], user=user)
+            model._history_user = user
+            model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
+    disagreement.status = Disagreement.Status.RESOLVED
+    disagreement.save(update_fields=["status"])
+
+
+def dismiss_disagreement(disagreement: Disagreement, *, user: Any) -> None:
+    disagreement.status = Disagreement.Status.DISMISSED
+    disagreement.save(update_fields=["status"])

@@ -215,11 +215,17 @@ class Price(models.Model):
         return f"{self.offering}: {self.describe()}"
 
     def describe(self) -> str:
-        """'$0.15 / 1M input tokens, standard' plus ', above 200k' for a tier."""
-        text = f"${self.usd.normalize():f} {self.get_unit_display()} ({self.get_component_display().lower()})"
+        """'$0.15 / 1M input tokens, standard' and ', above 200k' for a tier: a price said plainly."""
+        amount = f"${self.usd.normalize():f}"
+        what = self.get_component_display().lower()
+        if self.unit == PriceUnit.PER_1M_TOKENS:
+            text = f"{amount} / 1M {what} tokens"
+        else:
+            text = f"{amount} {self.get_unit_display()} ({what})"
         text += f", {self.service_tier}"
         if self.tier_min_tokens:
-            text += f", above {self.tier_min_tokens:,} prompt tokens"
+            threshold = self.tier_min_tokens
+            text += f", above {threshold // 1000}k" if threshold % 1000 == 0 else f", above {threshold:,} tokens"
         return text
 
 
@@ -235,7 +241,8 @@ class SyncRun(models.Model):
     source = models.CharField(max_length=40)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     dry_run = models.BooleanField(default=False)
-    triggered_by = models.CharField(max_length=40, default="command")
+    triggered_by = models.CharField(max_length=150, default="command")
+    stage = models.CharField(max_length=200, blank=True, help_text="what a running sync is doing now")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created = models.PositiveIntegerField(default=0)

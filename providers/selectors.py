@@ -282,3 +282,31 @@ def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEve
         .select_related("model", "model__lab", "offering", "offering__provider")
         .order_by("-size", "-occurred_at", "-id")[:limit]
     )
+
+
+def review_queue_counts() -> list[tuple[str, int, str]]:
+    """Open items in each curator queue, with the admin page that lists them: 4 queries."""
+    from providers.models import Disagreement, HeldChange, SyncRun, UnmatchedId
+
+    return [
+        (
+            "Unmatched ids to map",
+            UnmatchedId.objects.filter(status=UnmatchedId.Status.OPEN).count(),
+            "/admin/providers/unmatchedid/?status__exact=open",
+        ),
+        (
+            "Held price changes to review",
+            HeldChange.objects.filter(status=HeldChange.Status.PENDING).count(),
+            "/admin/providers/heldchange/?status__exact=pending",
+        ),
+        (
+            "Disagreements between sources",
+            Disagreement.objects.filter(status=Disagreement.Status.OPEN).count(),
+            "/admin/providers/disagreement/?status__exact=open",
+        ),
+        (
+            "Syncs running",
+            SyncRun.objects.filter(status=SyncRun.Status.RUNNING).count(),
+            "/admin/providers/syncrun/?status__exact=running",
+        ),
+    ]

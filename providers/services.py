@@ -96,10 +96,17 @@ def run_sync(
 
     `replay=RUN_ID` re-applies the payload that run kept, instead of reading the source again."""
     source = get_source(source_name)
-    say = progress or (lambda message: None)
     run, acquired = _acquire(source_name, dry_run=dry_run, triggered_by=triggered_by)
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+        # The run's row shows where it is (the admin's sync list), outside the upsert's transaction.
+        SyncRun.objects.filter(pk=run.pk).update(stage=message.split("] ", 1)[-1][:200])
+
     if not acquired:
-        say(f"[{source_name}] {run.notes[0]}")
+        if progress is not None:
+            progress(f"[{source_name}] {run.notes[0]}")
         return run
     try:
         if replay is not None:
@@ -131,6 +138,7 @@ def run_sync(
         run.status = SyncRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
     run.finished_at = timezone.now()
+    run.stage = "finished" if run.status == SyncRun.Status.SUCCEEDED else "failed"
     run.save()
     logger.info(
         "sync run %s of %s %s: %s created, %s updated, %s unchanged, %s rejected",

@@ -14,8 +14,8 @@ RETRY_DELAY_SECONDS = 300
 
 
 @shared_task(name="providers.sync_source", bind=True, acks_late=True, max_retries=TRANSIENT_RETRIES)
-def sync_source(self: Task, source_name: str, triggered_by: str = "task") -> int:
-    run = run_sync(source_name, triggered_by=triggered_by)
+def sync_source(self: Task, source_name: str, triggered_by: str = "task", replay: int | None = None) -> int:
+    run = run_sync(source_name, triggered_by=triggered_by, replay=replay)
     if run.failed_transiently and self.request.retries < TRANSIENT_RETRIES:
         raise self.retry(countdown=RETRY_DELAY_SECONDS * (2**self.request.retries))
     return run.pk
@@ -29,9 +29,10 @@ def sync_all(triggered_by: str = "beat") -> list[str]:
     return names
 
 
-def enqueue_sync(source_name: str, *, triggered_by: str = "task") -> None:
-    """Enqueue a sync once the current transaction commits (never a half-committed request's view)."""
-    transaction.on_commit(lambda: sync_source.delay(source_name, triggered_by))
+def enqueue_sync(source_name: str, *, triggered_by: str = "task", replay: int | None = None) -> None:
+    """Enqueue a sync once the current transaction commits (never a half-committed request's view); with
+    `replay`, the sync re-applies that run's kept payload instead of reading the source."""
+    transaction.on_commit(lambda: sync_source.delay(source_name, triggered_by, replay))
 
 
 __all__ = ["enqueue_sync", "sync_all", "sync_source"]

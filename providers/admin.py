@@ -1,0 +1,553 @@
+"""Curating providers, routes and prices; the review queues; syncs. Every edit goes through providers/curation.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.models import LanguageModel
+from config.admin import HTTPS_URLS
+from providers import curation
+from providers.models import (
+    ChangeEvent,
+    Disagreement,
+    HeldChange,
+    Offering,
+    Price,
+    Provider,
+    SyncRun,
+    UnmatchedId,
+)
+from providers.sources import REGISTRY
+from providers.validation import price_problems
+
+
+def _report(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, "; ".join(f"{field}: {', '.join(text)}" for field, text in error.message_dict.items()))
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "slug", "kind", "openai_compatible", "website_url"]
+    list_filter = ["kind", "openai_compatible"]
+    search_fields = ["name", "slug"]
+
+
+class PriceForm(forms.ModelForm):
+    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Price
+        fields = [
+            "component",
+            "unit",
+            "usd",
+            "service_tier",
+            "tier_min_tokens",
+            "source_url",
+            "source_name",
+            "verified_on",
+            "published",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        offering = self.instance.offering if self.instance.offering_id else getattr(self, "parent_offering", None)
+        context = (offering.context_window or offering.model.context_window) if offering else None
+        for field, message in price_problems(
+            component=data.get("component", ""),
+            unit=data.get("unit"),
+            usd=data.get("usd"),
+            service_tier=data.get("service_tier", "standard"),
+            tier_min_tokens=data.get("tier_min_tokens") or 0,
+            context_window=context,
+        ).items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class CurrentPriceInline(admin.TabularInline):
+    """A route's current prices. Changing one closes its period and opens the new figure (history is kept and
+    the curator's figure outranks every sync); deleting one ends it."""
+
+    model = Price
+    form = PriceForm
+    extra = 1
+    fields = [
+        "component",
+        "unit",
+        "usd",
+        "service_tier",
+        "tier_min_tokens",
+        "source_url",
+        "source_name",
+        "verified_on",
+        "published",
+        "source",
+    ]
+    readonly_fields = ["source"]
+    verbose_name = "current price"
+    verbose_name_plural = "current prices (a change closes the old period and opens a new one)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Price]:
+        return super().get_queryset(request).filter(effective_to__isnull=True)
+
+    def get_formset(self, request: HttpRequest, obj: Offering | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.parent_offering = obj
+        return formset
+
+
+class OfferingForm(forms.ModelForm):
+    class Meta:
+        model = Offering
+        fields = [
+            "model",
+            "provider",
+            "provider_model_id",
+            "region",
+            "quantization",
+            "route_type",
+            "status",
+            "context_window",
+            "max_output_tokens",
+        ]
+
+
+@admin.register(Offering)
+class OfferingAdmin(SimpleHistoryAdmin):
+    form = OfferingForm
+    formfield_overrides = HTTPS_URLS
+    list_display = ["model", "provider", "provider_model_id", "region", "quantization", "status", "source"]
+    list_filter = ["status", "route_type", "provider"]
+    search_fields = ["model__name", "model__slug", "provider__name", "provider_model_id"]
+    autocomplete_fields = ["model", "provider"]
+    list_select_related = ["model", "provider"]
+    inlines = [CurrentPriceInline]
+
+    def save_model(self, request: HttpRequest, obj: Offering, form: OfferingForm, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            if not change:
+                created = curation.create_offering(
+                    model=data["model"],
+                    provider=data["provider"],
+                    provider_model_id=data["provider_model_id"],
+                    region=data.get("region", ""),
+                    quantization=data.get("quantization", ""),
+                    user=request.user,
+                    route_type=data["route_type"],
+                    status=data["status"],
+                    context_window=data.get("context_window"),
+                    max_output_tokens=data.get("max_output_tokens"),
+                )
+                obj.pk = created.pk
+                return
+            edits = {name: data[name] for name in curation.OFFERING_FIELDS if name in data}
+            curation.edit_offering(Offering.objects.get(pk=obj.pk), edits, user=request.user)
+        except ValidationError as error:
+            _report(request, error)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Price:
+            return super().save_formset(request, form, formset, change)
+        offering = Offering.objects.select_related("model", "provider").get(pk=form.instance.pk)
+        for price_form in formset.forms:
+            if not price_form.has_changed() and not price_form.cleaned_data.get("DELETE"):
+                continue
+            data = price_form.cleaned_data
+            try:
+                if data.get("DELETE") and price_form.instance.pk:
+                    curation.end_price(Price.objects.get(pk=price_form.instance.pk), user=request.user)
+                elif data and not data.get("DELETE"):
+                    curation.set_price(
+                        offering,
+                        user=request.user,
+                        component=data["component"],
+                        unit=data["unit"],
+                        usd=data["usd"],
+                        service_tier=data.get("service_tier") or "standard",
+                        tier_min_tokens=data.get("tier_min_tokens") or 0,
+                        source_url=data.get("source_url", ""),
+                        source_name=data.get("source_name", ""),
+                        verified_on=data.get("verified_on"),
+                        published=data.get("published", ""),
+                    )
+            except ValidationError as error:
+                _report(request, error)
+        # The admin's change message reads these after saving; the curation service wrote the rows itself.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+
+@admin.register(Price)
+class PriceAdmin(SimpleHistoryAdmin):
+    """Every price period; read-only here (a price changes on its route's page, which keeps the history)."""
+
+    list_display = ["offering", "described", "effective_from", "effective_to", "source", "verified_on"]
+    list_filter = ["component", "service_tier", "source", ("effective_to", admin.EmptyFieldListFilter)]
+    search_fields = ["offering__model__name", "offering__model__slug", "offering__provider__name"]
+    list_select_related = ["offering__model", "offering__provider"]
+    actions = ["release"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Price")
+    def described(self, price: Price) -> str:
+        return price.describe()
+
+    @admin.action(description="Unlock: let the next sync replace these curator prices")
+    def release(self, request: HttpRequest, queryset: QuerySet[Price]) -> None:
+        for price in queryset.filter(source=curation.CURATOR, effective_to__isnull=True):
+            curation.release_price(price, user=request.user)
+        messages.info(request, "Released; the next sync of each route's source may replace them.")
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "summary", "actor", "sync_run"]
+    list_filter = ["kind", "occurred_at"]
+    search_fields = ["summary", "actor", "model__slug"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["sync_run"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- review queues ------------------------------------------------------------------------------------------
+
+
+class UnmatchedForm(forms.ModelForm):
+    map_to = forms.ModelChoiceField(
+        queryset=LanguageModel.objects.all(),
+        required=False,
+        help_text="The model this id names. The id becomes an alias and the source's data applies on its next run.",
+    )
+    new_model_slug = forms.CharField(required=False, help_text="Or create a new canonical model: lab/model")
+    new_model_name = forms.CharField(required=False)
+
+    class Meta:
+        model = UnmatchedId
+        fields = ["status"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slug = data.get("new_model_slug", "").strip()
+        if data.get("map_to") and slug:
+            raise forms.ValidationError("Map to an existing model or create a new one, not both.")
+        if slug:
+            from catalog.models import Lab
+
+            lab_slug, _, part = slug.partition("/")
+            if not part or not Lab.objects.filter(slug=lab_slug).exists():
+                self.add_error("new_model_slug", "Write lab/model with a lab the catalog knows.")
+            if not data.get("new_model_name"):
+                self.add_error("new_model_name", "A new model needs a name.")
+        return data
+
+
+@admin.register(UnmatchedId)
+class UnmatchedIdAdmin(admin.ModelAdmin):
+    form = UnmatchedForm
+    list_display = ["external_id", "source", "name", "candidate", "candidate_score", "status", "last_seen_at"]
+    list_filter = ["status", "source"]
+    search_fields = ["external_id", "name"]
+    list_select_related = ["candidate"]
+    readonly_fields = [
+        "source",
+        "external_id",
+        "name",
+        "candidate",
+        "candidate_score",
+        "details",
+        "first_seen_at",
+        "last_seen_at",
+    ]
+    actions = ["map_to_candidate", "ignore"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _after_mapping(self, request: HttpRequest, sources: set[str]) -> None:
+        from providers.tasks import enqueue_sync
+
+        for source in sorted(sources):
+            latest = SyncRun.objects.filter(source=source, payload__isnull=False).order_by("-started_at").first()
+            if latest is not None:
+                enqueue_sync(source, triggered_by=f"admin:{request.user.get_username()}", replay=latest.pk)
+        if sources:
+            messages.info(
+                request,
+                f"Re-applying the last payload of {', '.join(sorted(sources))} so the mapped ids' data lands now.",
+            )
+
+    def save_model(self, request: HttpRequest, obj: UnmatchedId, form: UnmatchedForm, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            if data.get("map_to"):
+                curation.map_unmatched(obj, data["map_to"], user=request.user)
+            elif data.get("new_model_slug"):
+                lab_slug, _, part = data["new_model_slug"].strip().partition("/")
+                from catalog.models import Lab
+
+                model = curation.create_model(
+                    lab=Lab.objects.get(slug=lab_slug), slug_part=part, name=data["new_model_name"], user=request.user
+                )
+                curation.map_unmatched(obj, model, user=request.user)
+            else:
+                obj.save(update_fields=["status"])
+                return
+            self._after_mapping(request, {obj.source})
+        except ValidationError as error:
+            _report(request, error)
+
+    @admin.action(description="Map to the suggested candidate")
+    def map_to_candidate(self, request: HttpRequest, queryset: QuerySet[UnmatchedId]) -> None:
+        mapped, sources = 0, set()
+        for unmatched in queryset.filter(status=UnmatchedId.Status.OPEN, candidate__isnull=False):
+            try:
+                curation.map_unmatched(unmatched, unmatched.candidate, user=request.user)
+                mapped += 1
+                sources.add(unmatched.source)
+            except ValidationError as error:
+                _report(request, error)
+        messages.info(request, f"Mapped {mapped} id{'s' if mapped != 1 else ''} to their candidates.")
+        self._after_mapping(request, sources)
+
+    @admin.action(description="Ignore (not a model we track)")
+    def ignore(self, request: HttpRequest, queryset: QuerySet[UnmatchedId]) -> None:
+        count = queryset.update(status=UnmatchedId.Status.IGNORED)
+        messages.info(request, f"Ignored {count}.")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why the change is wrong.")
+
+
+@admin.register(HeldChange)
+class HeldChangeAdmin(admin.ModelAdmin):
+    list_display = [
+        "offering",
+        "component",
+        "service_tier",
+        "tier_min_tokens",
+        "old_usd",
+        "new_usd",
+        "reason",
+        "source",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "source", "component"]
+    search_fields = ["offering__model__slug", "offering__provider__slug"]
+    list_select_related = ["offering__model", "offering__provider"]
+    readonly_fields = [f.name for f in HeldChange._meta.fields]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Approve: apply the new price")
+    def approve(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> None:
+        applied = 0
+        for held in queryset.filter(status=HeldChange.Status.PENDING).select_related("offering__model"):
+            try:
+                curation.approve_held_change(held, user=request.user)
+                applied += 1
+            except ValidationError as error:
+                _report(request, error)
+        messages.info(request, f"Applied {applied} held change{'s' if applied != 1 else ''}.")
+
+    @admin.action(description="Reject… (say why)")
+    def reject(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for held in queryset.filter(status=HeldChange.Status.PENDING):
+                curation.reject_held_change(held, user=request.user, reason=form.cleaned_data["reason"])
+            messages.info(request, "Rejected; the stored prices are unchanged.")
+            return None
+        return render(
+            request,
+            "admin/providers/heldchange/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "changes": queryset,
+                "action": "reject",
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(admin.ModelAdmin):
+    list_display = [
+        "model",
+        "field",
+        "kept_value",
+        "kept_source",
+        "other_value",
+        "other_source",
+        "status",
+        "last_seen_at",
+    ]
+    list_filter = ["status", "other_source", "kept_source"]
+    search_fields = ["model__slug", "field"]
+    list_select_related = ["model"]
+    readonly_fields = [f.name for f in Disagreement._meta.fields]
+    actions = ["keep", "use_other", "dismiss"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _resolve(self, request: HttpRequest, queryset: QuerySet[Disagreement], use: str) -> None:
+        done = 0
+        for disagreement in queryset.filter(status=Disagreement.Status.OPEN).select_related("model", "offering"):
+            try:
+                curation.resolve_disagreement(disagreement, use=use, user=request.user)
+                done += 1
+            except ValidationError as error:
+                _report(request, error)
+        messages.info(request, f"Resolved {done}; the chosen values are locked against syncs.")
+
+    @admin.action(description="Keep the current value (and lock it)")
+    def keep(self, request: HttpRequest, queryset: QuerySet[Disagreement]) -> None:
+        self._resolve(request, queryset, "kept")
+
+    @admin.action(description="Use the other source's value (and lock it)")
+    def use_other(self, request: HttpRequest, queryset: QuerySet[Disagreement]) -> None:
+        self._resolve(request, queryset, "other")
+
+    @admin.action(description="Dismiss")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Disagreement]) -> None:
+        count = queryset.update(status=Disagreement.Status.DISMISSED)
+        messages.info(request, f"Dismissed {count}.")
+
+
+# --- syncs --------------------------------------------------------------------------------------------------
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "source",
+        "status",
+        "stage",
+        "started_at",
+        "took",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "dry_run",
+        "triggered_by",
+    ]
+    list_filter = ["status", "source", "dry_run"]
+    readonly_fields = [
+        "source",
+        "status",
+        "stage",
+        "dry_run",
+        "triggered_by",
+        "started_at",
+        "finished_at",
+        "took",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "counts",
+        "skipped",
+        "partial_failures",
+        "notes",
+        "error",
+        "rejection_table",
+        "changes_made",
+    ]
+    exclude = ["rejections"]
+    change_list_template = "admin/providers/syncrun/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Took")
+    def took(self, run: SyncRun) -> str:
+        return f"{run.duration.total_seconds():.1f} s" if run.duration else "—"
+
+    @admin.display(description="Rejected rows")
+    def rejection_table(self, run: SyncRun) -> str:
+        if not run.rejections:
+            return "None"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((r.get("file", ""), r.get("entry", ""), r.get("field", ""), r.get("message", "")) for r in run.rejections),
+        )
+        return format_html("<table><tr><th>File</th><th>Entry</th><th>Field</th><th>Why</th></tr>{}</table>", rows)
+
+    @admin.display(description="Changes it made")
+    def changes_made(self, run: SyncRun) -> str:
+        count = run.changes.count()
+        url = reverse("admin:providers_changeevent_changelist") + f"?sync_run__id__exact={run.pk}"
+        return format_html('<a href="{}">{} change event{}</a>', url, count, "" if count == 1 else "s")
+
+    def get_urls(self) -> list:
+        return [
+            path("sync-now/", self.admin_site.admin_view(self.sync_now), name="providers_syncrun_sync_now"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        running = SyncRun.objects.filter(status=SyncRun.Status.RUNNING).exists()
+        return super().changelist_view(request, {"any_running": running, **(extra_context or {})})
+
+    def sync_now(self, request: HttpRequest) -> HttpResponse:
+        """Enqueue one source's sync (Celery; in-process when no broker is configured) and go watch it."""
+        if not request.user.has_perm("providers.view_syncrun"):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if request.method == "POST":
+            source = request.POST.get("source", "")
+            if source not in REGISTRY:
+                messages.error(request, f"Unknown source “{source}”.")
+            else:
+                from providers.tasks import enqueue_sync
+
+                try:
+                    enqueue_sync(source, triggered_by=f"admin:{request.user.get_username()}")
+                    messages.info(request, f"Sync of {source} started: its run is listed below with its progress.")
+                except Exception as error:  # the broker is down: say so rather than fail the page
+                    messages.error(request, f"Could not start the sync of {source}: {error}")
+            return HttpResponseRedirect(reverse("admin:providers_syncrun_changelist"))
+        latest = {name: SyncRun.objects.filter(source=name).order_by("-started_at").first() for name in REGISTRY}
+        return TemplateResponse(
+            request,
+            "admin/providers/syncrun/sync_now.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Sync a source now",
+                "sources": latest.items(),
+                "opts": SyncRun._meta,
+            },
+        )
