@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 BENCHMARK_FIELDS = ("name", "category", "metric", "scale", "higher_is_better", "url", "description")
 
 
-def upsert_benchmarks(records: list[BenchmarkRecord], *, tally: Tally) -> None:
+def upsert_benchmarks(records: list[BenchmarkRecord], *, tally: Tally, defines: bool = True) -> None:
+    """Create benchmarks a source names; change their definitions only from a source that `defines` them (the
+    curated registry) — a feed fills in what is missing, so two sources never flip a description back and forth."""
     existing = {b.slug: b for b in Benchmark.objects.filter(slug__in=[r.slug for r in records])}
     for record in records:
         values = {name: getattr(record, name) for name in BENCHMARK_FIELDS if getattr(record, name) is not None}
@@ -25,6 +27,8 @@ def upsert_benchmarks(records: list[BenchmarkRecord], *, tally: Tally) -> None:
             Benchmark.objects.create(slug=record.slug, **values)
             tally.add("benchmark", "created")
             continue
+        if not defines:
+            values = {name: value for name, value in values.items() if getattr(benchmark, name) in (None, "")}
         changed = [name for name, value in values.items() if getattr(benchmark, name) != value]
         for name in changed:
             setattr(benchmark, name, values[name])

@@ -74,7 +74,7 @@ def model_page(slug: str) -> LanguageModel | None:
     """One model with everything its header and key facts need."""
     return (
         LanguageModel.objects.with_facets()
-        .select_related("successor")
+        .select_related("successor", "snapshot_of")
         .prefetch_related("aliases")
         .filter(slug=slug)
         .first()

@@ -162,6 +162,12 @@ LITELLM_PRICES_URL = env_url(
 )
 VERCEL_GATEWAY_API_URL = env_url("VERCEL_GATEWAY_API_URL", "https://ai-gateway.vercel.sh/v1", schemes=("http", "https"))
 VERCEL_API_KEY = env_str("VERCEL_API_KEY")
+EPOCH_BENCHMARKS_URL = env_url(
+    "EPOCH_BENCHMARKS_URL", "https://epoch.ai/data/benchmark_data.zip", schemes=("http", "https")
+)
+METR_RESULTS_URL = env_url(
+    "METR_RESULTS_URL", "https://metr.org/assets/benchmark_results_1_1.yaml", schemes=("http", "https")
+)
 # Outbound HTTP: per-request timeout (seconds) and how many attempts a transient failure gets.
 SYNC_HTTP_TIMEOUT = env_int("SYNC_HTTP_TIMEOUT", 30, minimum=1)
 SYNC_HTTP_ATTEMPTS = env_int("SYNC_HTTP_ATTEMPTS", 4, minimum=1)

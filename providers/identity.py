@@ -191,7 +191,9 @@ class IdentityIndex:
         return best, round(best_score, 3)
 
 
-def resolve_identities(batch: Batch, known: Known, *, source: str, creates_models: bool) -> Batch:
+def resolve_identities(
+    batch: Batch, known: Known, *, source: str, creates_models: bool, creates_snapshots: bool = True
+) -> Batch:
     """Give every feed record its canonical slug (or record it as unmatched), then merge records that turn out
     to be the same model. Pure: reads only `known`."""
     index = IdentityIndex(known)
@@ -203,6 +205,9 @@ def resolve_identities(batch: Batch, known: Known, *, source: str, creates_model
             resolved.append(record)
             continue
         resolution = index.resolve(source, record.external_id, record.lab_hint)
+        if resolution.rule == "snapshot-new" and not creates_snapshots:
+            # A source that only reports on models (benchmarks) attaches a dated id to the model it is a date of.
+            resolution = Resolution(resolution.snapshot_of, "snapshot-base")
         if not resolution.slug and creates_models:
             resolution = _new_model(record, labs, batch)
         if not resolution.slug:

@@ -82,7 +82,9 @@ def apply_batch(batch: Batch, *, source: str, run: SyncRun | None = None) -> Out
     upsert = _Upsert(source=source, run=run, now=timezone.now())
     upsert.labs(batch)
     upsert.providers(batch)
-    benchmark_services.upsert_benchmarks(batch.benchmarks, tally=upsert.tally)
+    benchmark_services.upsert_benchmarks(
+        batch.benchmarks, tally=upsert.tally, defines=upsert.rank >= source_rank("curated")
+    )
     models = upsert.models(batch.models)
     upsert.links(batch.models, models)
     offerings = upsert.offerings(batch.models, models)

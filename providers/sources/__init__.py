@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from providers.sources.base import CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE, Known, Source
 from providers.sources.curated import CuratedSource
+from providers.sources.epoch import EpochSource
 from providers.sources.litellm import LiteLLMSource
+from providers.sources.metr import MetrSource
 from providers.sources.modelsdev import ModelsDevSource
 from providers.sources.openrouter import OpenRouterSource
 from providers.sources.vercel import VercelSource
@@ -16,6 +18,8 @@ REGISTRY: dict[str, type[Source]] = {
     VercelSource.name: VercelSource,
     ModelsDevSource.name: ModelsDevSource,
     LiteLLMSource.name: LiteLLMSource,
+    EpochSource.name: EpochSource,
+    MetrSource.name: MetrSource,
 }
 
 

@@ -20,6 +20,8 @@ class FeedSource(ABC):
     first_party_providers: ClassVar[frozenset[str]] = frozenset()
     # Whether an id this source introduces may become a new canonical model (only a namespace we trust to be one).
     creates_models: ClassVar[bool] = False
+    # Whether a dated id of a known model becomes a snapshot model of its own (False: it names the model itself).
+    creates_snapshots: ClassVar[bool] = True
 
     @abstractmethod
     def fetch(self, client: httpx.Client) -> Any:
@@ -30,4 +32,10 @@ class FeedSource(ABC):
         """The normalizer: records keyed by the source's own ids, prices through checked_price. Pure."""
 
     def normalize(self, raw: Any, known: Known) -> Batch:
-        return resolve_identities(self.parse(raw, known), known, source=self.name, creates_models=self.creates_models)
+        return resolve_identities(
+            self.parse(raw, known),
+            known,
+            source=self.name,
+            creates_models=self.creates_models,
+            creates_snapshots=self.creates_snapshots,
+        )

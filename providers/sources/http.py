@@ -81,10 +81,10 @@ def _get_once(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.
     return response
 
 
-def get_json(
+def get_bytes(
     client: httpx.Client, url: str, *, headers: dict[str, str] | None = None, attempts: int | None = None
-) -> Any:
-    """GET `url` and parse its JSON body, retrying transient failures."""
+) -> bytes:
+    """GET `url` and return its body, retrying transient failures."""
     attempts = attempts or settings.SYNC_HTTP_ATTEMPTS
     retrying = Retrying(
         stop=stop_after_attempt(attempts),
@@ -94,12 +94,17 @@ def get_json(
         reraise=True,
     )
     try:
-        response = retrying(_get_once, client, url, headers or {})
+        return retrying(_get_once, client, url, headers or {}).content
     except _TransientError as exc:
         raise SourceFetchError(f"GET {url}: gave up after {attempts} attempts: {exc}") from exc
+
+
+def get_json(
+    client: httpx.Client, url: str, *, headers: dict[str, str] | None = None, attempts: int | None = None
+) -> Any:
+    """GET `url` and parse its JSON body, retrying transient failures."""
+    body = get_bytes(client, url, headers=headers, attempts=attempts)
     try:
-        return json.loads(response.content)
+        return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise SourceFormatError(
-            f"GET {url}: the body is not valid JSON ({exc}); {len(response.content)} bytes received"
-        ) from None
+        raise SourceFormatError(f"GET {url}: the body is not valid JSON ({exc}); {len(body)} bytes received") from None

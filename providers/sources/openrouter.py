@@ -35,7 +35,16 @@ import httpx
 from django.conf import settings
 
 from providers.identity import VARIANT_RE, lab_for_namespace
-from providers.records import Batch, ModelRecord, OfferingRecord, PriceRecord, ProviderRecord, Rejection
+from providers.records import (
+    Batch,
+    BenchmarkRecord,
+    ModelRecord,
+    OfferingRecord,
+    PriceRecord,
+    ProviderRecord,
+    Rejection,
+    ScoreRecord,
+)
 from providers.sources.base import Known
 from providers.sources.common import WELL_KNOWN_PROVIDERS, checked_price
 from providers.sources.feed import FeedSource
@@ -82,6 +91,38 @@ PROVIDER_TAGS = {
     "cohere": "cohere",
     "alibaba": "dashscope",
 }
+
+# OpenRouter's `benchmarks.artificial_analysis` block: Artificial Analysis's indices, measured independently.
+AA_INDICES = {
+    "intelligence_index": BenchmarkRecord(
+        "artificial-analysis-intelligence-index",
+        "Artificial Analysis Intelligence Index",
+        "composite",
+        "index",
+        "index",
+        True,
+        "https://artificialanalysis.ai/methodology/intelligence-benchmarking",
+    ),
+    "coding_index": BenchmarkRecord(
+        "artificial-analysis-coding-index",
+        "Artificial Analysis Coding Index",
+        "coding",
+        "index",
+        "index",
+        True,
+        "https://artificialanalysis.ai/methodology/intelligence-benchmarking",
+    ),
+    "agentic_index": BenchmarkRecord(
+        "artificial-analysis-agentic-index",
+        "Artificial Analysis Agentic Index",
+        "agentic",
+        "index",
+        "index",
+        True,
+        "https://artificialanalysis.ai/methodology/intelligence-benchmarking",
+    ),
+}
+AA_SOURCE_URL = "https://artificialanalysis.ai/"
 
 CAPABILITY_PARAMETERS = {
     "tools": "tool_calling",
@@ -168,6 +209,7 @@ class _Parser:
         self.models_url = f"{base}/models" if base != DEFAULT_URL else "https://openrouter.ai/api/v1/models"
         # OpenRouter's own route needs its provider row, even in an empty catalog; a feed only fills in what a
         # curator left empty, so this never overwrites the curated description.
+        self.benchmarks_seen: set[str] = set()
         self.providers: dict[str, ProviderRecord] = {
             "openrouter": ProviderRecord(
                 slug="openrouter",
@@ -236,6 +278,7 @@ class _Parser:
             else None,
             open_weights=True if item.get("hugging_face_id") else None,
         )
+        record.scores = self.scores(model_id, item.get("benchmarks"))
         if VARIANT_RE.search(model_id):
             # `:free` and friends: the same model behind a rate-limited or discounted route.
             self.out.skip(f"variant route ({model_id.rsplit(':', 1)[1]}): not the model's price")
@@ -251,6 +294,34 @@ class _Parser:
         record.offerings.append(route)
         self.endpoints(record, model_id)
         return record
+
+    def scores(self, model_id: str, benchmarks: Any) -> list[ScoreRecord]:
+        """Artificial Analysis's indices from the newer responses' `benchmarks` block (other blocks are ignored)."""
+        block = benchmarks.get("artificial_analysis") if isinstance(benchmarks, dict) else None
+        if not isinstance(block, dict):
+            return []
+        scores = []
+        for key, benchmark in AA_INDICES.items():
+            value = block.get(key)
+            if value is None:
+                continue
+            number = _decimal(value, "0.0001")
+            if number is None or number < 0:
+                self.reject(model_id, f"benchmarks.artificial_analysis.{key}", f"not a score: {value!r}")
+                continue
+            if benchmark.slug not in self.benchmarks_seen:
+                self.benchmarks_seen.add(benchmark.slug)
+                self.out.benchmarks.append(benchmark)
+            scores.append(
+                ScoreRecord(
+                    benchmark=benchmark.slug,
+                    value=number,
+                    self_reported=False,
+                    version="Artificial Analysis, via OpenRouter",
+                    source_url=AA_SOURCE_URL,
+                )
+            )
+        return scores
 
     def route_status(self, expiration: Any) -> str:
         if not isinstance(expiration, str) or not expiration or expiration.startswith(NEVER):

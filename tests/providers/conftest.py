@@ -34,4 +34,22 @@ def all_feeds(openrouter_feed, settings):
     settings.MODELSDEV_API_URL = f"{server.url}/modelsdev/api.json"
     settings.VERCEL_GATEWAY_API_URL = f"{server.url}/vercel/v1"
     settings.VERCEL_API_KEY = ""
+    server.add("/epoch/benchmark_data.zip", epoch_zip())
+    server.add("/metr/results.yaml", FIXTURES.joinpath("metr", "results.yaml").read_bytes())
+    settings.EPOCH_BENCHMARKS_URL = f"{server.url}/epoch/benchmark_data.zip"
+    settings.METR_RESULTS_URL = f"{server.url}/metr/results.yaml"
     return server
+
+
+def epoch_zip(directory=None) -> bytes:
+    """Epoch AI's download as it comes: a zip of CSV files (here, the hand-made ones, in a folder as published)."""
+    import io
+    import zipfile
+
+    directory = directory or FIXTURES / "epoch"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(directory.glob("*.csv")):
+            archive.writestr(f"benchmark_data/{path.name}", path.read_bytes())
+        archive.writestr("benchmark_data/README.txt", "Epoch AI benchmark data, CC-BY-4.0")
+    return buffer.getvalue()

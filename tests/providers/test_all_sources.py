@@ -32,15 +32,25 @@ def test_sync_all_runs_every_source_and_a_second_run_writes_nothing(
     call_command("sync", "all", "--json")
     first = json.loads(capsys.readouterr().out)
     assert first["status"] == "succeeded", [r["error"] for r in first["runs"]]
-    assert [r["source"] for r in first["runs"]] == ["curated", "openrouter", "vercel", "modelsdev", "litellm"]
+    assert [r["source"] for r in first["runs"]] == [
+        "curated",
+        "openrouter",
+        "vercel",
+        "modelsdev",
+        "litellm",
+        "epoch",
+        "metr",
+    ]
     assert LanguageModel.objects.filter(slug="openai/gpt-4o-mini").count() == 1
     assert {"openai", "azure-openai", "openrouter", "vercel-ai-gateway"} <= gpt_4o_mini_routes()
 
     call_command("sync", "all", "--json")
     second = json.loads(capsys.readouterr().out)
-    assert (second["created"], second["updated"], second["rejected"]) == (0, 0, 0), [
+    assert (second["created"], second["updated"]) == (0, 0), [
         (r["source"], r["counts"]) for r in second["runs"] if r["created"] or r["updated"]
     ]
+    # The recorded files' deliberately bad rows (one Epoch score, one METR entry) are refused every time.
+    assert second["rejected"] == first["rejected"] == 2
 
 
 def test_the_real_files_sync_together(db, shared_data, payload_server, settings, tmp_path):

@@ -14,9 +14,16 @@ def test_sync_all_runs_every_live_source_even_when_one_fails(db, all_feeds, sett
         pytest.skip("runs the fan-out in-process; the real worker is tested in test_tasks.py")
     all_feeds.add("/modelsdev/api.json", Reply(body=b"{not json"))
     names = sync_all.delay(triggered_by="test").get()
-    assert names == ["openrouter", "vercel", "modelsdev", "litellm"]
+    assert names == ["openrouter", "vercel", "modelsdev", "litellm", "epoch", "metr"]
     runs = dict(SyncRun.objects.filter(triggered_by="test").values_list("source", "status"))
-    assert runs == {"openrouter": "succeeded", "vercel": "succeeded", "modelsdev": "failed", "litellm": "succeeded"}
+    assert runs == {
+        "openrouter": "succeeded",
+        "vercel": "succeeded",
+        "modelsdev": "failed",
+        "litellm": "succeeded",
+        "epoch": "succeeded",
+        "metr": "succeeded",
+    }
 
 
 def test_a_source_that_cannot_be_reached_is_retried_later(db, all_feeds, settings, no_retry_wait):

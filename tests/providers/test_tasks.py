@@ -79,4 +79,11 @@ def test_a_real_worker_fans_out_sync_all_one_task_per_source(transactional_db, s
             time.sleep(0.3)
         else:
             pytest.fail(f"the worker finished only {runs} within 90 s")
-    assert runs == {"openrouter": "succeeded", "vercel": "succeeded", "modelsdev": "failed", "litellm": "succeeded"}
+    assert runs == {
+        "openrouter": "succeeded",
+        "vercel": "succeeded",
+        "modelsdev": "failed",
+        "litellm": "succeeded",
+        "epoch": "succeeded",
+        "metr": "succeeded",
+    }
