@@ -28,3 +28,6 @@ CAPABILITIES: dict[str, str] = {
     "pdf_input": "PDF input",
     "fine_tuning": "Fine-tuning",
 }
+
+# The modality values, for the API schema's one name for them.
+MODALITY_VALUES = list(MODALITIES)

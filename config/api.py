@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.http import http_date
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +39,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"detail": str(data["detail"])}
     return response
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class StrictJSONParser(JSONParser):
+    """JSON bodies, minus NUL characters: no field of the catalog can hold one (PostgreSQL refuses them)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        if _has_nul(data):
+            raise exceptions.ParseError("Text may not contain NUL (\\u0000) characters.")
+        return data
 
 
 class _SettingsRate:
@@ -96,3 +117,30 @@ class CachingHeadersMixin:
             if not response.has_header("Last-Modified") and (moment := catalog_last_modified()):
                 response["Last-Modified"] = http_date(moment)
         return response
+
+
+BAD_REQUEST = {
+    "description": "The request cannot be read: a bad parameter or body, or NUL characters anywhere in it.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "detail": {"type": "string"},
+                    "errors": {"type": "object", "additionalProperties": True},
+                },
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+def document_bad_requests(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular postprocessing hook: every operation may answer 400 (config.middleware refuses NUL
+    characters in any address, StrictJSONParser in any body), so the schema says so everywhere."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("400", BAD_REQUEST)
+    return result

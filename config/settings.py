@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -105,7 +106,7 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.StrictJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -131,8 +132,21 @@ SPECTACULAR_SETTINGS = {
     "USD; token prices are per 1M tokens. See docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_bad_requests",
+    ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per vocabulary shared by many endpoints.
+    "ENUM_NAME_OVERRIDES": {
+        "PriceComponentEnum": "providers.models.PriceComponent",
+        "PriceUnitEnum": "providers.models.PriceUnit",
+        "ServiceTierEnum": "providers.models.ServiceTier",
+        "ProviderKindEnum": "providers.models.Provider.Kind",
+        "ChangeKindEnum": "providers.models.ChangeEvent.Kind",
+        "ModalityEnum": "catalog.vocabulary.MODALITY_VALUES",
+    },
     # Served from static/vendor/swagger-ui (npm's swagger-ui-dist), never a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",

@@ -16,3 +16,5 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "config.views.not_found"

@@ -17,8 +17,19 @@ def test_the_docs_page_uses_vendored_assets_only(client, db):
     assert "<script>" not in html  # its initialiser is a separate file
 
 
-def test_an_unknown_endpoint_is_a_404(client, db):
-    assert client.get("/api/v1/nope/").status_code == 404
+def test_an_unknown_endpoint_is_a_json_404_and_an_unknown_page_a_page(client, db):
+    response = client.get("/api/v1/nope/")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("No API endpoint at /api/v1/nope/.")
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "Page not found" in page.content.decode()
+
+
+def test_the_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
 
 
 @pytest.mark.parametrize("setting", ["120/min", "5/hour"])
@@ -27,3 +38,24 @@ def test_throttle_rates_come_from_settings_at_request_time(setting):
 
     with override_settings(API_ANON_RATE=setting):
         assert AnonymousThrottle().get_rate() == setting
+
+
+def test_nul_characters_are_refused_everywhere_with_a_400(client, db):
+    response = client.get("/api/v1/models/", {"q": "gpt\x00"})
+    assert (response.status_code, response.json()["detail"]) == (
+        400,
+        "The address may not contain NUL (%00) characters.",
+    )
+    assert client.get("/models/", {"q": "a\x00b"}).status_code == 400
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=get_user_model().objects.create_user("ana", is_staff=True))
+    response = client.post(
+        "/api/v1/models/",
+        data='{"lab": "open\\u0000ai", "slug_part": "x", "name": "X"}',
+        content_type="application/json",
+        headers={"Authorization": f"Token {token.key}"},
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]

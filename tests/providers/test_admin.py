@@ -261,7 +261,11 @@ def test_a_curator_settles_a_disagreement_by_taking_the_other_value(curator):
     assert Disagreement.objects.get().status == "resolved"
 
 
-def test_a_curator_runs_a_sync_and_sees_what_it_did(curator, django_capture_on_commit_callbacks):
+def test_a_curator_runs_a_sync_and_sees_what_it_did(curator, django_capture_on_commit_callbacks, monkeypatch):
+    from config.celery import app
+
+    # In-process here, whatever the broker: the real worker has its own tests (test_tasks.py).
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     page = curator.get("/admin/providers/syncrun/sync-now/")
     assert "Sync curated now" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
