@@ -16,48 +16,17 @@ from rest_framework import serializers
 
 from catalog.models import Lab, LanguageModel
 from catalog.vocabulary import CAPABILITIES, MODALITIES, SLUG_PART_RE
+from config.api_serializers import BlankAsNullCharField, decimal_string
+from providers.api.serializers import PricePeriodSerializer, PriceSerializer
 from providers.curation import MODEL_FACTS, MODEL_LISTS
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier
 
-DECIMAL_STRING = {"type": "string", "format": "decimal", "pattern": r"^\d+(\.\d+)?$", "example": "0.15"}
 SLUGS = {"type": "array", "items": {"type": "string"}}
 MAX_TOKENS = 2_147_483_647  # the columns' limit: a larger value is refused as bad input, not a database error
 EDITABLE_FIELDS = (*MODEL_FACTS, *MODEL_LISTS, "successor")
 
 
 # --- fields ----------------------------------------------------------------------------------------------------
-
-
-@extend_schema_field(DECIMAL_STRING)
-class DecimalString(serializers.Field):
-    """A Decimal as a plain decimal string, without trailing zeros: Decimal("0.150000000") -> "0.15"."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Decimal) -> str:
-        return f"{value.normalize():f}"
-
-
-class OptionalText(serializers.CharField):
-    """Text that is null when blank, as in the export format."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def to_representation(self, value: str) -> str | None:
-        return value or None
-
-
-@extend_schema_field({"type": "integer", "nullable": True, "minimum": 1})
-class TierThreshold(serializers.Field):
-    """The prompt size above which a price applies; null for the base tier (stored as 0)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: int) -> int | None:
-        return value or None
 
 
 @extend_schema_field(SLUGS)
@@ -94,47 +63,7 @@ class ModelLinks:
 # --- errors ----------------------------------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="what went wrong, in words")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="for bad input: the messages for each offending parameter or field",
-    )
-
-    class Meta:
-        ref_name = "CatalogError"
-
-
 # --- prices and routes -----------------------------------------------------------------------------------------
-
-
-class PriceSerializer(serializers.Serializer):
-    """One price component of a route: the export format's price object."""
-
-    component = serializers.ChoiceField(choices=PriceComponent.choices, read_only=True)
-    unit = serializers.ChoiceField(choices=PriceUnit.choices, read_only=True)
-    usd = DecimalString(help_text="USD per unit; token prices are per 1M tokens")
-    service_tier = serializers.ChoiceField(choices=ServiceTier.choices, read_only=True)
-    tier_min_tokens = TierThreshold(help_text="applies when the prompt is above this many tokens; null: base price")
-    effective_from = serializers.DateTimeField(read_only=True)
-    source = serializers.CharField(read_only=True, help_text="the sync source that wrote the row")
-    source_name = OptionalText(help_text="where the figure was read")
-    source_url = OptionalText()
-    verified_at = serializers.DateField(source="verified_on", read_only=True, help_text="the date the source stated it")
-    published = OptionalText(help_text="the figure exactly as the source printed it")
-
-    class Meta:
-        ref_name = "CatalogPrice"
-
-
-class PricePeriodSerializer(PriceSerializer):
-    """A price with the end of its period: null while it is in force."""
-
-    effective_to = serializers.DateTimeField(read_only=True, allow_null=True)
-
-    class Meta:
-        ref_name = "CatalogPricePeriod"
 
 
 class RouteFieldsSerializer(serializers.Serializer):
@@ -143,8 +72,8 @@ class RouteFieldsSerializer(serializers.Serializer):
     provider = serializers.CharField(source="provider.slug", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     provider_model_id = serializers.CharField(read_only=True, help_text="the id the provider's API takes")
-    region = OptionalText()
-    quantization = OptionalText()
+    region = BlankAsNullCharField()
+    quantization = BlankAsNullCharField()
     route_type = serializers.ChoiceField(choices=Offering.RouteType.choices, read_only=True)
     status = serializers.ChoiceField(choices=Offering.Status.choices, read_only=True)
     context_window = serializers.IntegerField(read_only=True, allow_null=True)
@@ -181,10 +110,10 @@ class CheapestRouteSerializer(serializers.Serializer):
 
     provider = serializers.CharField(source="cheapest_provider_slug", read_only=True)
     provider_name = serializers.CharField(source="cheapest_provider_name", read_only=True)
-    input = DecimalString(source="cheapest_input_usd")
-    output = DecimalString(source="cheapest_output_usd", allow_null=True)
-    cache_read = DecimalString(source="cheapest_cache_read_usd", allow_null=True)
-    blended = DecimalString(source="cheapest_blended_usd", help_text="(3 x input + output) / 4")
+    input = decimal_string(source="cheapest_input_usd")
+    output = decimal_string(source="cheapest_output_usd", allow_null=True)
+    cache_read = decimal_string(source="cheapest_cache_read_usd", allow_null=True)
+    blended = decimal_string(source="cheapest_blended_usd", help_text="(3 x input + output) / 4")
     unit = serializers.SerializerMethodField()
     priced_route_count = serializers.IntegerField(read_only=True, help_text="routes of the model with a price")
 
@@ -218,9 +147,9 @@ class ModelSummarySerializer(ModelLinks, serializers.Serializer):
     slug = serializers.CharField(read_only=True, help_text="canonical: lab/model")
     name = serializers.CharField(read_only=True)
     lab = serializers.CharField(source="lab.slug", read_only=True)
-    family = OptionalText()
+    family = BlankAsNullCharField()
     release_date = serializers.DateField(read_only=True, allow_null=True)
-    knowledge_cutoff = OptionalText(help_text="YYYY-MM or YYYY-MM-DD")
+    knowledge_cutoff = BlankAsNullCharField(help_text="YYYY-MM or YYYY-MM-DD")
     context_window = serializers.IntegerField(read_only=True, allow_null=True, help_text="tokens")
     max_output_tokens = serializers.IntegerField(read_only=True, allow_null=True, help_text="tokens")
     input_modalities = SlugList()
@@ -258,11 +187,11 @@ class ScoreSerializer(serializers.Serializer):
     benchmark_name = serializers.CharField(source="benchmark.name", read_only=True)
     scale = serializers.CharField(source="benchmark.scale", read_only=True, help_text="percent, elo, index...")
     higher_is_better = serializers.BooleanField(source="benchmark.higher_is_better", read_only=True)
-    value = DecimalString(help_text="on the benchmark's own scale")
-    version = OptionalText(help_text="version, harness or variant")
+    value = decimal_string(help_text="on the benchmark's own scale")
+    version = BlankAsNullCharField(help_text="version, harness or variant")
     date = serializers.DateField(source="measured_on", read_only=True, allow_null=True)
     source = serializers.CharField(read_only=True, help_text="the sync source that wrote the row")
-    source_url = OptionalText()
+    source_url = BlankAsNullCharField()
     self_reported = serializers.BooleanField(read_only=True, help_text="published by the lab itself")
 
     class Meta:
@@ -274,19 +203,19 @@ class ModelFactsSerializer(ModelSummarySerializer):
 
     description = serializers.CharField(read_only=True, help_text="Markdown")
     supported_parameters = serializers.ListField(child=serializers.CharField(), read_only=True)
-    license = OptionalText()
+    license = BlankAsNullCharField()
     commercial_use = serializers.ChoiceField(
         choices=LanguageModel.CommercialUse.choices, read_only=True, allow_null=True
     )
-    parameters_b = DecimalString(allow_null=True, help_text="parameters, in billions")
-    architecture = OptionalText()
+    parameters_b = decimal_string(allow_null=True, help_text="parameters, in billions")
+    architecture = BlankAsNullCharField()
     deprecation_date = serializers.DateField(read_only=True, allow_null=True)
     retirement_date = serializers.DateField(read_only=True, allow_null=True)
     successor = serializers.CharField(source="successor.slug", read_only=True, allow_null=True)
     snapshot_of = serializers.CharField(
         source="snapshot_of.slug", read_only=True, allow_null=True, help_text="the undated model this snapshot is of"
     )
-    facts_source_url = OptionalText()
+    facts_source_url = BlankAsNullCharField()
     fact_sources = serializers.DictField(
         source="field_sources",
         child=serializers.CharField(),
@@ -340,7 +269,7 @@ class ModelPriceHistorySerializer(serializers.Serializer):
 class LabSummarySerializer(serializers.Serializer):
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
-    website_url = OptionalText()
+    website_url = BlankAsNullCharField()
     model_count = serializers.IntegerField(read_only=True)
     latest_release = serializers.DateField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
@@ -357,7 +286,7 @@ class LabModelSerializer(ModelLinks, serializers.Serializer):
 
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
-    family = OptionalText()
+    family = BlankAsNullCharField()
     release_date = serializers.DateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=LanguageModel.Status.choices, read_only=True)
     context_window = serializers.IntegerField(read_only=True, allow_null=True)
@@ -374,7 +303,7 @@ class LabModelSerializer(ModelLinks, serializers.Serializer):
 class LabDetailSerializer(serializers.Serializer):
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
-    website_url = OptionalText()
+    website_url = BlankAsNullCharField()
     description = serializers.CharField(read_only=True, help_text="Markdown")
     models = LabModelSerializer(source="model_rows", many=True, read_only=True, help_text="newest first")
 
@@ -386,7 +315,7 @@ class LabDetailSerializer(serializers.Serializer):
 
 
 class CompareModelSerializer(ModelSummarySerializer):
-    license = OptionalText()
+    license = BlankAsNullCharField()
     cheapest = None
     cheapest_route = serializers.SerializerMethodField()
     scores = ScoreSerializer(source="export_scores", many=True, read_only=True)

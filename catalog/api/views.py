@@ -30,7 +30,6 @@ from catalog.api.serializers import (
     EXPORT_CSV_COLUMNS,
     CompareSerializer,
     CuratedModelSerializer,
-    ErrorSerializer,
     ExportDocumentSerializer,
     LabDetailSerializer,
     LabSummarySerializer,
@@ -50,6 +49,7 @@ from catalog.export import export_models, iter_export_json
 from catalog.forms import MAX_MODELS, parse_model_list, validate_model_count
 from catalog.models import LanguageModel
 from config.api import CachingHeadersMixin
+from config.api_serializers import ErrorSerializer
 from providers import curation
 from providers.costing import RouteFilter, live_routes
 from providers.history import price_periods_for_model

@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 
 from config.api import ReadOnlyOrStaff
-from providers.api.serializers import ErrorSerializer
+from config.api_serializers import ErrorSerializer
 from providers.models import Price
 
 ERROR_DESCRIPTIONS = {

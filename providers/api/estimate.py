@@ -19,7 +19,7 @@ from rest_framework import serializers
 
 from catalog.forms import CalculatorForm, WholeNumberField, calculator_data, parse_model_list
 from catalog.models import LanguageModel
-from providers.api.serializers import BlankAsNullCharField, ThresholdField, decimal_string
+from config.api_serializers import BlankAsNullCharField, ThresholdField, decimal_string
 from providers.costing import CostLine, RouteCost, RouteFilter, Workload, live_routes, rank_routes
 from providers.models import PriceUnit
 

@@ -458,6 +458,9 @@ def test_prices_without_a_date_are_the_current_ones(client, repriced):
     assert openai_input(body) == ("0.1", None)
     route = next(r for r in body["routes"] if r["provider"] == "openai")
     new = next(p for p in route["prices"] if p["usd"] == "0.1")
+    # Each period names its row and route (what the price write endpoints take).
+    price = Price.objects.get(pk=new.pop("id"))
+    assert (new.pop("offering"), price.usd) == (price.offering_id, Decimal("0.1"))
     assert new == {
         "component": "input",
         "unit": "per_1m_tokens",
