@@ -112,3 +112,10 @@ def test_the_gpt_4o_mini_page_shows_the_seed_facts(curated, client):
         "1235",
     ):
         assert fact in html, fact
+
+
+def test_gpt_4o_mini_has_a_price_on_a_date_before_the_first_sync(curated, client):
+    body = client.get("/api/v1/models/openai/gpt-4o-mini/prices/", {"as_of": "2025-03-01"}).json()
+    openai = next(route for route in body["routes"] if route["provider"] == "openai")
+    prices = {(p["component"], p["service_tier"]): p["usd"] for p in openai["prices"]}
+    assert (prices[("input", "standard")], prices[("output", "standard")]) == ("0.15", "0.6")
