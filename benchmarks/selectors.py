@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
@@ -102,3 +102,27 @@ def top_scores(model_ids: list[int], *, per_model: int = 2) -> dict[int, list[To
                 )
             )
     return result
+
+
+def benchmark_rows() -> QuerySet[Benchmark]:
+    """Every benchmark with how many models it scores, by category and name (as the /benchmarks/ page): 1 query."""
+    return Benchmark.objects.annotate(model_count=Count("scores__model", distinct=True)).order_by("category", "name")
+
+
+def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
+    """A benchmark's scores best first (by its direction; ties by model slug), each with its model, lab and the
+    model's cheapest route (lowest 3:1 blended standard price, as with_cheapest_route): 1 query per page."""
+    from providers.selectors import USD, priced_offerings  # providers.selectors imports this module
+
+    cheapest = priced_offerings().filter(model=OuterRef("model")).order_by("blended_usd", "kind_rank", "pk")
+    best_first = F("value").desc() if benchmark.higher_is_better else F("value").asc()
+    return (
+        BenchmarkScore.objects.filter(benchmark=benchmark)
+        .select_related("model", "model__lab")
+        .annotate(
+            cheapest_offering_id=Subquery(cheapest.values("pk")[:1], output_field=IntegerField()),
+            cheapest_blended_usd=Subquery(cheapest.values("blended_usd")[:1], output_field=USD),
+            cheapest_provider=Subquery(cheapest.values("provider__slug")[:1]),
+        )
+        .order_by(best_first, "model__slug", "version", "source")
+    )

@@ -213,9 +213,14 @@ class PriceAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Unlock: let the next sync replace these curator prices")
     def release(self, request: HttpRequest, queryset: QuerySet[Price]) -> None:
-        for price in queryset.filter(source=curation.CURATOR, effective_to__isnull=True):
-            curation.release_price(price, user=request.user)
-        messages.info(request, "Released; the next sync of each route's source may replace them.")
+        released = 0
+        for price in queryset:
+            try:
+                curation.release_price(price, user=request.user)
+                released += 1
+            except ValidationError as error:
+                _report(request, error)
+        messages.info(request, f"Released {released}; the next sync of each route's source may replace them.")
 
 
 @admin.register(ChangeEvent)

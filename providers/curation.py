@@ -383,7 +383,11 @@ def end_price(price: Price, *, user: Any) -> Price:
 
 @transaction.atomic
 def release_price(price: Price, *, user: Any) -> Price:
-    """Unlock a curator's price: it becomes the route's own source's again, so the next sync may replace it."""
+    """Unlock a curator's price: it ranks below every source again, so the next sync may replace it."""
+    if price.source != CURATOR:
+        raise ValidationError({"source": f"Only a curator's price can be released; this one is from {price.source}."})
+    if price.effective_to is not None:
+        raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
     price.source = RELEASED
     price._history_user = user

@@ -310,3 +310,46 @@ def review_queue_counts() -> list[tuple[str, int, str]]:
             "/admin/providers/syncrun/?status__exact=running",
         ),
     ]
+
+
+# --- reads of the API's provider, route and change endpoints -------------------------------------------------
+
+
+def current_prices_prefetch() -> Prefetch:
+    """A route's open price rows, in the export's order, as `current_prices`."""
+    return Prefetch(
+        "prices",
+        queryset=Price.objects.current().order_by("service_tier", "tier_min_tokens", "component"),
+        to_attr="current_prices",
+    )
+
+
+LIVE_ROUTE = ~Q(offerings__status=Offering.Status.RETIRED)
+
+
+def provider_rows() -> QuerySet[Provider]:
+    """The provider directory (lab, models served) with its number of live routes: 1 query."""
+    return provider_directory().annotate(live_route_count=Count("offerings", filter=LIVE_ROUTE, distinct=True))
+
+
+def provider_routes_with_prices(provider: Provider) -> list[Offering]:
+    """The provider page's routes (model, cheapest-route flag) with every current price: 2 queries."""
+    return list(provider_routes(provider).prefetch_related(current_prices_prefetch()))
+
+
+def change_events() -> QuerySet[ChangeEvent]:
+    """Every change event, newest first, with its model, lab and route's provider: 1 query per page. (The page's
+    change_log() is a selection of these for readers; the API gives programs all of them.)"""
+    return ChangeEvent.objects.select_related("model", "model__lab", "offering", "offering__provider").order_by(
+        "-occurred_at", "-id"
+    )
+
+
+def offering_with_prices(pk: int) -> Offering | None:
+    """One route with its model, provider and current prices: 2 queries."""
+    return (
+        Offering.objects.select_related("model", "provider")
+        .prefetch_related(current_prices_prefetch())
+        .filter(pk=pk)
+        .first()
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from benchmarks import curation
+from benchmarks import curation, selectors
 from benchmarks.api.filters import BenchmarkFilter, ScoreFilter
 from benchmarks.api.serializers import BenchmarkSerializer, RankedScoreSerializer, ScoreInput, ScoreSerializer
 from benchmarks.models import Benchmark, BenchmarkScore
@@ -25,29 +25,6 @@ from providers.api.common import (
     list_errors,
     parse_slug,
 )
-from providers.selectors import USD, priced_offerings
-
-
-def benchmark_rows() -> QuerySet[Benchmark]:
-    """Every benchmark with how many models it scores, by category and name (as the /benchmarks/ page): 1 query."""
-    return Benchmark.objects.annotate(model_count=Count("scores__model", distinct=True)).order_by("category", "name")
-
-
-def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
-    """A benchmark's scores best first (by its direction; ties by model slug), each with its model, lab and the
-    model's cheapest route (lowest 3:1 blended standard price, as with_cheapest_route): 1 query per page."""
-    cheapest = priced_offerings().filter(model=OuterRef("model")).order_by("blended_usd", "kind_rank", "pk")
-    best_first = F("value").desc() if benchmark.higher_is_better else F("value").asc()
-    return (
-        BenchmarkScore.objects.filter(benchmark=benchmark)
-        .select_related("model", "model__lab")
-        .annotate(
-            cheapest_offering_id=Subquery(cheapest.values("pk")[:1], output_field=IntegerField()),
-            cheapest_blended_usd=Subquery(cheapest.values("blended_usd")[:1], output_field=USD),
-            cheapest_provider=Subquery(cheapest.values("provider__slug")[:1]),
-        )
-        .order_by(best_first, "model__slug", "version", "source")
-    )
 
 
 @extend_schema(
@@ -62,7 +39,7 @@ class BenchmarkListView(CachingHeadersMixin, generics.ListAPIView):
     schema = ApiSchema()
 
     def get_queryset(self) -> QuerySet[Benchmark]:
-        return benchmark_rows()
+        return selectors.benchmark_rows()
 
 
 class BenchmarkScoresView(CachingHeadersMixin, generics.ListAPIView):
@@ -81,7 +58,7 @@ class BenchmarkScoresView(CachingHeadersMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[BenchmarkScore]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no slug
             return BenchmarkScore.objects.none()
-        return ranked_scores(self.benchmark)
+        return selectors.ranked_scores(self.benchmark)
 
     @extend_schema(
         tags=["benchmarks"],

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -17,7 +16,6 @@ from rest_framework.permissions import SAFE_METHODS
 
 from config.api import ReadOnlyOrStaff
 from config.api_serializers import ErrorSerializer
-from providers.models import Price
 
 ERROR_DESCRIPTIONS = {
     400: "Invalid parameters or fields: `errors` names each one with its messages.",
@@ -82,12 +80,3 @@ def curation_errors() -> Iterator[None]:
         if hasattr(error, "error_dict"):
             raise exceptions.ValidationError(error.message_dict) from error
         raise exceptions.ValidationError({"non_field_errors": error.messages}) from error
-
-
-def current_prices() -> Prefetch:
-    """A route's open price rows, in the export's order, as `current_prices`."""
-    return Prefetch(
-        "prices",
-        queryset=Price.objects.current().order_by("service_tier", "tier_min_tokens", "component"),
-        to_attr="current_prices",
-    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
@@ -23,7 +23,6 @@ from providers.api.common import (
     WRITE_ERRORS,
     ApiSchema,
     curation_errors,
-    current_prices,
     errors,
     id_parameter,
     list_errors,
@@ -44,35 +43,7 @@ from providers.api.serializers import (
 )
 from providers.models import ChangeEvent, Offering, Price, Provider
 
-LIVE_ROUTE = ~Q(offerings__status=Offering.Status.RETIRED)
-
-
-def provider_rows() -> QuerySet[Provider]:
-    """The provider directory (lab, models served) with its number of live routes: 1 query."""
-    return selectors.provider_directory().annotate(
-        live_route_count=Count("offerings", filter=LIVE_ROUTE, distinct=True)
-    )
-
-
-def provider_routes(provider: Provider) -> list[Offering]:
-    """The provider page's routes (model, cheapest-route flag) with every current price: 2 queries."""
-    return list(selectors.provider_routes(provider).prefetch_related(current_prices()))
-
-
-def change_events() -> QuerySet[ChangeEvent]:
-    """Every change event, newest first, with its model, lab and route's provider: 1 query per page. (The page's
-    change_log() is a selection of these for readers; the API gives programs all of them.)"""
-    return ChangeEvent.objects.select_related("model", "model__lab", "offering", "offering__provider").order_by(
-        "-occurred_at", "-id"
-    )
-
-
 ROUTE, PRICE = "route (offering)", "price"
-
-
-def load_offering(pk: int) -> Offering | None:
-    """One route with its model, provider and current prices: 2 queries."""
-    return Offering.objects.select_related("model", "provider").prefetch_related(current_prices()).filter(pk=pk).first()
 
 
 def get_offering(pk: str) -> Offering:
@@ -90,7 +61,7 @@ def get_price(pk: str) -> Price:
 
 
 def offering_response(pk: int, code: int = status.HTTP_200_OK) -> Response:
-    return Response(OfferingSerializer(load_offering(pk)).data, status=code)
+    return Response(OfferingSerializer(selectors.offering_with_prices(pk)).data, status=code)
 
 
 # --- providers -------------------------------------------------------------------------------------------------
@@ -108,7 +79,7 @@ class ProviderListView(CachingHeadersMixin, generics.ListAPIView):
     schema = ApiSchema()
 
     def get_queryset(self) -> QuerySet[Provider]:
-        return provider_rows()
+        return selectors.provider_rows()
 
 
 @extend_schema(
@@ -123,10 +94,10 @@ class ProviderDetailView(CachingHeadersMixin, generics.RetrieveAPIView):
 
     def get_object(self) -> Provider:
         slug = parse_slug(self.kwargs["slug"], "provider")
-        provider = provider_rows().filter(slug=slug).first()
+        provider = selectors.provider_rows().filter(slug=slug).first()
         if provider is None:
             raise exceptions.NotFound(f"No provider {slug}.")
-        provider.routes = provider_routes(provider)
+        provider.routes = selectors.provider_routes_with_prices(provider)
         return provider
 
 
@@ -146,7 +117,7 @@ class ChangeListView(CachingHeadersMixin, generics.ListAPIView):
     schema = ApiSchema()
 
     def get_queryset(self) -> QuerySet[ChangeEvent]:
-        return change_events()
+        return selectors.change_events()
 
 
 # --- estimate --------------------------------------------------------------------------------------------------
@@ -237,7 +208,7 @@ class OfferingView(CachingHeadersMixin, APIView):
         responses={200: OfferingSerializer, **errors(404)},
     )
     def get(self, request: Request, pk: str) -> Response:
-        offering = load_offering(parse_id(pk, ROUTE))
+        offering = selectors.offering_with_prices(parse_id(pk, ROUTE))
         if offering is None:
             raise exceptions.NotFound(f"No {ROUTE} {pk}.")
         return Response(OfferingSerializer(offering).data)
@@ -344,12 +315,6 @@ class PriceReleaseView(APIView):
 
     def post(self, request: Request, pk: str) -> Response:
         price = get_price(pk)
-        if price.source != curation.CURATOR:
-            raise exceptions.ValidationError(
-                {"source": [f"Only a curator's price can be released; this one is from {price.source}."]}
-            )
-        if price.effective_to is not None:
-            raise exceptions.ValidationError({"effective_to": ["This price period has already ended."]})
         with curation_errors():
             curation.release_price(price, user=request.user)
         return Response(PricePeriodSerializer(price).data)

@@ -284,3 +284,34 @@ def test_sync_now_refuses_an_unknown_source(curator):
     response = curator.post("/admin/providers/syncrun/sync-now/", {"source": "nope"}, follow=True)
     assert "Unknown source “nope”" in response.content.decode()
     assert not SyncRun.objects.filter(triggered_by="admin:ed").exists()
+
+
+def test_a_curator_corrects_a_score_and_the_next_sync_keeps_it(curator):
+    from benchmarks.models import Benchmark, BenchmarkScore
+
+    mmlu = Benchmark.objects.get(slug="mmlu")
+    response = curator.post(
+        "/admin/benchmarks/benchmarkscore/add/",
+        {
+            "model": mini().pk,
+            "benchmark": mmlu.pk,
+            "value": "82.5",
+            "version": "5-shot",
+            "source_url": "https://openai.com/index/gpt-4o-mini-advancing-cost-efficient-intelligence/",
+            "self_reported": "on",
+        },
+    )
+    assert response.status_code == 302
+    score = BenchmarkScore.objects.get(model=mini(), benchmark=mmlu, source="curator")
+    assert (score.value, score.version, score.history.first().history_user.username) == (
+        Decimal("82.5"),
+        "5-shot",
+        "ed",
+    )
+    run_sync("curated")
+    assert BenchmarkScore.objects.get(pk=score.pk).value == Decimal("82.5")
+    bad = curator.post(
+        "/admin/benchmarks/benchmarkscore/add/",
+        {"model": mini().pk, "benchmark": mmlu.pk, "value": "182", "self_reported": "on"},
+    )
+    assert bad.status_code == 200  # over 100 on a percent scale: refused in the form
