@@ -28,3 +28,22 @@ def frontier(points: list[Point], *, higher_is_better: bool = True) -> list[Poin
         if not result or better(point.score, result[-1].score):
             result.append(point)
     return result
+
+
+NINE_PLACES = Decimal("0.000000001")
+
+
+def leaderboard_points(rows: list) -> list[Point]:
+    """The priced rows of a leaderboard (benchmarks.selectors.leaderboard) as chart points. The blended price is
+    quantized like stored prices: division makes its precision differ between databases."""
+    return [
+        Point(
+            row.score.model.slug,
+            row.score.model.name,
+            row.score.model.lab.name,
+            Decimal(row.score.cheapest_blended_usd).quantize(NINE_PLACES).normalize(),
+            row.score.value.normalize(),
+        )
+        for row in rows
+        if row.score.cheapest_blended_usd is not None
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,3 +127,78 @@ def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
         )
         .order_by(best_first, "model__slug", "version", "source")
     )
+
+
+def documentation_key(score: BenchmarkScore) -> tuple:
+    """How well documented a score is, for choosing one per model and benchmark: independent before self-reported,
+    dated before undated, newer first, then the better value."""
+    better = score.value if score.benchmark.higher_is_better else -score.value
+    return (not score.self_reported, score.measured_on is not None, score.measured_on or dt.date.min, better)
+
+
+@dataclass
+class LeaderboardRow:
+    rank: int
+    score: BenchmarkScore  # the best-documented score of the model (annotated with its cheapest route)
+    other_scores: int  # how many other scores of this model on this benchmark exist
+
+
+def leaderboard(
+    benchmark: Benchmark, *, lab: str = "", open_weights: bool | None = None, max_blended_usd: Decimal | None = None
+) -> list[LeaderboardRow]:
+    """Every model with a score on `benchmark`, ranked by its best-documented score (ties share a rank): 1 query."""
+    scores = ranked_scores(benchmark)
+    if lab:
+        scores = scores.filter(model__lab__slug=lab)
+    if open_weights is not None:
+        scores = scores.filter(model__open_weights=open_weights)
+    if max_blended_usd is not None:
+        scores = scores.filter(cheapest_blended_usd__lte=max_blended_usd)
+    chosen: dict[int, BenchmarkScore] = {}
+    counts: dict[int, int] = {}
+    for score in scores:
+        score.benchmark = benchmark  # spare a query per row in documentation_key
+        counts[score.model_id] = counts.get(score.model_id, 0) + 1
+        current = chosen.get(score.model_id)
+        if current is None or documentation_key(score) > documentation_key(current):
+            chosen[score.model_id] = score
+    ordered = sorted(chosen.values(), key=lambda s: (-s.value if benchmark.higher_is_better else s.value, s.model.slug))
+    rows: list[LeaderboardRow] = []
+    for position, score in enumerate(ordered, start=1):
+        tied = rows and rows[-1].score.value == score.value
+        rows.append(LeaderboardRow(rows[-1].rank if tied else position, score, counts[score.model_id] - 1))
+    return rows
+
+
+@dataclass(frozen=True)
+class Percentile:
+    percent: int  # share of the other scored models this model beats
+    of_models: int  # how many models have a score on the benchmark
+
+
+def percentiles(model: LanguageModel, benchmarks: list[Benchmark]) -> dict[int, Percentile]:
+    """For each benchmark, how the model's best score ranks among every model's best score there: 1 query."""
+    if not benchmarks:
+        return {}
+    by_id = {b.pk: b for b in benchmarks}
+    rows = (
+        BenchmarkScore.objects.filter(benchmark_id__in=by_id)
+        .values("benchmark_id", "model_id")
+        .annotate(high=Max("value"), low=Min("value"))
+        .order_by()
+    )
+    values: dict[int, dict[int, Decimal]] = {}
+    for row in rows:
+        benchmark = by_id[row["benchmark_id"]]
+        values.setdefault(benchmark.pk, {})[row["model_id"]] = row["high"] if benchmark.higher_is_better else row["low"]
+    result = {}
+    for benchmark_id, per_model in values.items():
+        own = per_model.get(model.pk)
+        if own is None or len(per_model) < 2:
+            continue
+        higher = by_id[benchmark_id].higher_is_better
+        beaten = sum(
+            1 for other, value in per_model.items() if other != model.pk and (value < own if higher else value > own)
+        )
+        result[benchmark_id] = Percentile(round(100 * beaten / (len(per_model) - 1)), len(per_model))
+    return result

@@ -6,4 +6,5 @@ app_name = "benchmarks"
 
 urlpatterns = [
     path("benchmarks/", views.benchmark_index, name="index"),
+    path("benchmarks/<slug:slug>/", views.benchmark_detail, name="detail"),
 ]

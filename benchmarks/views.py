@@ -1,84 +1,94 @@
-"""Benchmark pages: the registry by category, and price against score for one benchmark."""
+"""Benchmark pages: the registry by category, and for each benchmark a leaderboard with its price-vs-score chart."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from benchmarks.frontier import Point, frontier
-from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.frontier import frontier, leaderboard_points
+from benchmarks.models import Benchmark
+from benchmarks.selectors import benchmark_rows, leaderboard
 from catalog.caching import cached_page
-from catalog.model_page import with_blended_price
-from catalog.models import LanguageModel
+from catalog.models import Lab
 
-NINE_PLACES = Decimal("0.000000001")
+EPOCH_CREDIT = "Epoch AI, AI Benchmarking, https://epoch.ai/benchmarks"
 
 
 @cached_page
 def benchmark_index(request: HttpRequest) -> HttpResponse:
-    benchmarks = list(
-        Benchmark.objects.annotate(models=Count("scores__model", distinct=True)).order_by("category", "name")
-    )
     wanted = request.GET.get("benchmark", "").strip()
-    by_slug = {b.slug: b for b in benchmarks}
-    if wanted and wanted not in by_slug:
-        context = {"benchmarks": benchmarks, "error": f"There is no benchmark “{wanted}”. Choose one below."}
-        return render(request, "benchmarks/index.html", context, status=404)
-    scored = [b for b in benchmarks if b.models]
-    chosen = by_slug.get(wanted) or (max(scored, key=lambda b: (b.models, b.name)) if scored else None)
-    points: list[Point] = []
-    if chosen is not None:
-        aggregate = Max("value") if chosen.higher_is_better else Min("value")
-        best_score = Subquery(
-            BenchmarkScore.objects.filter(benchmark=chosen, model=OuterRef("pk"))
-            .values("model")
-            .annotate(best=aggregate)
-            .values("best")[:1]
-        )
-        rows = (
-            with_blended_price(LanguageModel.objects.filter(scores__benchmark=chosen).distinct())
-            .annotate(best_score=best_score)
-            .filter(blended_usd__isnull=False)
-            .select_related("lab")
-        )
-        # Division makes the blended price's precision differ between databases: 9 places, like stored prices.
-        points = [
-            Point(
-                m.slug,
-                m.name,
-                m.lab.name,
-                Decimal(m.blended_usd).quantize(NINE_PLACES).normalize(),
-                Decimal(m.best_score).normalize(),
-            )
-            for m in rows
-        ]
-    efficient = frontier(points, higher_is_better=chosen.higher_is_better) if chosen else []
+    if wanted:  # the old address of a benchmark's chart
+        return redirect("benchmarks:detail", slug=wanted, permanent=True)
+    categories: dict[str, dict[str, Any]] = {}
+    for benchmark in benchmark_rows():
+        group = categories.setdefault(benchmark.category, {"name": benchmark.get_category_display(), "items": []})
+        group["items"].append(benchmark)
+    return render(request, "benchmarks/index.html", {"categories": list(categories.values())})
+
+
+class LeaderboardFilter(forms.Form):
+    lab = forms.ChoiceField(required=False, label="Lab")
+    weights = forms.ChoiceField(
+        required=False, label="Weights", choices=[("", "Open or not"), ("open", "Open weights"), ("closed", "Closed")]
+    )
+    max_price = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        label="Max. blended $ / 1M",
+        error_messages={"invalid": "Enter a price in dollars per 1M tokens, like 1.5."},
+    )
+
+    def __init__(self, *args: Any, labs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].choices = [("", "Any lab"), *labs]
+
+
+@cached_page
+def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    benchmark = Benchmark.objects.filter(slug=slug).first()
+    if benchmark is None:
+        raise Http404(f"No benchmark {slug}")
+    labs = list(
+        Lab.objects.filter(models__scores__benchmark=benchmark).distinct().order_by("name").values_list("slug", "name")
+    )
+    form = LeaderboardFilter(request.GET or None, labs=labs)
+    context: dict[str, Any] = {"benchmark": benchmark, "form": form}
+    if request.GET and not form.is_valid():
+        return render(request, "benchmarks/detail.html", context, status=400)
+    data = form.cleaned_data if request.GET else {}
+    weights = {"open": True, "closed": False}.get(data.get("weights") or "")
+    rows = leaderboard(
+        benchmark, lab=data.get("lab") or "", open_weights=weights, max_blended_usd=data.get("max_price")
+    )
+    points = leaderboard_points(rows)
+    efficient = frontier(points, higher_is_better=benchmark.higher_is_better)
     on_frontier = {p.slug for p in efficient}
-    chart = {
-        "benchmark": chosen.name if chosen else "",
-        "scale": chosen.scale if chosen else "",
-        "points": [
-            {
-                "slug": p.slug,
-                "name": p.name,
-                "x": f"{p.price:f}",
-                "y": f"{p.score:f}",
-                "frontier": p.slug in on_frontier,
-            }
-            for p in sorted(points, key=lambda p: (p.price, p.slug))
-        ],
-    }
-    context = {
-        "benchmarks": benchmarks,
-        "chosen": chosen,
-        "points": sorted(points, key=lambda p: (-p.score if chosen.higher_is_better else p.score, p.price))
-        if chosen
-        else [],
-        "frontier": efficient,
-        "on_frontier": on_frontier,
-        "chart": chart,
-    }
-    return render(request, "benchmarks/index.html", context)
+    context.update(
+        {
+            "rows": rows,
+            "frontier": efficient,
+            "on_frontier": on_frontier,
+            "filtered": any(data.get(name) for name in ("lab", "weights", "max_price")),
+            "credit_epoch": any("epoch.ai" in row.score.source_url for row in rows),
+            "epoch_credit": EPOCH_CREDIT,
+            "chart": {
+                "benchmark": benchmark.name,
+                "points": [
+                    {
+                        "slug": p.slug,
+                        "name": p.name,
+                        "x": f"{p.price:f}",
+                        "y": f"{p.score:f}",
+                        "frontier": p.slug in on_frontier,
+                    }
+                    for p in sorted(points, key=lambda p: (p.price, p.slug))
+                ],
+            },
+        }
+    )
+    return render(request, "benchmarks/detail.html", context)

@@ -18,7 +18,7 @@ from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from benchmarks.peers import peers_by_benchmark
-from benchmarks.selectors import scores_for_model
+from benchmarks.selectors import percentiles, scores_for_model
 from catalog import presenters
 from catalog.forms import WorkloadForm, workload_data, workload_params
 from catalog.models import LanguageModel
@@ -97,7 +97,7 @@ def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str,
 
 
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All sections of the model page: 15 queries, whatever the catalog's size."""
+    """All sections of the model page: 16 queries, whatever the catalog's size."""
     ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
     scores = list(scores_for_model(model))  # 1
     periods = price_periods_for_model(model)  # 1
@@ -125,6 +125,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         )[:LAB_MODELS]
     )
     best_scores = presenters.best_scores(scores)
+    rows = presenters.score_rows(scores, percentiles(model, [score.benchmark for score in best_scores]))  # 1
     peers = peers_by_benchmark(  # 1
         model, [score.benchmark_id for score in best_scores[:3]], with_blended_price(LanguageModel.objects.all())
     )
@@ -135,9 +136,11 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "ladder": ladder,
         "priced_rows": priced,
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
-        "fit": presenters.use_case_fit(model, priced),
+        "fit": presenters.use_case_fit(model, priced, rows),
         "summary": presenters.summary(model, priced, best_scores),
         "scores": scores,
+        "score_rows": rows,
+        "credit_epoch": any("epoch.ai" in score.source_url for score in scores),
         "peer_bars": [
             (score, peers[score.benchmark_id])
             for score in best_scores[:3]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from benchmarks.models import BenchmarkScore
+from benchmarks.selectors import Percentile, documentation_key
 from catalog.formatting import format_usd
 from catalog.models import LanguageModel
 from providers.models import Offering, Price
@@ -164,15 +165,69 @@ def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkSco
 
 
 def best_scores(scores: list[BenchmarkScore]) -> list[BenchmarkScore]:
-    """One score per benchmark (the best documented: independent before self-reported, then newest, then
-    highest), in the order the scores table uses."""
+    """One score per benchmark, the best documented (benchmarks.selectors.documentation_key: independent before
+    self-reported, dated and newest first), in the order the scores table uses."""
     chosen: dict[int, BenchmarkScore] = {}
     for score in scores:
         current = chosen.get(score.benchmark_id)
-        key = (not score.self_reported, score.measured_on or dt.date.min, score.value)
-        if current is None or key > (not current.self_reported, current.measured_on or dt.date.min, current.value):
+        if current is None or documentation_key(score) > documentation_key(current):
             chosen[score.benchmark_id] = score
     return [score for score in scores if chosen.get(score.benchmark_id) is score]
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    score: BenchmarkScore  # the one shown
+    percentile: Percentile | None
+    others: list[BenchmarkScore]  # the model's other scores on the same benchmark
+
+
+def score_rows(scores: list[BenchmarkScore], percentiles: dict[int, Percentile]) -> list[ScoreRow]:
+    best = best_scores(scores)
+    return [
+        ScoreRow(score, percentiles.get(score.benchmark_id),
+                 [other for other in scores if other.benchmark_id == score.benchmark_id and other is not score])
+        for score in best
+    ]
+
+
+# What a strong (or weak) result in each category says a model is good (or poor) for.
+CATEGORY_USES = {
+    "coding": "Writing and fixing code",
+    "agentic": "Long, multi-step agent tasks",
+    "math": "Mathematics",
+    "reasoning": "Hard reasoning and science questions",
+    "knowledge": "Broad general-knowledge questions",
+    "multimodal": "Understanding images and documents",
+    "human_preference": "Open-ended chat that people prefer",
+    "long_context": "Working over long documents",
+}
+TOP_QUARTILE, BOTTOM_QUARTILE, MIN_FIELD = 75, 25, 5
+
+
+def category_fit(rows: list[ScoreRow]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A category the model is in the top (bottom) quarter of, among at least five scored models, is a use (an
+    avoid); the rule names the benchmark, the score and the field."""
+    best: dict[str, ScoreRow] = {}
+    worst: dict[str, ScoreRow] = {}
+    for row in rows:
+        category = row.score.benchmark.category
+        if category not in CATEGORY_USES or row.percentile is None or row.percentile.of_models < MIN_FIELD:
+            continue
+        if category not in best or row.percentile.percent > best[category].percentile.percent:
+            best[category] = row
+        if category not in worst or row.percentile.percent < worst[category].percentile.percent:
+            worst[category] = row
+
+    def rule(row: ScoreRow, quartile: str) -> str:
+        value = f"{row.score.value.normalize():f}{'%' if row.score.benchmark.scale == 'percent' else ''}"
+        return (f"{row.score.benchmark.name} {value} beats {row.percentile.percent}% of the "
+                f"{row.percentile.of_models} models scored there ({quartile} quarter)")
+
+    use = [(CATEGORY_USES[c], rule(r, "top")) for c, r in best.items() if r.percentile.percent >= TOP_QUARTILE]
+    avoid = [(CATEGORY_USES[c], rule(r, "bottom")) for c, r in worst.items()
+             if r.percentile.percent <= BOTTOM_QUARTILE]
+    return use, avoid
 
 
 @dataclass(frozen=True)
@@ -188,7 +243,7 @@ LOW_COST_BLENDED = Decimal("0.5")
 EXPENSIVE_BLENDED = Decimal(10)
 
 
-def use_case_fit(model: LanguageModel, priced: list[LadderRow]) -> Fit:
+def use_case_fit(model: LanguageModel, priced: list[LadderRow], scores: list[ScoreRow] | None = None) -> Fit:
     """'Use it for' and 'do not use it for', each item with the rule that produced it."""
     caps = {c.slug for c in model.capabilities.all()}
     inputs = {m.slug for m in model.input_modalities.all()}
@@ -233,7 +288,8 @@ def use_case_fit(model: LanguageModel, priced: list[LadderRow]) -> Fit:
         avoid.append(("High-volume, cost-sensitive traffic", f"blended price of ${EXPENSIVE_BLENDED} or more per 1M"))
     if not priced:
         avoid.append(("Budget planning", "no route has a known price"))
-    return Fit(use, avoid)
+    category_use, category_avoid = category_fit(scores or [])
+    return Fit(use + category_use, avoid + category_avoid)
 
 
 def summary(model: LanguageModel, priced: list[LadderRow], scores: list[BenchmarkScore]) -> str:

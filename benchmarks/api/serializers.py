@@ -66,3 +66,21 @@ class ScoreInput(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True, default=None, help_text="when it was measured")
     source_url = serializers.URLField(max_length=500, required=False, default="", allow_blank=True)
     self_reported = serializers.BooleanField(help_text="true when the lab published it")
+
+
+class FrontierPointSerializer(serializers.Serializer):
+    model = serializers.CharField(source="slug", read_only=True)
+    name = serializers.CharField(read_only=True)
+    lab = serializers.CharField(read_only=True)
+    blended_usd = decimal_string(source="price", help_text="the model's cheapest 3:1 blended price per 1M tokens")
+    score = decimal_string(help_text="its best-documented score on the benchmark")
+    on_frontier = serializers.BooleanField(read_only=True)
+
+
+class FrontierSerializer(serializers.Serializer):
+    benchmark = serializers.CharField(read_only=True)
+    higher_is_better = serializers.BooleanField(read_only=True)
+    points = FrontierPointSerializer(many=True, read_only=True)
+    frontier = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="the models on the value frontier, cheapest first"
+    )

@@ -10,4 +10,7 @@ from benchmarks.api import views
 urlpatterns = [
     re_path(r"^benchmarks/$", views.BenchmarkListView.as_view(), name="api-benchmark-list"),
     re_path(r"^benchmarks/(?P<slug>[^/]+)/scores/$", views.BenchmarkScoresView.as_view(), name="api-benchmark-scores"),
+    re_path(
+        r"^benchmarks/(?P<slug>[^/]+)/frontier/$", views.BenchmarkFrontierView.as_view(), name="api-benchmark-frontier"
+    ),
 ]

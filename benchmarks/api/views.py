@@ -10,10 +10,18 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from benchmarks import curation, selectors
 from benchmarks.api.filters import BenchmarkFilter, ScoreFilter
-from benchmarks.api.serializers import BenchmarkSerializer, RankedScoreSerializer, ScoreInput, ScoreSerializer
+from benchmarks.api.serializers import (
+    BenchmarkSerializer,
+    FrontierSerializer,
+    RankedScoreSerializer,
+    ScoreInput,
+    ScoreSerializer,
+)
+from benchmarks.frontier import frontier, leaderboard_points
 from benchmarks.models import Benchmark, BenchmarkScore
 from config.api import CachingHeadersMixin
 from providers.api.common import (
@@ -112,3 +120,36 @@ class BenchmarkScoresView(CachingHeadersMixin, generics.ListAPIView):
                 source_url=values["source_url"],
             )
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class BenchmarkFrontierView(CachingHeadersMixin, APIView):
+    """Price against score for one benchmark, with the value frontier: the page's chart as data."""
+
+    schema = ApiSchema()
+
+    @extend_schema(
+        tags=["benchmarks"],
+        summary="A benchmark's price-vs-score points and value frontier",
+        description="Every priced model with a score on the benchmark: its best-documented score and its cheapest "
+        "3:1 blended price per 1M tokens. A model is on the frontier when no other model is at least as cheap and at "
+        "least as good (and strictly better on one).",
+        responses={200: FrontierSerializer, **errors(404, not_found="No such benchmark.")},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        slug = parse_slug(slug, "benchmark")
+        benchmark = Benchmark.objects.filter(slug=slug).first()
+        if benchmark is None:
+            raise exceptions.NotFound(f"No benchmark {slug}.")
+        points = leaderboard_points(selectors.leaderboard(benchmark))
+        efficient = frontier(points, higher_is_better=benchmark.higher_is_better)
+        on_frontier = {point.slug for point in efficient}
+        data = {
+            "benchmark": benchmark.slug,
+            "higher_is_better": benchmark.higher_is_better,
+            "points": [
+                {**vars(point), "on_frontier": point.slug in on_frontier}
+                for point in sorted(points, key=lambda p: (p.price, p.slug))
+            ],
+            "frontier": [point.slug for point in efficient],
+        }
+        return Response(FrontierSerializer(data).data)

@@ -11,13 +11,31 @@ def catalog(transactional_db, settings):
     assert run_sync("curated").status == "succeeded"
 
 
-def test_a_reader_picks_a_benchmark_and_sees_the_frontier(catalog, page, screenshot):
+def test_a_reader_opens_a_leaderboard_filters_it_and_sees_the_frontier(catalog, page, screenshot):
     page.goto("/benchmarks/")
-    page.select_option("select[name=benchmark]", "gpqa-diamond")
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_url("**/benchmarks/?benchmark=gpqa-diamond")
-    assert page.locator("h2#scatter-h").inner_text() == "GPQA Diamond: score against price"
+    page.get_by_role("link", name="GPQA Diamond").click()
+    page.wait_for_url("**/benchmarks/gpqa-diamond/")
+    assert page.locator("h1").inner_text() == "GPQA Diamond"
     assert page.locator("#scatter-chart").is_visible()
-    assert page.locator("section ol li").count() >= 2  # the frontier
-    screenshot("benchmarks-scatter")
+    assert page.locator("ol.frontier li").count() >= 2
+    ranks = page.locator("table.leaderboard tbody tr td:first-child").all_inner_texts()
+    assert ranks[0] == "1"
+    assert "Scores credited to Epoch AI" in page.content()
+    screenshot("benchmark-leaderboard")
+
+    page.select_option("select[name=lab]", "openai")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/benchmarks/gpqa-diamond/?*lab=openai*")
+    labs = page.locator("table.leaderboard tbody th span.muted").all_inner_texts()
+    assert labs
+    assert set(labs) == {"OpenAI"}
+    assert page.errors == []
+
+
+def test_the_model_page_shows_gpt_4o_minis_seed_and_epoch_scores(catalog, page):
+    page.goto("/models/openai/gpt-4o-mini/")
+    table = page.locator("table.scores").inner_text()
+    for text in ("MMLU", "82.0%", "MMMU", "59.4%", "MMMU-Pro", "55.3%", "GPQA Diamond", "37.7%"):
+        assert text in table, text
+    assert "Epoch AI harness" in table
     assert page.errors == []

@@ -150,3 +150,33 @@ def test_a_malformed_workload_is_a_400_with_the_field_marked(client, catalog):
     assert response.status_code == 400
     assert response.context["workload_form"].errors["requests"]
     assert "GPT-4o mini" in response.content.decode()  # the rest of the page still renders
+
+
+def test_scores_show_the_best_documented_one_with_its_rank_and_the_others(client, catalog):
+    mmlu = Benchmark.objects.get(slug="mmlu")
+    BenchmarkScore.objects.create(model=LanguageModel.objects.get(slug="openai/gpt-4o-mini"), benchmark=mmlu,
+                                  value=Decimal("80.1"), source="epoch", version="Epoch AI harness",
+                                  self_reported=False, measured_on="2025-01-27", source_url="https://epoch.ai/benchmarks")
+    BenchmarkScore.objects.create(model=LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5"),
+                                  benchmark=mmlu, value=Decimal("89"), source="curated", self_reported=True,
+                                  source_url="https://www.anthropic.com")
+    response = client.get(URL)
+    [row] = [r for r in response.context["score_rows"] if r.score.benchmark.slug == "mmlu"]
+    assert (row.score.value, row.score.source) == (Decimal("80.1"), "epoch")  # independent beats self-reported
+    assert [other.value for other in row.others] == [Decimal("82.0")]
+    assert (row.percentile.percent, row.percentile.of_models) == (0, 2)
+    html = response.content.decode()
+    assert "beats 0% of 2 models" in html
+    assert "1 other score on MMLU" in html
+    assert "Scores credited to Epoch AI" in html
+
+
+def test_use_it_for_draws_on_category_scores_with_the_rule(client, catalog):
+    from tests.factories import build_catalog
+
+    build_catalog(6)  # six more models with an MMLU score each, from 60 to 65
+    response = client.get(URL)
+    use_for = dict(response.context["fit"].use_for)
+    # GPT-4o mini's 82.0 beats the six others and Claude has no MMLU score: the top quarter of 7 models.
+    assert use_for["Broad general-knowledge questions"] == (
+        "MMLU 82% beats 100% of the 7 models scored there (top quarter)")

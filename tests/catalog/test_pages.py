@@ -168,8 +168,8 @@ def test_page_query_count_does_not_grow_with_the_catalog(client, db, url_name):
     assert small == large
     # list: 3 filter vocabularies (labs, providers, benchmarks) + count + models + 3 facet prefetches;
     # detail: model + 3 facets + aliases, routes + prices, scores, price periods, alternatives, other models of the
-    # lab, peer scores, and the routes + prices the workload section prices.
-    expected = {"catalog:model-list": 8, "catalog:model-detail": 14}[url_name]
+    # lab, percentiles, peer scores, and the routes + prices the workload section prices.
+    expected = {"catalog:model-list": 8, "catalog:model-detail": 15}[url_name]
     assert large == expected
 
 
