@@ -6,6 +6,7 @@ read, so memory stays flat however large the catalog is.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -112,3 +113,56 @@ def iter_export_json(*, generated_at: dt.datetime | None = None) -> Iterator[str
     for index, model in enumerate(export_models()):
         yield ("," if index else "") + "\n" + json.dumps(model_document(model), ensure_ascii=False)
     yield "\n]}\n"
+
+
+# The CSV export: one row per current price, these columns.
+EXPORT_CSV_COLUMNS = (
+    "model",
+    "provider",
+    "provider_model_id",
+    "region",
+    "quantization",
+    "component",
+    "unit",
+    "usd",
+    "tier_min_tokens",
+    "service_tier",
+    "effective_from",
+    "source",
+    "source_url",
+    "verified_at",
+)
+
+
+class _Line:
+    """A file-like object whose write() returns the line, for csv.writer to stream through."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_export_csv() -> Iterator[str]:
+    """One row per current price, models by slug, in the export's order (catalog.export.export_models)."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(EXPORT_CSV_COLUMNS)
+    for model in export_models():
+        for offering in model.export_offerings:
+            for price in offering.current_prices:
+                yield writer.writerow(
+                    (
+                        model.slug,
+                        offering.provider.slug,
+                        offering.provider_model_id,
+                        offering.region,
+                        offering.quantization,
+                        price.component,
+                        price.unit,
+                        f"{price.usd.normalize():f}",
+                        price.tier_min_tokens or "",
+                        price.service_tier,
+                        price.effective_from.isoformat(),
+                        price.source,
+                        price.source_url,
+                        price.verified_on.isoformat(),
+                    )
+                )

@@ -185,8 +185,11 @@ class ScoreRow:
 def score_rows(scores: list[BenchmarkScore], percentiles: dict[int, Percentile]) -> list[ScoreRow]:
     best = best_scores(scores)
     return [
-        ScoreRow(score, percentiles.get(score.benchmark_id),
-                 [other for other in scores if other.benchmark_id == score.benchmark_id and other is not score])
+        ScoreRow(
+            score,
+            percentiles.get(score.benchmark_id),
+            [other for other in scores if other.benchmark_id == score.benchmark_id and other is not score],
+        )
         for score in best
     ]
 
@@ -221,12 +224,13 @@ def category_fit(rows: list[ScoreRow]) -> tuple[list[tuple[str, str]], list[tupl
 
     def rule(row: ScoreRow, quartile: str) -> str:
         value = f"{row.score.value.normalize():f}{'%' if row.score.benchmark.scale == 'percent' else ''}"
-        return (f"{row.score.benchmark.name} {value} beats {row.percentile.percent}% of the "
-                f"{row.percentile.of_models} models scored there ({quartile} quarter)")
+        return (
+            f"{row.score.benchmark.name} {value} beats {row.percentile.percent}% of the "
+            f"{row.percentile.of_models} models scored there ({quartile} quarter)"
+        )
 
     use = [(CATEGORY_USES[c], rule(r, "top")) for c, r in best.items() if r.percentile.percent >= TOP_QUARTILE]
-    avoid = [(CATEGORY_USES[c], rule(r, "bottom")) for c, r in worst.items()
-             if r.percentile.percent <= BOTTOM_QUARTILE]
+    avoid = [(CATEGORY_USES[c], rule(r, "bottom")) for c, r in worst.items() if r.percentile.percent <= BOTTOM_QUARTILE]
     return use, avoid
 
 

@@ -419,24 +419,6 @@ class ExportDocumentSerializer(serializers.Serializer):
         ref_name = "ExportDocument"
 
 
-EXPORT_CSV_COLUMNS = (
-    "model",
-    "provider",
-    "provider_model_id",
-    "region",
-    "quantization",
-    "component",
-    "unit",
-    "usd",
-    "tier_min_tokens",
-    "service_tier",
-    "effective_from",
-    "source",
-    "source_url",
-    "verified_at",
-)
-
-
 # --- writes ----------------------------------------------------------------------------------------------------
 
 

@@ -3,10 +3,8 @@ writes), labs, compare and the export. Reads go through the selectors; writes on
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,7 +25,6 @@ from catalog import selectors
 from catalog.api import queries
 from catalog.api.filters import MODEL_FILTER_PARAMETERS, ORDERING_PARAMETER, ApiModelFilter
 from catalog.api.serializers import (
-    EXPORT_CSV_COLUMNS,
     CompareSerializer,
     CuratedModelSerializer,
     ExportDocumentSerializer,
@@ -45,7 +42,7 @@ from catalog.api.serializers import (
     model_api_path,
 )
 from catalog.compare import compared_models, model_index, resolve
-from catalog.export import export_models, iter_export_json
+from catalog.export import EXPORT_CSV_COLUMNS, iter_export_csv, iter_export_json
 from catalog.forms import MAX_MODELS, parse_model_list, validate_model_count
 from catalog.models import LanguageModel
 from config.api import CachingHeadersMixin
@@ -487,40 +484,6 @@ class FirstRenderer(BaseContentNegotiation):
 
 class ExportQuery(serializers.Serializer):
     format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
-
-
-class _Line:
-    """A file-like object whose write() returns the line, for csv.writer to stream through."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def iter_export_csv() -> Iterator[str]:
-    """One row per current price, models by slug, in the export's order (catalog.export.export_models)."""
-    writer = csv.writer(_Line())
-    yield writer.writerow(EXPORT_CSV_COLUMNS)
-    for model in export_models():
-        for offering in model.export_offerings:
-            for price in offering.current_prices:
-                yield writer.writerow(
-                    (
-                        model.slug,
-                        offering.provider.slug,
-                        offering.provider_model_id,
-                        offering.region,
-                        offering.quantization,
-                        price.component,
-                        price.unit,
-                        f"{price.usd.normalize():f}",
-                        price.tier_min_tokens or "",
-                        price.service_tier,
-                        price.effective_from.isoformat(),
-                        price.source,
-                        price.source_url,
-                        price.verified_on.isoformat(),
-                    )
-                )
 
 
 class ExportView(CachingHeadersMixin, APIView):

@@ -78,3 +78,17 @@ def test_catalogstats_prints_counts(load_fixture_catalog, capsys):
         "benchmarks": 2,
         "scores": 2,
     }
+
+
+def test_the_command_writes_csv_one_row_per_price(load_fixture_catalog, tmp_path, capsys):
+    import csv
+
+    load_fixture_catalog()
+    target = tmp_path / "prices.csv"
+    call_command("exportcatalog", "--format", "csv", "--output", str(target))
+    rows = list(csv.DictReader(target.open()))
+    assert len(rows) == 16
+    assert {"model": "openai/gpt-4o-mini", "provider": "openai", "component": "input", "usd": "0.15"}.items() <= next(
+        r for r in rows if r["provider"] == "openai" and r["component"] == "input" and r["service_tier"] == "standard"
+    ).items()
+    assert "wrote 17 rows" in capsys.readouterr().err

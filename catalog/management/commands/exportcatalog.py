@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.export import iter_export_json
+from catalog.export import iter_export_csv, iter_export_json
 
 
 class Command(BaseCommand):
@@ -12,20 +12,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+        parser.add_argument(
+            "--format",
+            choices=["json", "csv"],
+            default="json",
+            help="json: the export format (docs/export-format.md); csv: one row per current price",
+        )
 
-    def handle(self, *args: Any, output: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, output: str | None, format: str, **options: Any) -> None:
+        pieces = iter_export_csv if format == "csv" else iter_export_json
         if not output or output == "-":
-            for piece in iter_export_json():
+            for piece in pieces():
                 sys.stdout.write(piece)
             return
         path = Path(output)
         if not path.parent.is_dir():
             raise CommandError(f"cannot write {path}: directory {path.parent} does not exist")
         partial = path.with_name(path.name + ".partial")
-        models = 0
-        with partial.open("w", encoding="utf-8") as handle:
-            for piece in iter_export_json():
+        count = 0
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            for piece in pieces():
                 handle.write(piece)
-                models += piece.startswith((",\n{", "\n{"))
+                count += piece.startswith((",\n{", "\n{")) if format == "json" else 1
         partial.replace(path)  # a reader never sees half a file
-        self.stderr.write(f"wrote {models} models to {path}")
+        what = "models" if format == "json" else "rows (one per price, with the header)"
+        self.stderr.write(f"wrote {count} {what} to {path}")
