@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from catalog import site_pages
+from config import views as config_views
 
 urlpatterns = [
     path("", include("catalog.urls")),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("sitemap.xml", site_pages.sitemap, name="sitemap"),
     path("robots.txt", site_pages.robots_txt, name="robots"),
+    path("healthz", config_views.healthz, name="healthz"),
+    path("readyz", config_views.readyz, name="readyz"),
     # Browsers ask for /favicon.ico whatever the page's icon link says.
     path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL.strip('/')}/img/favicon.svg", permanent=True)),
     path("api/v1/", include("config.api_urls")),

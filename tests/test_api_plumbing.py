@@ -59,3 +59,24 @@ def test_nul_characters_are_refused_everywhere_with_a_400(client, db):
     )
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+def test_healthz_answers_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\n")
+
+
+def test_readyz_checks_the_database_and_fails_with_503_when_it_is_gone(client, db, monkeypatch):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, *args, **kwargs):
+        raise ConnectionError("gone")
+
+    with monkeypatch.context() as patch:  # undone before the test database is rolled back
+        patch.setattr(CursorWrapper, "execute", broken)
+        response = client.get("/readyz")
+    assert (response.status_code, response.json()["checks"]["database"]) == (503, "unavailable: ConnectionError")
