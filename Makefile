@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate load sync worker beat lint format check clean
+.PHONY: run test install migrate load sync worker beat lint format check clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ format: install
 	$(VENV)/bin/ruff format .
 
 check: lint test
+
+# Seeds a large synthetic catalog on PostgreSQL (BENCH_DATABASE_URL; dropped and recreated), serves it with
+# gunicorn, loads it, times syncs and exports, and writes docs/performance.md. BENCH_SCALE=0.1 for a quick run.
+bench: install
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -8,6 +8,7 @@ commits, so every cached page becomes stale at once and no page can show half a 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,10 +26,15 @@ WATCHED_APPS = frozenset({"catalog", "providers", "benchmarks"})
 
 
 def catalog_version() -> int:
+    """The current version. A missing key (a new or flushed cache) starts from the clock in microseconds, never
+    from a small number an earlier cache already used: processes compare it with the version of what they hold
+    in memory (providers.ranking), which a flush does not clear."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY)
+        if version is None:  # a cache that keeps nothing (DummyCache): every read is a new version
+            return time.time_ns() // 1000
     return int(version)
 
 

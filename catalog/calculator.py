@@ -9,9 +9,11 @@ from django.shortcuts import render
 
 from catalog.caching import cached_page
 from catalog.forms import CalculatorForm, calculator_data, workload_params
-from providers.costing import live_routes, rank_routes
+from providers.ranking import rank_workload
 
 RESULT_LIMIT = 100
+# Routes listed under "not ranked" for each reason; the count says how many more there are.
+UNRANKED_LIMIT = 50
 
 
 @cached_page
@@ -21,17 +23,19 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "catalog/calculator.html", context, status=400)
     workload = form.workload()
-    routes = live_routes(form.route_filter())
-    ranking = rank_routes(routes, workload)
-    priced = [cost for cost in ranking if cost.usable]
+    ranking = rank_workload(workload, form.route_filter(), limit=RESULT_LIMIT, unranked_limit=UNRANKED_LIMIT)
     context.update(
         {
             "workload": workload,
-            "results": priced[:RESULT_LIMIT],
-            "considered": len(routes),
-            "priced_count": len(priced),
-            "unpriced": [cost for cost in ranking if not cost.complete],
-            "too_small": [cost for cost in ranking if cost.complete and cost.unfit_reason],
+            "results": ranking.results,
+            "considered": ranking.considered,
+            "priced_count": ranking.ranked_count,
+            "unpriced": ranking.unpriced,
+            "unpriced_count": ranking.unpriced_count,
+            "unpriced_more": ranking.unpriced_count - len(ranking.unpriced),
+            "too_small": ranking.too_small,
+            "too_small_count": ranking.too_small_count,
+            "too_small_more": ranking.too_small_count - len(ranking.too_small),
             "active_filters": form.active_filters(),
             "workload_query": urlencode(workload_params(workload)),
         }

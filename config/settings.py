@@ -204,6 +204,9 @@ CELERY_BEAT_SCHEDULE = {
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
 # How long a rendered page is kept (seconds; 0 turns the page cache off). Data changes invalidate it at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
+# Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
+# data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
+ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

@@ -405,8 +405,11 @@ class RouteFilter:
     lab: str = ""
     provider: str = ""
     model_ids: tuple[int, ...] | None = None
+    offering_ids: tuple[int, ...] | None = None
 
     def apply(self, offerings: QuerySet[Offering]) -> QuerySet[Offering]:
+        if self.offering_ids is not None:
+            offerings = offerings.filter(pk__in=self.offering_ids)
         if self.model_ids is not None:
             offerings = offerings.filter(model_id__in=self.model_ids)
         if self.capability:

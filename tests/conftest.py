@@ -41,11 +41,23 @@ def _fresh_cache(settings):
 
     cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
+    settings.ROUTE_INDEX_CACHE = False
 
 
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def route_index_cache(settings):
+    """Keep the route index in memory, as in production; no index survives from an earlier test."""
+    from providers import ranking
+
+    settings.ROUTE_INDEX_CACHE = True
+    ranking.forget_index()
+    yield
+    ranking.forget_index()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -1,6 +1,7 @@
 """Settings come only from the environment, and a malformed value stops start-up naming the variable."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,14 @@ def test_the_readers(monkeypatch):
     monkeypatch.setenv("DB", "postgres://user@db.example:5432/")
     with pytest.raises(ImproperlyConfigured, match="DB must name a database"):
         env_database("DB", "sqlite:///x")
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """A new variable in config/settings.py needs its README row and its .env.example line."""
+
+    names = set(re.findall(r'env_[a-z]+\("([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    assert len(names) > 20
+    readme = (ROOT / "README.md").read_text()
+    example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []
+    assert sorted(names - example) == []

@@ -1,14 +1,14 @@
 """estimate/: what one workload costs a month on every live route, ranked.
 
 The web calculator's code end to end: its form (catalog.forms.CalculatorForm, extended here with what only the API
-takes, so every shared parameter is validated with the page's messages), its route read (providers.costing.
-live_routes) and its cost engine (rank_routes). Nothing is priced here.
+takes, so every shared parameter is validated with the page's messages) and its ranking (providers.ranking, over
+the cost engine of providers.costing). Nothing is priced here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -20,8 +20,9 @@ from rest_framework import serializers
 from catalog.forms import CalculatorForm, WholeNumberField, calculator_data, parse_model_list
 from catalog.models import LanguageModel
 from config.api_serializers import BlankAsNullCharField, ThresholdField, decimal_string
-from providers.costing import CostLine, RouteCost, RouteFilter, Workload, live_routes, rank_routes
+from providers.costing import CostLine, RouteCost, RouteFilter
 from providers.models import PriceUnit
+from providers.ranking import Ranking, rank_workload
 
 DEFAULT_LIMIT = 100  # as many routes as the calculator page shows
 MAX_LIMIT = 1000
@@ -132,37 +133,16 @@ class EstimateForm(CalculatorForm):
         return self.cleaned_data.get("limit") or DEFAULT_LIMIT
 
 
-@dataclass(frozen=True)
-class Estimate:
-    workload: Workload
-    considered: int
-    ranked: list[RouteCost]
-    unranked: list[RouteCost]
-    limit: int
-
-    @property
-    def results(self) -> list[RouteCost]:
-        return self.ranked[: self.limit]
-
-
-def estimate_workload(params: Mapping[str, Any], *, strict: bool = False) -> Estimate:
+def estimate_workload(params: Mapping[str, Any], *, strict: bool = False) -> Ranking:
     """Validate the parameters (raising django's ValidationError with every bad one) and rank the routes.
-    Queries: the form's 5 vocabularies, 1 for `models` when given, and live_routes' 2."""
+    Queries: the form's 5 vocabularies, 1 for `models` when given, and rank_workload's."""
     form = EstimateForm(params, strict=strict)
     if not form.is_valid() or form.unknown:
         errors: dict[str, Any] = {name: ["Not a parameter of estimate/."] for name in form.unknown}
         errors.update({name: list(messages) for name, messages in form.errors.items()})
         raise ValidationError(errors)
-    workload = form.workload()
-    routes = live_routes(form.route_filter())
-    ranking = rank_routes(routes, workload)
-    return Estimate(
-        workload=workload,
-        considered=len(routes),
-        ranked=[cost for cost in ranking if cost.usable],
-        unranked=[cost for cost in ranking if not cost.usable],
-        limit=form.limit_value,
-    )
+    limit = form.limit_value
+    return rank_workload(form.workload(), form.route_filter(), limit=limit, unranked_limit=limit)
 
 
 # --- how the parameters are documented (validation is EstimateForm's) --------------------------------------------
@@ -293,9 +273,15 @@ class UnrankedRouteSerializer(RouteSerializer):
 class EstimateSerializer(serializers.Serializer):
     workload = WorkloadSerializer(read_only=True)
     considered = serializers.IntegerField(read_only=True, help_text="live routes matching the filters")
-    ranked_count = serializers.SerializerMethodField(help_text="routes that could be priced and fit the requests")
+    ranked_count = serializers.IntegerField(
+        read_only=True, help_text="routes that could be priced and fit the requests"
+    )
     results = RouteCostSerializer(many=True, read_only=True, help_text="cheapest first, at most `limit`")
-    unranked = UnrankedRouteSerializer(many=True, read_only=True)
+    unranked_count = serializers.IntegerField(read_only=True, help_text="routes that could not be ranked")
+    unranked = serializers.SerializerMethodField(
+        help_text="those missing a price, then those the requests do not fit; at most `limit` of each"
+    )
 
-    def get_ranked_count(self, estimate: Estimate) -> int:
-        return len(estimate.ranked)
+    @extend_schema_field(UnrankedRouteSerializer(many=True))
+    def get_unranked(self, ranking: Ranking) -> list[dict]:
+        return UnrankedRouteSerializer([*ranking.unpriced, *ranking.too_small], many=True).data

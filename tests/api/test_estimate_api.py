@@ -278,11 +278,24 @@ def test_anyone_may_post_a_workload_and_the_answer_is_not_cached(api, catalog):
 
 
 @pytest.mark.parametrize("models", [2, 20])
-def test_an_estimate_takes_8_queries_whatever_the_catalogs_size(api, db, models):
+def test_an_estimate_takes_11_queries_whatever_the_catalogs_size(api, db, models):
     build_catalog(models, routes=2)
     with CaptureQueriesContext(connection) as queries:
         response = api.get(URL, {"lab": "lab"})
     assert response.json()["ranked_count"] == models * 2
-    # the form's vocabularies (capabilities, modalities, labs, providers with routes, benchmarks), the routes with
-    # model and provider, their current prices, last change
+    # the form's vocabularies (capabilities, modalities, labs, providers with routes, benchmarks), the route index
+    # (routes, current prices), the lab filter's route ids, the shown routes with model and provider, their
+    # current prices, last change
+    assert len(queries) == 11
+
+
+@pytest.mark.parametrize("models", [2, 20])
+def test_with_the_route_index_kept_a_repeated_estimate_takes_8_queries(api, db, models, route_index_cache):
+    build_catalog(models, routes=2)
+    api.get(URL, {"lab": "lab"})
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(URL, {"lab": "lab", "input_tokens": 2000})
+    assert response.json()["ranked_count"] == models * 2
+    # the index and the filter's ids come from memory: the 5 vocabularies, the shown routes and their prices, and
+    # the last change
     assert len(queries) == 8

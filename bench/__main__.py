@@ -1,0 +1,239 @@
+"""`make bench`: seed a large catalog on PostgreSQL, load the site, time syncs and exports, write docs/performance.md.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_bench; the database is dropped
+and recreated), BENCH_SCALE (1 = 5,000 models, 50,000 routes, ~500,000 price rows), BENCH_SECONDS (per load run,
+default 10), BENCH_CONCURRENCY (16), BENCH_REDIS_URL (the page cache for the runs; default
+redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/llm_bench")
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+REPORT = Path(os.environ.get("BENCH_REPORT", ROOT / "docs" / "performance.md"))
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def redis_url() -> str:
+    if "BENCH_REDIS_URL" in os.environ:
+        return os.environ["BENCH_REDIS_URL"]
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/3"
+    except OSError:
+        return ""
+
+
+def django_env(**extra: str) -> dict[str, str]:
+    env = {
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # The benchmark is one client hammering the API: lift the per-IP limit so it measures the API.
+        "API_ANON_RATE": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    return env
+
+
+def seed() -> dict[str, int]:
+    from bench.db import recreate
+
+    say(f"recreating {DATABASE_URL.rsplit('/', 1)[-1]} and migrating")
+    recreate(DATABASE_URL)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **django_env()},
+        check=True,
+    )
+    import django
+
+    os.environ.update(django_env())
+    django.setup()
+    from bench.seed import seed as fill
+
+    say(f"seeding at scale {SCALE}")
+    started = time.perf_counter()
+    counts = fill(SCALE)
+    counts["seconds"] = round(time.perf_counter() - started, 1)
+    say(f"seeded {counts}")
+    return counts
+
+
+def scenarios() -> dict[str, list[str]]:
+    """The request paths of each scenario, sampled from the seeded catalog."""
+    from catalog.models import LanguageModel
+
+    rng = random.Random(5)
+    slugs = list(LanguageModel.objects.exclude(status="retired").order_by("pk").values_list("slug", flat=True))
+    sample = rng.sample(slugs, min(200, len(slugs)))
+    caps = ["vision", "tool_calling", "reasoning", "structured_output"]
+    workloads = [(100_000, 1000, 300), (1_000_000, 500, 100), (20_000, 20_000, 1000), (5_000, 120_000, 2000)]
+    return {
+        "floor (/healthz)": ["/healthz"],
+        "model page": [f"/models/{slug}/" for slug in sample],
+        "browser: 2 filters + sort": [
+            f"/models/?capability={cap}&max_input={price}&sort=blended" for cap in caps for price in ("0.5", "1", "3")
+        ],
+        "compare 4 models": [f"/compare/?models={','.join(rng.sample(slugs, 4))}" for _ in range(50)],
+        "calculator": [f"/calculator/?requests={r}&input_tokens={i}&output_tokens={o}" for r, i, o in workloads],
+        "API model list (filtered)": [
+            f"/api/v1/models/?capability={cap}&max_input_price={price}&ordering=blended"
+            for cap in caps
+            for price in ("0.5", "1", "3")
+        ],
+        "API model detail": [f"/api/v1/models/{slug}/" for slug in sample],
+        "API estimate": [
+            f"/api/v1/estimate/?requests={r}&input_tokens={i}&output_tokens={o}&limit=20" for r, i, o in workloads
+        ],
+        "change feed": ["/changes/", "/changes/feed.atom", "/api/v1/changes/"],
+    }
+
+
+def load(paths: dict[str, list[str]]) -> dict[str, dict]:
+    from bench.load import Server, drive, prime
+
+    results: dict[str, dict] = {}
+    cache = redis_url()
+    for label, page_cache in (("cold", "0"), ("warm", "600")):
+        env = django_env(PAGE_CACHE_SECONDS=page_cache, API_CACHE_SECONDS="300", REDIS_URL=cache)
+        with Server(env) as server:
+            if label == "warm":
+                if cache:
+                    import redis
+
+                    redis.Redis.from_url(cache).flushdb()
+                say("priming the page cache")
+                for urls in paths.values():
+                    prime(server, urls)
+            for name, urls in paths.items():
+                say(f"{label}: {name} ({len(urls)} URLs, {SECONDS} s at concurrency {CONCURRENCY})")
+                result = drive(server, name, urls, seconds=SECONDS, concurrency=CONCURRENCY)
+                results[f"{label}|{name}"] = {**vars(result), "rps": result.rps}
+    return results
+
+
+def probe(*args: str, env: dict[str, str]) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.probe", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def syncs() -> dict[str, dict]:
+    sys.path.insert(0, str(ROOT))
+    from bench.feeds import litellm, openrouter
+    from tests.payload_server import PayloadServer
+
+    models, endpoints = openrouter()
+    results = {}
+    with PayloadServer() as server:
+        server.add("/api/v1/models", models)
+        for path, body in endpoints.items():
+            server.add(path, body)
+        server.add("/litellm.json", litellm())
+        env = django_env(OPENROUTER_API_URL=f"{server.url}/api/v1", LITELLM_PRICES_URL=f"{server.url}/litellm.json")
+        for source in ("openrouter", "litellm"):
+            for run in ("first", "unchanged re-run"):
+                say(f"sync {source}: {run}")
+                results[f"{source}|{run}"] = probe("sync", source, env=env)
+    return results
+
+
+def exports() -> dict[str, dict]:
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("json", "csv"):
+            say(f"export {kind}")
+            results[kind] = probe("export", kind, str(Path(folder) / f"catalog.{kind}"), env=django_env())
+    return results
+
+
+def calculator() -> dict:
+    say("calculator over every route")
+    return probe("calculator", env=django_env(PAGE_CACHE_SECONDS="0"))
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    postgres = subprocess.run(
+        ["psql", DATABASE_URL, "-tAc", "show server_version"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "python": platform.python_version(),
+        "postgres": postgres,
+        "commit": commit.strip(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load generator": "wrk"
+        if subprocess.run(["which", "wrk"], capture_output=True).returncode == 0
+        else "bench/load.py (Python)",
+    }
+
+
+def main() -> None:
+    results: dict = {"machine": machine(), "scale": SCALE, "seconds": SECONDS, "concurrency": CONCURRENCY}
+    results["seed"] = seed()
+    results["load"] = load(scenarios())
+    results["sync"] = syncs()
+    results["export"] = exports()
+    results["calculator"] = calculator()
+    from bench.report import write
+
+    write(results, REPORT)
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=1, default=str))
+    say(f"wrote {REPORT} (raw figures: var/bench-results.json)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+-- wrk script: cycle through the request paths listed in a file (one per line), then print the results as JSON.
+local paths = {}
+local counter = 0
+
+init = function(args)
+  for line in io.lines(args[1]) do
+    if line ~= "" then paths[#paths + 1] = line end
+  end
+  counter = math.random(1, #paths)
+end
+
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+
+done = function(summary, latency, requests)
+  local other = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, ' ..
+    '"p50_us": %d, "p95_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, summary.errors.status, other,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
