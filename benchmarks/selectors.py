@@ -113,17 +113,15 @@ def benchmark_rows() -> QuerySet[Benchmark]:
 def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
     """A benchmark's scores best first (by its direction; ties by model slug), each with its model, lab and the
     model's cheapest route (lowest 3:1 blended standard price, as with_cheapest_route): 1 query per page."""
-    from providers.selectors import USD, priced_offerings  # providers.selectors imports this module
-
-    cheapest = priced_offerings().filter(model=OuterRef("model")).order_by("blended_usd", "kind_rank", "pk")
     best_first = F("value").desc() if benchmark.higher_is_better else F("value").asc()
     return (
         BenchmarkScore.objects.filter(benchmark=benchmark)
         .select_related("model", "model__lab")
         .annotate(
-            cheapest_offering_id=Subquery(cheapest.values("pk")[:1], output_field=IntegerField()),
-            cheapest_blended_usd=Subquery(cheapest.values("blended_usd")[:1], output_field=USD),
-            cheapest_provider=Subquery(cheapest.values("provider__slug")[:1]),
+            # The providers app keeps each model's cheapest route in a table of its own (providers/summaries.py).
+            cheapest_offering_id=F("model__cheapest_route__offering_id"),
+            cheapest_blended_usd=F("model__cheapest_route__blended_usd_per_mtok"),
+            cheapest_provider=F("model__cheapest_route__offering__provider__slug"),
         )
         .order_by(best_first, "model__slug", "version", "source")
     )

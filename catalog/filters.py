@@ -140,9 +140,7 @@ class ModelFilter(ListingFilter):
         field_name="output_modalities__slug", label="Output", empty_label="Any output"
     )
     capability = django_filters.MultipleChoiceFilter(
-        field_name="capabilities__slug",
-        conjoined=True,  # tool calling AND vision: a model must have every one ticked
-        distinct=False,  # one join per capability, each matching one row: no duplicates
+        method="filter_capabilities",  # tool calling AND vision: a model must have every one ticked
         label="Capabilities",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -234,6 +232,11 @@ class ModelFilter(ListingFilter):
 
     def filter_provider(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
         return queryset.filter(served_by(value))
+
+    def filter_capabilities(
+        self, queryset: QuerySet[LanguageModel], name: str, value: list[str]
+    ) -> QuerySet[LanguageModel]:
+        return queryset.having_all("capabilities", value)
 
     def filter_open_weights(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
         # "Not open" includes models whose weights are not recorded as open (unknown counts as not open).

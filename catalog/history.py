@@ -25,6 +25,11 @@ def during_sync() -> Iterator[None]:
         _syncing.reset(token)
 
 
+def is_syncing() -> bool:
+    """Whether the code running now is inside a sync (which writes in bulk and keeps derived data itself)."""
+    return _syncing.get()
+
+
 _records: dict[type, CuratedHistory] = {}
 
 

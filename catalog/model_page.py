@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery
+from django.db.models import DecimalField, F, Func
 from django.utils import timezone
 
 from benchmarks.peers import peers_by_benchmark
@@ -24,17 +24,11 @@ from catalog.forms import WorkloadForm, workload_data, workload_params
 from catalog.models import LanguageModel
 from providers.costing import RouteFilter, live_routes, rank_routes
 from providers.history import price_periods_for_model
-from providers.selectors import offerings_for_model, priced_offerings, with_cheapest_route
+from providers.selectors import offerings_for_model, with_blended_price, with_cheapest_route
 
 USD = DecimalField(max_digits=19, decimal_places=9)
 ALTERNATIVES = 5
 LAB_MODELS = 12
-
-
-def with_blended_price(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
-    """Each model's cheapest 3:1 blended standard price, as `blended_usd`."""
-    cheapest = priced_offerings().filter(model=OuterRef("pk")).order_by("blended_usd")
-    return models.annotate(blended_usd=Subquery(cheapest.values("blended_usd")[:1], output_field=USD))
 
 
 @dataclass(frozen=True)
@@ -97,7 +91,8 @@ def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str,
 
 
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All sections of the model page: 16 queries, whatever the catalog's size."""
+    """All sections of the model page: a fixed number of queries whatever the catalog's size (17 for the whole
+    page with the model itself, tested in tests/catalog/test_pages.py)."""
     ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
     scores = list(scores_for_model(model))  # 1
     periods = price_periods_for_model(model)  # 1
@@ -105,11 +100,12 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     own_blended = priced[0].blended if priced else None
 
     # Alternatives: other live models with every input modality and capability this one has, nearest in price. 1
-    alternatives = LanguageModel.objects.exclude(pk=model.pk).exclude(status=LanguageModel.Status.RETIRED)
-    for modality in model.input_modalities.all():
-        alternatives = alternatives.filter(input_modalities=modality)
-    for capability in model.capabilities.all():
-        alternatives = alternatives.filter(capabilities=capability)
+    alternatives = (
+        LanguageModel.objects.exclude(pk=model.pk)
+        .exclude(status=LanguageModel.Status.RETIRED)
+        .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
+        .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
+    )
     alternatives = with_blended_price(alternatives.select_related("lab")).filter(blended_usd__isnull=False)
     if own_blended is not None:
         alternatives = alternatives.annotate(

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from catalog.history import CuratedHistory
@@ -86,6 +88,25 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
             return self
         alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
         return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
+
+    def having_all(self, field: str, slugs: Collection[str]) -> LanguageModelQuerySet:
+        """Models linked to every one of `slugs` through the many-to-many `field` (capabilities, input_modalities,
+        output_modalities). Costs 1 query (a grouped one, whatever the number of slugs) when called, and the
+        listing then filters on the ids: a join per slug made PostgreSQL spend ~200 ms choosing a join order for
+        a 1 ms query, and as a subquery its row estimate for the grouped count is so low that it rescans it."""
+        wanted = set(slugs)
+        if not wanted:
+            return self
+        m2m = LanguageModel._meta.get_field(field)
+        through, own, other = m2m.remote_field.through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        having = (
+            through.objects.filter(**{f"{other}__slug__in": sorted(wanted)})
+            .values(own)
+            .annotate(matched=Count("pk"))
+            .filter(matched=len(wanted))
+            .values_list(own, flat=True)
+        )
+        return self.filter(pk__in=list(having))
 
     def with_facets(self) -> LanguageModelQuerySet:
         """The joins every model listing needs: lab, modalities and capabilities (3 prefetch queries)."""

@@ -7,7 +7,16 @@ class ProvidersConfig(AppConfig):
     verbose_name = "Providers, routes and prices"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from providers.models import Offering, Price, Provider
         from providers.roles import ensure_editor_group
+        from providers.summaries import on_route_change, rebuild_after_migrate
 
         # After every migrate (all apps' permissions exist by then), so a fresh database has the Editor role.
         post_migrate.connect(ensure_editor_group, dispatch_uid="providers-editor-group")
+        post_migrate.connect(rebuild_after_migrate, dispatch_uid="providers-cheapest-routes")
+        # Edits by people (admin, API) keep each model's cheapest route current; syncs refresh it themselves.
+        for sender in (Price, Offering, Provider):
+            for signal in (post_save, post_delete):
+                signal.connect(on_route_change, sender=sender, dispatch_uid=f"cheapest-{sender.__name__}-{signal}")

@@ -450,3 +450,34 @@ class ChangeEvent(models.Model):
     def make(cls, kind: str, summary: str, *, field: str = "", actor: str = "", **values: object) -> ChangeEvent:
         """An unsaved event with its texts cut to fit their columns (names from sources can be long)."""
         return cls(kind=kind, summary=summary[:300], field=field[:200], actor=actor[:150], **values)
+
+
+class CheapestRoute(models.Model):
+    """Each model's cheapest live route, kept by providers.summaries: a denormalized read table.
+
+    Listing, sorting and filtering thousands of models by price would otherwise evaluate nested price subqueries
+    for every route of every model on every request. Every write that can change the answer refreshes it in the
+    same transaction (syncs explicitly, admin and API edits through signals), so it is never behind the prices.
+    A model with no priced live route has no row.
+    """
+
+    model = models.OneToOneField(
+        LanguageModel, on_delete=models.CASCADE, primary_key=True, related_name="cheapest_route"
+    )
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
+    input_usd_per_mtok = models.DecimalField(max_digits=19, decimal_places=9)
+    output_usd_per_mtok = models.DecimalField(max_digits=19, decimal_places=9, null=True)
+    cache_read_usd_per_mtok = models.DecimalField(max_digits=19, decimal_places=9, null=True)
+    # (3 x input + output) / 4, a missing output counting as 0: the figure routes are ranked by.
+    blended_usd_per_mtok = models.DecimalField(max_digits=19, decimal_places=9)
+    priced_route_count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["blended_usd_per_mtok"]),
+            models.Index(fields=["input_usd_per_mtok"]),
+            models.Index(fields=["output_usd_per_mtok"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"cheapest route of model {self.model_id}: offering {self.offering_id}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -12,7 +11,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -61,53 +59,22 @@ def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
     )
 
 
-def priced_offerings() -> QuerySet[Offering]:
-    """Offerings annotated with their current standard input/output prices and the 3:1 blended price."""
-    return (
-        Offering.objects.exclude(status=Offering.Status.RETIRED)  # a retired route is nobody's cheapest option
-        .annotate(
-            input_usd=_headline_price(PriceComponent.INPUT),
-            output_usd=_headline_price(PriceComponent.OUTPUT),
-            cache_read_usd=_headline_price(PriceComponent.CACHE_READ),
-        )
-        .filter(input_usd__isnull=False)
-        .annotate(
-            # Ties go to the lab's own API first, gateways last.
-            kind_rank=Case(
-                *(When(provider__kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)),
-                default=Value(len(KIND_ORDER)),
-                output_field=IntegerField(),
-            ),
-            blended_usd=ExpressionWrapper(
-                (F("input_usd") * 3 + Coalesce(F("output_usd"), Value(Decimal(0)))) / 4, output_field=USD
-            ),
-        )
-    )
-
-
 def with_cheapest_route(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
-    """Annotate each model with its cheapest route (lowest 3:1 blended standard price) and how many routes
-    have a price: one SQL statement, no query per model."""
-    cheapest = priced_offerings().filter(model=OuterRef("pk")).order_by("blended_usd", "kind_rank", "pk")
+    """Annotate each model with its cheapest route (lowest 3:1 blended standard price; the rule is in
+    providers/summaries.py) and how many routes have a price: joins on the CheapestRoute table, no subquery."""
     return models.annotate(
-        cheapest_offering_id=Subquery(cheapest.values("pk")[:1], output_field=IntegerField()),
-        cheapest_input_usd=Subquery(cheapest.values("input_usd")[:1], output_field=USD),
-        cheapest_output_usd=Subquery(cheapest.values("output_usd")[:1], output_field=USD),
-        cheapest_cache_read_usd=Subquery(cheapest.values("cache_read_usd")[:1], output_field=USD),
-        cheapest_provider_name=Subquery(cheapest.values("provider__name")[:1]),
-        priced_route_count=Coalesce(
-            Subquery(
-                priced_offerings()
-                .filter(model=OuterRef("pk"))
-                .order_by()
-                .values("model")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
+        cheapest_offering_id=F("cheapest_route__offering_id"),
+        cheapest_input_usd=F("cheapest_route__input_usd_per_mtok"),
+        cheapest_output_usd=F("cheapest_route__output_usd_per_mtok"),
+        cheapest_cache_read_usd=F("cheapest_route__cache_read_usd_per_mtok"),
+        cheapest_provider_name=F("cheapest_route__offering__provider__name"),
+        priced_route_count=Coalesce(F("cheapest_route__priced_route_count"), Value(0)),
     )
+
+
+def with_blended_price(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
+    """Each model's cheapest 3:1 blended standard price, as `blended_usd` (None when no route is priced)."""
+    return models.annotate(blended_usd=F("cheapest_route__blended_usd_per_mtok"))
 
 
 def offerings_for_model(model: LanguageModel) -> list[Offering]:
@@ -180,9 +147,6 @@ def provider_page(slug: str) -> Provider | None:
 def provider_routes(provider: Provider) -> QuerySet[Offering]:
     """Every route of a provider with its model, current standard base-tier prices and whether it is the model's
     cheapest route (as in with_cheapest_route): 1 query. Live routes first, then by model name."""
-    cheapest = (
-        priced_offerings().filter(model=OuterRef("model")).order_by("blended_usd", "kind_rank", "pk").values("pk")[:1]
-    )
     return (
         Offering.objects.filter(provider=provider)
         .select_related("model", "model__lab")
@@ -190,7 +154,7 @@ def provider_routes(provider: Provider) -> QuerySet[Offering]:
             input_usd=_headline_price(PriceComponent.INPUT),
             output_usd=_headline_price(PriceComponent.OUTPUT),
             cache_read_usd=_headline_price(PriceComponent.CACHE_READ),
-            cheapest_route_id=Subquery(cheapest, output_field=IntegerField()),
+            cheapest_route_id=F("model__cheapest_route__offering_id"),
             is_retired=Case(When(status=Offering.Status.RETIRED, then=Value(1)), default=Value(0)),
         )
         .order_by("is_retired", "model__name", "region", "quantization")

@@ -45,6 +45,7 @@ from providers.records import (
     UnmatchedRecord,
 )
 from providers.sources import source_rank
+from providers.summaries import refresh_cheapest_routes
 
 # Model facts whose disagreement between sources is worth a curator's look.
 DISPUTED_FACTS = frozenset({"context_window", "max_output_tokens", "knowledge_cutoff", "release_date"})
@@ -100,6 +101,7 @@ def apply_batch(batch: Batch, *, source: str, run: SyncRun | None = None) -> Out
             now=upsert.now,
         )
     )
+    refresh_cheapest_routes(upsert.changed_model_ids())
     ChangeEvent.objects.bulk_create(upsert.events)
     return Outcome(upsert.tally, upsert.rejections, upsert.notes)
 
@@ -177,6 +179,15 @@ class _Upsert:
         self.disagreements: dict[tuple[int, str], Disagreement] | None = None
 
     # --- helpers -------------------------------------------------------------------------------------------
+
+    def changed_model_ids(self) -> set[int] | None:
+        """The models whose cheapest route this run may have changed: every change is an event naming its model
+        or route. None (all of them) when a provider changed, since a provider's kind breaks price ties."""
+        if self.tally.by_kind.get("provider", Counter())["updated"]:
+            return None
+        ids = {event.model_id for event in self.events if event.model_id}
+        ids.update(event.offering.model_id for event in self.events if event.offering_id)
+        return ids
 
     def event(self, kind: str, summary: str, **fields: Any) -> None:
         self.events.append(ChangeEvent.make(kind, summary, occurred_at=self.now, sync_run=self.run, **fields))
