@@ -134,6 +134,18 @@ EXPORT_CSV_COLUMNS = (
 )
 
 
+# A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, or a tab/return before one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: object) -> object:
+    """Text from a source, made inert for spreadsheets: a leading apostrophe, which they read as "this is text".
+    Only such cells change (ids like `@cf/meta/llama-3-8b` among them); the numbers written here never start so."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Line:
     """A file-like object whose write() returns the line, for csv.writer to stream through."""
 
@@ -149,7 +161,8 @@ def iter_export_csv() -> Iterator[str]:
         for offering in model.export_offerings:
             for price in offering.current_prices:
                 yield writer.writerow(
-                    (
+                    inert_cell(cell)
+                    for cell in (
                         model.slug,
                         offering.provider.slug,
                         offering.provider_model_id,

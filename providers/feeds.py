@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -11,18 +12,21 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from catalog.caching import cached_page
 from catalog.filters import ChangeFilter
 from providers.models import ChangeEvent
 
 FEED_SIZE = 50
+_XML_INVALID_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 TITLE = "LLM Catalog: price changes and new models"
 
 
 class ChangesRssFeed(Feed):
+    titles_are_html = True
     description = "Price changes, new models, new routes and retirements of language models, newest first."
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -45,21 +49,27 @@ class ChangesRssFeed(Feed):
 
     def title(self, filters: ChangeFilter) -> str:
         active = filters.active_filters()
-        return f"{TITLE} ({'; '.join(item.text for item in active)})" if active else TITLE
+        title = f"{TITLE} ({'; '.join(item.text for item in active)})" if active else TITLE
+        return self.title_text(title)
 
     def items(self, filters: ChangeFilter) -> list[ChangeEvent]:
         return list(filters.qs[:FEED_SIZE])
 
     def item_title(self, item: ChangeEvent) -> str:
-        return item.summary
+        return self.title_text(item.summary)
+
+    def title_text(self, text: str) -> str:
+        # RSS readers render titles as HTML (why Django escapes item titles by default); Atom titles are text.
+        return escape(xml_text(text)) if self.titles_are_html else xml_text(text)
 
     def item_description(self, item: ChangeEvent) -> str:
+        # An RSS description and an Atom summary (type="html") are HTML: the names in them are escaped.
         parts = [item.summary + "."]
         if item.old_value or item.new_value:
             parts.append(f"{item.field or 'value'}: {item.old_value or '-'} → {item.new_value or '-'}.")
         if item.offering is not None:
             parts.append(f"Route: {item.offering.provider.name} ({item.offering.provider_model_id}).")
-        return " ".join(parts)
+        return escape(xml_text(" ".join(parts)))
 
     def item_link(self, item: ChangeEvent) -> str:
         if item.model is not None:
@@ -85,3 +95,9 @@ class ChangesRssFeed(Feed):
 class ChangesAtomFeed(ChangesRssFeed):
     feed_type = Atom1Feed
     subtitle = ChangesRssFeed.description
+    titles_are_html = False
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML 1.0 cannot carry (the feed would fail to render at all)."""
+    return _XML_INVALID_RE.sub("", text)

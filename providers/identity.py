@@ -22,11 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from catalog.vocabulary import SLUG_PART_RE
 from providers.records import Batch, LabRecord, ModelRecord, UnmatchedRecord
 
 if TYPE_CHECKING:  # the sources package imports this module
     from providers.sources.base import Known
 
+MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
+LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
 SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)[-@](?P<date>20[2-3]\d-[01]\d-[0-3]\d|20[2-3]\d[01]\d[0-3]\d)$")
@@ -245,10 +248,25 @@ def _new_model(record: ModelRecord, labs: set[str], batch: Batch) -> Resolution:
         return Resolution()
     namespace, model_part = stripped.split("/")
     lab = lab_for_namespace(namespace)
+    slug = f"{lab}/{model_part.lower()}"
+    if not _creatable(slug):
+        return Resolution()  # a curator decides (unmatched queue); an id is never bent into a slug
     if lab not in labs:
         batch.labs.append(LabRecord(slug=lab, name=record.lab_name or namespace))
         labs.add(lab)
-    return Resolution(f"{lab}/{model_part.lower()}", "created")
+    return Resolution(slug, "created")
+
+
+def _creatable(slug: str) -> bool:
+    """Whether a feed's id may become a canonical slug as it is: `lab/model`, both slug parts, within the column
+    (an id such as `x/"><img src=x>` or one 10,000 characters long is not a page address)."""
+    lab, model_part = slug.split("/", 1)
+    return (
+        len(slug) <= MODEL_SLUG_LENGTH
+        and len(lab) <= LAB_SLUG_LENGTH
+        and bool(SLUG_PART_RE.match(lab))
+        and bool(SLUG_PART_RE.match(model_part))
+    )
 
 
 def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]:

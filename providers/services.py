@@ -23,6 +23,7 @@ from catalog.history import during_sync
 from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
+from providers.sources.screening import screen_batch
 from providers.upsert import Outcome, Tally, apply_batch
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ def run_sync(
         if source.needs_network:
             _keep_payload(run, raw)
         say(f"[{source_name}] normalizing")
-        batch = source.normalize(raw, known_catalog())
+        batch = screen_batch(source.normalize(raw, known_catalog()))
         routes = sum(len(m.offerings) for m in batch.models)
         say(
             f"[{source_name}] {len(batch.models)} models, {routes} routes, {len(batch.rejections)} rows rejected, "

@@ -497,7 +497,8 @@ class ExportView(CachingHeadersMixin, APIView):
         description="JSON: the export format 1.0 (docs/export-format.md), every model with its routes, current "
         "prices and scores. `?format=csv`: one row per current price, columns "
         f"{', '.join(EXPORT_CSV_COLUMNS)} (empty cells for unknown values, `tier_min_tokens` empty for a base "
-        "price). Both are streamed.",
+        "price; a cell starting with =, +, -, @, a tab or a return gets a leading apostrophe, so that a spreadsheet "
+        "shows it as text instead of running it as a formula). Both are streamed.",
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="default: json"),
         ],

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +22,16 @@ def json_ld(document: str) -> SafeString:
     """A JSON document made safe inside <script type="application/ld+json">: <, > and & are escaped the way
     Django's json_script does, so text from a source can never close the script element."""
     return mark_safe(document.translate(_JSON_ESCAPES))  # noqa: S308 - escaped above
+
+
+@register.filter
+def http_url(url: str | None) -> str:
+    """`url` when it is an absolute http(s) URL, else "": a link from a source is never javascript: or data:.
+    Syncs and forms already refuse other URLs (providers/sources/screening.py); this is the last line."""
+    if not url:
+        return ""
+    parts = urlsplit(str(url).strip())
+    return str(url) if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 @register.filter

@@ -70,6 +70,9 @@ def _wait(state: RetryCallState) -> float:
 def _get_once(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Response:
     try:
         response = client.get(url, headers=headers)
+    except httpx.InvalidURL as exc:
+        # Built from a source's own text (an id in a path): a bad one fails this request, not the process.
+        raise SourceClientError(f"GET {url!r}: not a valid URL ({exc})") from exc
     except httpx.TimeoutException as exc:
         raise _TransientError(f"timed out ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:

@@ -206,14 +206,15 @@ def _provider(batch: Batch, provider_id: str, block: Any, known: Known) -> _Prov
     if provider_id not in known.providers:
         # A curator may have edited a provider this source created: it is described only the first time.
         name = block.get("name")
+        doc = _url(batch, provider_id, "doc", block.get("doc"))
         batch.providers.append(
             ProviderRecord(
                 slug=provider_id,
                 name=name.strip()[:200] if isinstance(name, str) and name.strip() else provider_id,
                 kind=NEW_PROVIDER_KIND,
-                website_url=_url(block.get("doc")),
-                docs_url=_url(block.get("doc")),
-                api_base_url=_url(block.get("api")),
+                website_url=doc,
+                docs_url=doc,
+                api_base_url=_url(batch, provider_id, "api", block.get("api")),
                 openai_compatible=True if block.get("npm") == OPENAI_COMPATIBLE_NPM else None,
             )
         )
@@ -232,12 +233,18 @@ def _sells_tokens(models: dict[str, Any]) -> bool:
     return False
 
 
-def _url(value: Any) -> str | None:
-    """An http(s) URL, or None (models.dev templates some, e.g. `https://${AZURE_RESOURCE_NAME}...`)."""
-    if not isinstance(value, str) or "${" in value or len(value) > 500:
+def _url(batch: Batch, provider_id: str, field: str, value: Any) -> str | None:
+    """An http(s) URL, or None: silently for a templated one (`https://${AZURE_RESOURCE_NAME}...`, a normal
+    models.dev value), with a rejection for any other (a `javascript:` link is refused, not just ignored)."""
+    if value is None or (isinstance(value, str) and ("${" in value or not value.strip())):
         return None
-    parts = urlsplit(value.strip())
-    return value.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    if isinstance(value, str) and len(value) <= 500:
+        parts = urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return value.strip()
+    shown = repr(value) if len(repr(value)) <= 80 else f"{repr(value)[:77]}..."
+    batch.rejections.append(Rejection(entry=provider_id, field=field, message=f"{shown} is not an http(s) URL"))
+    return None
 
 
 class _Row:

@@ -29,7 +29,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -160,16 +160,19 @@ class OpenRouterSource(FeedSource):
                 raise SourceFormatError(f"GET {url}: expected an object with a 'data' list")
             models.extend(body["data"])
             following = (body.get("links") or {}).get("next")
-            url = urljoin(url, following) if following else None
+            url = urljoin(url, following) if isinstance(following, str) and following else None
+            if url is not None and not self._on_api(url):
+                raise SourceFormatError(f"links.next {following!r} leaves {self.base_url}: not followed")
 
         def endpoints(model: Any) -> tuple[str, Any]:
             model_id = model.get("id") if isinstance(model, dict) else None
             if not isinstance(model_id, str) or VARIANT_RE.search(model_id):
                 return "", None  # variants share their model's endpoints
             details = (model.get("links") or {}).get("details")
-            target = (
-                urljoin(self.base_url + "/", details) if details else f"{self.base_url}/models/{model_id}/endpoints"
-            )
+            target = urljoin(self.base_url + "/", details) if isinstance(details, str) and details else ""
+            if not self._on_api(target):
+                # The id is the source's text: quoted into the path, so it cannot add a query or leave it.
+                target = f"{self.base_url}/models/{quote(model_id, safe='/:@')}/endpoints"
             try:
                 return model_id, get_json(client, target, headers=self._headers())
             except (SourceFetchError, SourceFormatError) as exc:
@@ -182,6 +185,12 @@ class OpenRouterSource(FeedSource):
 
     def parse(self, raw: dict[str, Any], known: Known) -> Batch:
         return _Parser(raw, known).batch()
+
+    def _on_api(self, url: str) -> bool:
+        """Whether a link the payload gives stays on the configured API (same scheme, host and port): a source's
+        text never sends this process anywhere else."""
+        here, there = urlsplit(self.base_url), urlsplit(url)
+        return (there.scheme, there.netloc) == (here.scheme, here.netloc)
 
 
 def _display_name(name: str) -> str:
@@ -457,6 +466,8 @@ class _Parser:
         if not base:
             return None
         slug = PROVIDER_TAGS.get(base) or re.sub(r"[^a-z0-9-]+", "-", base).strip("-")
+        if not slug or len(slug) > 64:
+            return None  # a tag such as "<>" names no provider we could link to
         if slug not in self.known.providers and slug not in self.providers:
             known_name, kind = WELL_KNOWN_PROVIDERS.get(slug, (name or base, "inference_host"))
             self.providers[slug] = ProviderRecord(slug=slug, name=known_name, kind=kind)
