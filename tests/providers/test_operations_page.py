@@ -107,12 +107,12 @@ def test_it_shows_the_stalest_open_price_and_the_stale_count_per_provider(client
 
 
 def test_it_counts_the_queues_and_links_to_them(client, editor):
-    UnmatchedId.objects.create(
-        source="openrouter", external_id="new/model", name="New model", first_seen_at=timezone.now(), last_seen_at=timezone.now()
-    )
+    now = timezone.now()
+    UnmatchedId.objects.create(source="openrouter", external_id="new/model", first_seen_at=now, last_seen_at=now)
     client.force_login(editor)
     html = client.get(URL).content.decode()
-    assert '<a href="/admin/providers/unmatchedid/?status__exact=open">Unmatched ids to map</a></th><td><strong>1' in html
+    link = '<a href="/admin/providers/unmatchedid/?status__exact=open">Unmatched ids to map</a>'
+    assert f"{link}</th><td><strong>1</strong>" in html
     assert "/admin/providers/heldchange/?status__exact=pending" in html
     assert "/admin/providers/disagreement/?status__exact=open" in html
 
