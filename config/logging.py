@@ -64,6 +64,10 @@ class ContextFilter(logging.Filter):
         for key, value in _bound().items():
             if not hasattr(record, key):
                 setattr(record, key, value)
+        # Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware has returned, with the request attached.
+        request_id = getattr(getattr(record, "request", None), "request_id", None)
+        if request_id is not None and not hasattr(record, "request_id"):
+            record.request_id = request_id
         return True
 
 
@@ -76,6 +80,8 @@ class JsonFormatter(_LibraryJsonFormatter):
         super().__init__(["levelname", "name", "message"], *args, **kwargs)
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(log_data.get("request"), HttpRequest):
+            del log_data["request"]  # its repr says no more than the access line; the request id links the two
         # The library puts the timestamp last; a reader's eye (and `sort`) looks for it first.
         ordered = {key: log_data[key] for key in ("time", "level", "logger", "message") if key in log_data}
         ordered.update((key, value) for key, value in log_data.items() if key not in ordered)
