@@ -89,14 +89,17 @@ class JsonFormatter(_LibraryJsonFormatter):
 
 
 class TextFormatter(logging.Formatter):
-    """For a developer's terminal: the usual line, with the bound context appended as key=value."""
+    """For a developer's terminal: the usual line, with the context fields appended as key=value."""
+
+    context_fields = ("request_id", "source", "sync_run_id", "task", "task_id")
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        context = " ".join(f"{key}={getattr(record, key)}" for key in _bound() if hasattr(record, key))
+        keys = dict.fromkeys([*self.context_fields, *_bound()])
+        context = " ".join(f"{key}={getattr(record, key)}" for key in keys if hasattr(record, key))
         return f"{line} [{context}]" if context else line
 
 

@@ -189,6 +189,24 @@ def test_the_new_readers_fail_loudly(monkeypatch):
     assert env_dsn("DSN") == "https://key@sentry.example/1"
 
 
+def test_the_text_format_appends_the_context(client, db):
+    from config.logging import TextFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter())
+    handler.addFilter(ContextFilter())
+    logging.getLogger().addHandler(handler)
+    try:
+        client.get("/no-such-page/", headers={"X-Request-ID": "dev-1"})
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert any(" WARNING django.request: Not Found: /no-such-page/ [request_id=dev-1]" in line for line in lines)
+    access = next(line for line in lines if " INFO config.access: GET /no-such-page/ 404 " in line)
+    assert access.endswith("ms [request_id=dev-1]")
+
+
 # --- sync runs ----------------------------------------------------------------------------------------------
 
 
