@@ -247,7 +247,7 @@ def test_a_sync_task_s_lines_carry_the_task_too(load_fixture_catalog, settings, 
     from providers.tasks import sync_source
 
     settings.CURATED_DATA_DIR = curated_fixture_dir
-    result = sync_source.delay("curated", "test")  # in-process: no broker in this test
+    result = sync_source.apply(("curated", "test"))  # in this process, with or without a broker
     summary = next(line for line in json_log() if line["logger"] == "providers.sync")
     assert (summary["sync_run_id"], summary["task_id"]) == (result.get(), result.id)
     assert summary["task"] == "providers.sync_source"
@@ -396,14 +396,17 @@ def test_readyz_is_503_when_the_database_cannot_be_reached(client, db, monkeypat
         unreachable.close()
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"ready": False, "checks": {"database": "unavailable: OperationalError"}}
+    body = response.json()
+    assert (body["ready"], body["checks"]["database"]) == (False, "unavailable: OperationalError")
 
 
 def test_readyz_is_503_when_a_configured_broker_cannot_be_reached(client, db, settings, monkeypatch):
     from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{closed_port()}/14")
+    unreachable = f"redis://127.0.0.1:{closed_port()}/14"
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery reads it before its own configuration
+    monkeypatch.setitem(app.conf, "broker_url", unreachable)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {
