@@ -53,10 +53,6 @@ def log_context(**fields: Any) -> Iterator[None]:
         unbind_log_context(token)
 
 
-def current_log_context() -> dict[str, Any]:
-    return dict(_bound())
-
-
 class ContextFilter(logging.Filter):
     """Copies the bound context onto each record; a field passed explicitly with `extra=` wins."""
 
@@ -72,7 +68,7 @@ class ContextFilter(logging.Filter):
 
 
 class JsonFormatter(_LibraryJsonFormatter):
-    """time, level, logger, message, then the context and any `extra=` fields, then the traceback if any."""
+    """time, level, logger and message first; then the traceback if any, the `extra=` fields and the context."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
