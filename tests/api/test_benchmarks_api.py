@@ -317,26 +317,14 @@ def test_the_frontier_endpoint_gives_the_pages_chart_as_data(client, load_fixtur
     from catalog.models import LanguageModel
 
     load_fixture_catalog()
-    BenchmarkScore.objects.create(
-        model=LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5"),
-        benchmark=Benchmark.objects.get(slug="mmlu"),
-        value=Decimal("89"),
-        source="curated",
-        self_reported=True,
-        source_url="https://www.anthropic.com",
-    )
+    BenchmarkScore.objects.create(model=LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5"),
+                                  benchmark=Benchmark.objects.get(slug="mmlu"), value=Decimal("89"), source="curated",
+                                  self_reported=True, source_url="https://www.anthropic.com")
     body = client.get("/api/v1/benchmarks/mmlu/frontier/").json()
     assert body["frontier"] == ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5"]
-    assert body["points"][0] == {
-        "model": "openai/gpt-4o-mini",
-        "name": "GPT-4o mini",
-        "lab": "OpenAI",
-        "blended_usd": "0.2625",
-        "score": "82",
-        "on_frontier": True,
-    }
+    assert body["points"][0] == {"model": "openai/gpt-4o-mini", "name": "GPT-4o mini", "lab": "OpenAI",
+                                 "blended_usd": "0.2625", "score": "82", "on_frontier": True}
     page = client.get("/benchmarks/mmlu/").context["chart"]["points"]
     assert [(p["slug"], p["x"], p["y"]) for p in page] == [
-        (p["model"], p["blended_usd"], p["score"]) for p in body["points"]
-    ]
+        (p["model"], p["blended_usd"], p["score"]) for p in body["points"]]
     assert client.get("/api/v1/benchmarks/nope/frontier/").status_code == 404

@@ -14,14 +14,8 @@ def P(slug: str, price: str, score: str) -> Point:  # noqa: N802 - reads like a 
 
 
 def test_the_frontier_keeps_only_models_no_other_beats_on_both():
-    points = [
-        P("cheap-bad", "0.1", "50"),
-        P("cheap-good", "0.2", "70"),
-        P("dear-worse", "1", "65"),
-        P("dear-best", "3", "85"),
-        P("same-price-worse", "0.2", "60"),
-        P("tie", "3", "85"),
-    ]
+    points = [P("cheap-bad", "0.1", "50"), P("cheap-good", "0.2", "70"), P("dear-worse", "1", "65"),
+              P("dear-best", "3", "85"), P("same-price-worse", "0.2", "60"), P("tie", "3", "85")]
     assert [p.slug for p in frontier(points)] == ["cheap-bad", "cheap-good", "dear-best"]
 
 
@@ -36,25 +30,12 @@ def scored(load_fixture_catalog):
     mmlu = Benchmark.objects.get(slug="mmlu")
     sonnet = LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5")
     mini = LanguageModel.objects.get(slug="openai/gpt-4o-mini")
-    BenchmarkScore.objects.create(
-        model=sonnet,
-        benchmark=mmlu,
-        value=Decimal("89"),
-        source="curated",
-        self_reported=True,
-        source_url="https://www.anthropic.com/news",
-    )
+    BenchmarkScore.objects.create(model=sonnet, benchmark=mmlu, value=Decimal("89"), source="curated",
+                                  self_reported=True, source_url="https://www.anthropic.com/news")
     # A second, independent score of GPT-4o mini: better documented than the lab's own 82.0, so it is the one shown.
-    BenchmarkScore.objects.create(
-        model=mini,
-        benchmark=mmlu,
-        value=Decimal("80.1"),
-        source="epoch",
-        version="Epoch AI harness",
-        self_reported=False,
-        measured_on="2025-01-27",
-        source_url="https://epoch.ai/benchmarks",
-    )
+    BenchmarkScore.objects.create(model=mini, benchmark=mmlu, value=Decimal("80.1"), source="epoch",
+                                  version="Epoch AI harness", self_reported=False, measured_on="2025-01-27",
+                                  source_url="https://epoch.ai/benchmarks")
     return mmlu
 
 
@@ -73,32 +54,23 @@ def test_the_old_chart_address_redirects(client, scored):
 
 def test_a_leaderboard_ranks_each_model_by_its_best_documented_score(client, scored):
     response = client.get("/benchmarks/mmlu/")
-    rows = [
-        (r.rank, r.score.model.slug, r.score.value, r.score.self_reported, r.other_scores)
-        for r in response.context["rows"]
-    ]
-    assert rows == [
-        (1, "anthropic/claude-sonnet-4-5", Decimal("89"), True, 0),
-        (2, "openai/gpt-4o-mini", Decimal("80.1"), False, 1),
-    ]
+    rows = [(r.rank, r.score.model.slug, r.score.value, r.score.self_reported, r.other_scores)
+            for r in response.context["rows"]]
+    assert rows == [(1, "anthropic/claude-sonnet-4-5", Decimal("89"), True, 0),
+                    (2, "openai/gpt-4o-mini", Decimal("80.1"), False, 1)]
     html = response.content.decode()
     assert "Scores credited to Epoch AI: Epoch AI, AI Benchmarking, https://epoch.ai/benchmarks" in html
     assert "self-reported" in html
     # GPT-4o mini: (3 x 0.15 + 0.60) / 4 = 0.2625; Claude Sonnet 4.5: (3 x 3 + 15) / 4 = 6.
     assert [(p["slug"], p["x"], p["y"], p["frontier"]) for p in response.context["chart"]["points"]] == [
-        ("openai/gpt-4o-mini", "0.2625", "80.1", True),
-        ("anthropic/claude-sonnet-4-5", "6", "89", True),
-    ]
+        ("openai/gpt-4o-mini", "0.2625", "80.1", True), ("anthropic/claude-sonnet-4-5", "6", "89", True)]
 
 
-@pytest.mark.parametrize(
-    ("params", "slugs"),
-    [
-        ({"lab": "openai"}, ["openai/gpt-4o-mini"]),
-        ({"weights": "open"}, []),
-        ({"max_price": "1"}, ["openai/gpt-4o-mini"]),
-    ],
-)
+@pytest.mark.parametrize(("params", "slugs"), [
+    ({"lab": "openai"}, ["openai/gpt-4o-mini"]),
+    ({"weights": "open"}, []),
+    ({"max_price": "1"}, ["openai/gpt-4o-mini"]),
+])
 def test_a_leaderboard_filters_by_lab_weights_and_price(client, scored, params, slugs):
     response = client.get("/benchmarks/mmlu/", params)
     assert [r.score.model.slug for r in response.context["rows"]] == slugs

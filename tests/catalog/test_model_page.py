@@ -154,24 +154,12 @@ def test_a_malformed_workload_is_a_400_with_the_field_marked(client, catalog):
 
 def test_scores_show_the_best_documented_one_with_its_rank_and_the_others(client, catalog):
     mmlu = Benchmark.objects.get(slug="mmlu")
-    BenchmarkScore.objects.create(
-        model=LanguageModel.objects.get(slug="openai/gpt-4o-mini"),
-        benchmark=mmlu,
-        value=Decimal("80.1"),
-        source="epoch",
-        version="Epoch AI harness",
-        self_reported=False,
-        measured_on="2025-01-27",
-        source_url="https://epoch.ai/benchmarks",
-    )
-    BenchmarkScore.objects.create(
-        model=LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5"),
-        benchmark=mmlu,
-        value=Decimal("89"),
-        source="curated",
-        self_reported=True,
-        source_url="https://www.anthropic.com",
-    )
+    BenchmarkScore.objects.create(model=LanguageModel.objects.get(slug="openai/gpt-4o-mini"), benchmark=mmlu,
+                                  value=Decimal("80.1"), source="epoch", version="Epoch AI harness",
+                                  self_reported=False, measured_on="2025-01-27", source_url="https://epoch.ai/benchmarks")
+    BenchmarkScore.objects.create(model=LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5"),
+                                  benchmark=mmlu, value=Decimal("89"), source="curated", self_reported=True,
+                                  source_url="https://www.anthropic.com")
     response = client.get(URL)
     [row] = [r for r in response.context["score_rows"] if r.score.benchmark.slug == "mmlu"]
     assert (row.score.value, row.score.source) == (Decimal("80.1"), "epoch")  # independent beats self-reported
@@ -191,5 +179,4 @@ def test_use_it_for_draws_on_category_scores_with_the_rule(client, catalog):
     use_for = dict(response.context["fit"].use_for)
     # GPT-4o mini's 82.0 beats the six others and Claude has no MMLU score: the top quarter of 7 models.
     assert use_for["Broad general-knowledge questions"] == (
-        "MMLU 82% beats 100% of the 7 models scored there (top quarter)"
-    )
+        "MMLU 82% beats 100% of the 7 models scored there (top quarter)")
