@@ -1,4 +1,4 @@
-"""The admin site: Django's, with the curators' review queues counted on its index page."""
+"""The admin site: Django's, with the curators' review queues counted on its index page and an operations page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
 
 # Admin forms read a URL without a scheme as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -23,6 +25,16 @@ class CatalogAdminSite(admin.AdminSite):
 
         context = {"review_queues": review_queue_counts(), **(extra_context or {})}
         return super().index(request, extra_context=context)
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        return [path("operations/", self.admin_view(self.operations), name="operations"), *super().get_urls()]
+
+    def operations(self, request: HttpRequest) -> HttpResponse:
+        """For whoever runs the site: is every source syncing, how old are the prices, how long are the queues."""
+        from providers.selectors import operations_overview
+
+        context = {**self.each_context(request), "title": "Operations", **operations_overview()}
+        return TemplateResponse(request, "admin/operations.html", context)
 
 
 class CatalogAdminConfig(AdminConfig):

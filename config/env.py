@@ -43,6 +43,26 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float, maximum: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+    if not minimum <= value <= maximum:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, got {raw!r}")
+    return value
+
+
+def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
+    value = env_str(name).lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -74,3 +94,17 @@ def env_database(name: str, default: str) -> dict:
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}")
     return config
+
+
+def env_dsn(name: str) -> str:
+    """A Sentry DSN (`https://KEY@HOST/PROJECT`), or empty for none; checked by the SDK's own parser."""
+    raw = env_url(name, "", schemes=("http", "https"))
+    if not raw:
+        return raw
+    from sentry_sdk.utils import BadDsn, Dsn
+
+    try:
+        Dsn(raw)
+    except BadDsn as exc:
+        raise ImproperlyConfigured(f"{name} is not a Sentry DSN ({exc}): {raw!r}") from None
+    return raw

@@ -8,7 +8,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list, env_str, env_url
+from config.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_dsn,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logging.request_id_middleware",
     "config.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -156,14 +167,53 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json), a readable line in development; every line
+# carries the request id or the sync run it belongs to (config/logging.py, docs/operations.md).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", choices=("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logging.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"()": "config.logging.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    # httpx logs every request at INFO: a full OpenRouter sync would print ~400 lines.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (a plain console one, mail_admins) would print its lines a second time, unformatted.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request line: the access log (config.access) already says it, with the request id.
+        "django.server": {"handlers": [], "propagate": False},
+        # httpx logs every request at INFO: a full OpenRouter sync would print ~400 lines.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
+# Workers log through LOGGING above too, rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry, only when SENTRY_DSN is set. No personal data (cookies, user, IP) is sent; tracing is off unless
+# SENTRY_TRACES_SAMPLE_RATE says which share of requests and tasks to trace.
+SENTRY_DSN = env_dsn("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0.0, maximum=1.0)
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE or None,
+    )
+    ignore_logger("providers.sync")  # a failed run's summary: its traceback is reported already
 
 # Sync sources: base URLs (overridable, e.g. to replay recorded payloads from a local server) and optional keys.
 OPENROUTER_API_URL = env_url("OPENROUTER_API_URL", "https://openrouter.ai/api/v1", schemes=("http", "https"))

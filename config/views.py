@@ -36,7 +36,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
             from config.celery import app
 
             with app.connection_for_write() as broker:
-                broker.ensure_connection(max_retries=1, timeout=2)
+                # One immediate retry: kombu's default 2 s pause would outlast a probe's timeout.
+                broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
             checks["broker"] = "ok"
         except Exception as error:  # the broker is down: pages still serve, syncs cannot start
             checks["broker"] = f"unavailable: {type(error).__name__}"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -11,6 +14,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -20,10 +25,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs, Cast, Coalesce
+from django.utils import timezone
 
 from benchmarks.selectors import benchmark_slugs
 from catalog.models import Lab, LanguageModel, ModelAlias
-from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider
+from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
 from providers.sources.base import Known
 
 USD = DecimalField(max_digits=19, decimal_places=9)
@@ -250,7 +256,7 @@ def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEve
 
 def review_queue_counts() -> list[tuple[str, int, str]]:
     """Open items in each curator queue, with the admin page that lists them: 4 queries."""
-    from providers.models import Disagreement, HeldChange, SyncRun, UnmatchedId
+    from providers.models import Disagreement, HeldChange, UnmatchedId
 
     return [
         (
@@ -317,3 +323,99 @@ def offering_with_prices(pk: int) -> Offering | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# --- the admin's operations page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """A source's last successful run, and its last failed run when that came after."""
+
+    source: str
+    live: bool
+    last_success: SyncRun | None
+    failed_since: SyncRun | None
+    now: dt.datetime
+
+    @property
+    def age(self) -> dt.timedelta | None:
+        if self.last_success is None or self.last_success.finished_at is None:
+            return None
+        return self.now - self.last_success.finished_at
+
+    @property
+    def overdue(self) -> bool:
+        """A live source that beat should have synced twice since its last success (or never has)."""
+        if not self.live:
+            return False
+        age = self.age
+        return age is None or age > dt.timedelta(hours=2 * settings.SYNC_EVERY_HOURS)
+
+
+def sync_health(*, now: dt.datetime | None = None) -> list[SourceHealth]:
+    """Every registered source, in `sync all` order, with its last success and any later failure: 1 query.
+
+    "Last" is the most recently started run (the highest id) of each status; dry runs wrote nothing and count
+    for neither."""
+    from providers.sources import REGISTRY
+
+    def latest(status: str) -> QuerySet:
+        return (
+            SyncRun.objects.filter(status=status, dry_run=False)
+            .order_by()
+            .values("source")
+            .annotate(latest=Max("pk"))
+            .values("latest")
+        )
+
+    runs = SyncRun.objects.filter(
+        Q(pk__in=latest(SyncRun.Status.SUCCEEDED)) | Q(pk__in=latest(SyncRun.Status.FAILED))
+    ).defer("rejections", "counts", "notes", "skipped", "partial_failures")
+    succeeded: dict[str, SyncRun] = {}
+    failed: dict[str, SyncRun] = {}
+    for run in runs:
+        (succeeded if run.status == SyncRun.Status.SUCCEEDED else failed)[run.source] = run
+    now = now or timezone.now()
+    rows = []
+    for name, source in REGISTRY.items():
+        success, failure = succeeded.get(name), failed.get(name)
+        if failure is not None and success is not None and failure.finished_at <= success.finished_at:
+            failure = None
+        rows.append(SourceHealth(name, source.needs_network, success, failure, now))
+    return rows
+
+
+def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
+    """Providers, stalest first, annotated from the open prices of their live routes: `open_prices`,
+    `oldest_verified_on` (the stalest price's verification date), `stale_prices` (verified longer ago than
+    PRICE_STALE_DAYS) and `oldest_age_days`: 1 query."""
+    today = today or timezone.localdate()
+    stale_before = today - dt.timedelta(days=settings.PRICE_STALE_DAYS)
+    open_price = Q(offerings__prices__effective_to__isnull=True) & ~Q(offerings__status=Offering.Status.RETIRED)
+    providers = list(
+        Provider.objects.annotate(
+            open_prices=Count("offerings__prices", filter=open_price),
+            oldest_verified_on=Min("offerings__prices__verified_on", filter=open_price),
+            stale_prices=Count(
+                "offerings__prices", filter=open_price & Q(offerings__prices__verified_on__lt=stale_before)
+            ),
+        )
+        .only("slug", "name", "kind")
+        .order_by(F("oldest_verified_on").asc(nulls_last=True), "name")
+    )
+    for provider in providers:
+        oldest = provider.oldest_verified_on
+        provider.oldest_age_days = (today - oldest).days if oldest else None
+    return providers
+
+
+def operations_overview() -> dict[str, Any]:
+    """Everything the operations page shows: 6 queries whatever the number of sources and providers (sync runs,
+    providers with their price freshness, and the 4 review queue counts)."""
+    return {
+        "sources": sync_health(),
+        "providers": price_freshness(),
+        "queues": review_queue_counts(),
+        "stale_days": settings.PRICE_STALE_DAYS,
+    }

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from catalog.caching import bump_catalog_version
 from catalog.history import during_sync
+from config.logging import log_context
 from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
@@ -27,6 +28,8 @@ from providers.sources.screening import screen_batch
 from providers.upsert import Outcome, Tally, apply_batch
 
 logger = logging.getLogger(__name__)
+# Its own logger, so Sentry can leave these lines out: a failure's traceback is already an event of its own.
+summary_logger = logging.getLogger("providers.sync")
 
 Progress = Callable[[str], None]
 USER_AGENT = "llm-catalog-sync/0.1"
@@ -65,6 +68,12 @@ def _acquire(source_name: str, *, dry_run: bool, triggered_by: str) -> tuple[Syn
             holder.status, holder.finished_at = SyncRun.Status.FAILED, timezone.now()
             holder.error = f"abandoned: still 'running' after {settings.SYNC_STALE_AFTER_MINUTES} minutes"
             holder.save(update_fields=["status", "finished_at", "error"])
+            logger.warning(
+                "sync run %s of %s abandoned",
+                holder.pk,
+                source_name,
+                extra={"source": source_name, "sync_run_id": holder.pk, "status": holder.status},
+            )
     raise RuntimeError(f"could not take the sync lock of {source_name}")
 
 
@@ -98,6 +107,20 @@ def run_sync(
     `replay=RUN_ID` re-applies the payload that run kept, instead of reading the source again."""
     source = get_source(source_name)
     run, acquired = _acquire(source_name, dry_run=dry_run, triggered_by=triggered_by)
+    # Every line logged while the run works (the upsert's, httpx's warnings, a traceback) says which run it is.
+    with log_context(source=source_name, sync_run_id=run.pk):
+        if acquired:
+            _work(run, source, client=client, progress=progress, replay=replay)
+        elif progress is not None:
+            progress(f"[{source_name}] {run.notes[0]}")
+        log_summary(run)
+    return run
+
+
+def _work(
+    run: SyncRun, source: Any, *, client: httpx.Client | None, progress: Progress | None, replay: int | None
+) -> None:
+    source_name, dry_run = run.source, run.dry_run
 
     def say(message: str) -> None:
         if progress is not None:
@@ -105,10 +128,6 @@ def run_sync(
         # The run's row shows where it is (the admin's sync list), outside the upsert's transaction.
         SyncRun.objects.filter(pk=run.pk).update(stage=message.split("] ", 1)[-1][:200])
 
-    if not acquired:
-        if progress is not None:
-            progress(f"[{source_name}] {run.notes[0]}")
-        return run
     try:
         if replay is not None:
             say(f"[{source_name}] replaying the payload of run {replay}")
@@ -141,17 +160,45 @@ def run_sync(
     run.finished_at = timezone.now()
     run.stage = "finished" if run.status == SyncRun.Status.SUCCEEDED else "failed"
     run.save()
-    logger.info(
-        "sync run %s of %s %s: %s created, %s updated, %s unchanged, %s rejected",
+
+
+def log_summary(run: SyncRun) -> None:
+    """One line per finished run, its fields named for log search: INFO when it succeeded or was skipped, WARNING
+    when the source could not be reached (it is tried again), ERROR when it failed otherwise."""
+    if run.status != SyncRun.Status.FAILED:
+        level = logging.INFO
+    else:
+        level = logging.WARNING if run.failed_transiently else logging.ERROR
+    duration_ms = round(run.duration.total_seconds() * 1000) if run.duration else None
+    fields = {
+        "event": "sync_finished",
+        "source": run.source,
+        "sync_run_id": run.pk,
+        "status": run.status,
+        "dry_run": run.dry_run,
+        "triggered_by": run.triggered_by,
+        "duration_ms": duration_ms,
+        # A LogRecord has its own `created` (its timestamp), hence the prefix.
+        "rows_created": run.created,
+        "rows_updated": run.updated,
+        "rows_unchanged": run.unchanged,
+        "rows_rejected": run.rejected,
+    }
+    if run.error:
+        fields["error"] = run.error[:500]
+    summary_logger.log(
+        level,
+        "sync run %s of %s %s%s: %s created, %s updated, %s unchanged, %s rejected",
         run.pk,
-        source_name,
+        run.source,
         run.status,
+        f" in {duration_ms / 1000:.1f} s" if duration_ms is not None else "",
         run.created,
         run.updated,
         run.unchanged,
         run.rejected,
+        extra=fields,
     )
-    return run
 
 
 def _fetch(source: Any, client: httpx.Client | None) -> Any:
