@@ -63,12 +63,13 @@ class StrictJSONParser(JSONParser):
 
 class _SettingsRate:
     """DRF reads throttle rates once at import; these read them from settings on every request, so operators
-    (and tests) can change them."""
+    (and tests) can change them. "off" turns the limit off (DRF lets every request through without a rate)."""
 
     setting = ""
 
-    def get_rate(self) -> str:
-        return getattr(settings, self.setting)
+    def get_rate(self) -> str | None:
+        rate = getattr(settings, self.setting)
+        return None if rate == "off" else rate
 
 
 class AnonymousThrottle(_SettingsRate, AnonRateThrottle):

@@ -40,6 +40,13 @@ def test_throttle_rates_come_from_settings_at_request_time(setting):
         assert AnonymousThrottle().get_rate() == setting
 
 
+def test_a_rate_of_off_lets_every_request_through(client, db, settings):
+    settings.API_ANON_RATE = "2/min"
+    assert [client.get("/api/v1/labs/").status_code for _ in range(3)] == [200, 200, 429]
+    settings.API_ANON_RATE = "off"
+    assert [client.get("/api/v1/labs/").status_code for _ in range(3)] == [200, 200, 200]
+
+
 def test_nul_characters_are_refused_everywhere_with_a_400(client, db):
     response = client.get("/api/v1/models/", {"q": "gpt\x00"})
     assert (response.status_code, response.json()["detail"]) == (
