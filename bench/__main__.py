@@ -50,6 +50,9 @@ def django_env(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no redirect to https; static files collected (hashed names) as in production.
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         # The benchmark is one client hammering the API: lift the per-IP limit so it measures the API.
         "API_ANON_RATE": "100000000/min",
         "LOG_LEVEL": "WARNING",
@@ -65,6 +68,12 @@ def seed() -> dict[str, int]:
     recreate(DATABASE_URL)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **django_env()},
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
         env={**os.environ, **django_env()},
         check=True,
