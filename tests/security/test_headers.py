@@ -33,8 +33,7 @@ POLICY = {
 
 def policy(response) -> dict[str, str]:
     header = response.headers["Content-Security-Policy"]
-    directives = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
-    return {name: value for name, value in directives}
+    return dict(part.strip().split(None, 1) for part in header.split(";") if part.strip())
 
 
 def assert_policy(response) -> None:
