@@ -29,6 +29,8 @@ _OURS = {
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "REDIS_URL",
+    # Set for the browser tests' Playwright thread; check --deploy rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
