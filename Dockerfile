@@ -5,4 +5,4 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir .
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["sh", "-c", "python manage.py collectstatic --noinput && exec gunicorn -c config/gunicorn.conf.py config.wsgi:application"]

@@ -50,6 +50,9 @@ def django_env(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no redirect to https; static files collected (hashed names) as in production.
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         # The benchmark is one client hammering the API: no per-IP limit, so it measures the API. (A huge rate is
         # no substitute: DRF keeps every request of the window in one cached list per client, read and written
         # on each request, which made API pages 50x slower under load than alone.)
@@ -67,6 +70,12 @@ def seed() -> dict[str, int]:
     recreate(DATABASE_URL)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **django_env()},
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
         env={**os.environ, **django_env()},
         check=True,

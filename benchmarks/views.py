@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from benchmarks.selectors import benchmark_rows, leaderboard
 from catalog.caching import cached_page
 from catalog.models import Lab
 
+BENCHMARK_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 EPOCH_CREDIT = "Epoch AI, AI Benchmarking, https://epoch.ai/benchmarks"
 
 
@@ -21,6 +23,8 @@ EPOCH_CREDIT = "Epoch AI, AI Benchmarking, https://epoch.ai/benchmarks"
 def benchmark_index(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("benchmark", "").strip()
     if wanted:  # the old address of a benchmark's chart
+        if not BENCHMARK_SLUG.fullmatch(wanted):  # what no benchmark's address can hold (the detail URL's converter)
+            raise Http404("No benchmark has this id.")
         return redirect("benchmarks:detail", slug=wanted, permanent=True)
     categories: dict[str, dict[str, Any]] = {}
     for benchmark in benchmark_rows():

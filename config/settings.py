@@ -4,8 +4,11 @@ Defaults give a zero-setup development site: SQLite under var/, tasks run in-pro
 Production sets DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY and DEBUG=0.
 """
 
+import datetime as dt
+import warnings
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver serves static files through whitenoise too, with the headers production sends.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "corsheaders",
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "catalog",
     "providers",
     "benchmarks",
@@ -55,6 +61,9 @@ MIDDLEWARE = [
     "config.logging.request_id_middleware",
     "config.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, so that static files carry the policy too.
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,7 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -214,6 +225,82 @@ if SENTRY_DSN:
         release=SENTRY_RELEASE or None,
     )
     ignore_logger("providers.sync")  # a failed run's summary: its traceback is reported already
+
+# --- Security -------------------------------------------------------------------------------------------------------
+# With DEBUG off every protection is on, and `manage.py check --deploy` has nothing to say (tests/security/).
+# The switches below exist for the cases where a default cannot know the deployment: see docs/security.md.
+
+# HTTPS. A request over plain HTTP is redirected, except the probes a load balancer sends to the app directly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips a client's): otherwise anyone could claim https.
+if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For; the client address is the entry the nearest one
+# added. 0: REMOTE_ADDR, and the header is ignored (a client can write anything in it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# A year, the minimum the browsers' preload list accepts; HSTS is only ever sent over HTTPS.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+# Response headers (Django's defaults, stated so that a change is a visible decision).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response. Pages load scripts and styles from our own files only (static/,
+# vendored libraries included); an inline script needs the request's nonce (`{{ request.csp_nonce }}`). JSON data
+# blocks (json_script, JSON-LD) are not executed, so the policy does not apply to them. `data:` images: Swagger
+# UI's icons are data-URI SVGs in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Static files: whitenoise serves them, compressed, under content-hashed names browsers may keep for a year.
+# Production needs `manage.py collectstatic` first; development and tests read static/ as it is.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+if DEBUG:
+    # Development and tests read static/ as it is, with no collectstatic and so no STATIC_ROOT to look in.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+# Admin sign-in: django-axes counts failures per client address and username (in the database, so every web
+# process shares the count) and answers 429 once the limit is reached, until the lockout has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ADMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False  # no banner on every process start; lockouts are still logged
+# Outbound requests go only to the hosts of the source URLs below; a source that redirects elsewhere (a CDN) needs
+# that host named here.
+SYNC_EXTRA_HOSTS = [host.lower() for host in env_list("SYNC_EXTRA_HOSTS", [])]
 
 # Sync sources: base URLs (overridable, e.g. to replay recorded payloads from a local server) and optional keys.
 OPENROUTER_API_URL = env_url("OPENROUTER_API_URL", "https://openrouter.ai/api/v1", schemes=("http", "https"))

@@ -25,6 +25,7 @@ from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
 from providers.sources.screening import screen_batch
+from providers.sources.http import source_client
 from providers.upsert import Outcome, Tally, apply_batch
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 summary_logger = logging.getLogger("providers.sync")
 
 Progress = Callable[[str], None]
-USER_AGENT = "llm-catalog-sync/0.1"
 
 __all__ = ["Tally", "apply_batch", "run_sync"]
 
@@ -204,9 +204,7 @@ def log_summary(run: SyncRun) -> None:
 def _fetch(source: Any, client: httpx.Client | None) -> Any:
     if client is not None:
         return source.fetch(client)
-    with httpx.Client(
-        timeout=httpx.Timeout(settings.SYNC_HTTP_TIMEOUT), follow_redirects=True, headers={"User-Agent": USER_AGENT}
-    ) as own_client:
+    with source_client() as own_client:
         return source.fetch(own_client)
 
 

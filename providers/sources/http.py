@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -32,6 +33,10 @@ class SourceClientError(SourceFetchError):
     """The source refused the request (a 4xx other than 408/425/429): asking again will not help."""
 
 
+class SourceHostRefusedError(SourceClientError):
+    """A request (or a redirect) to a host that no configured source URL names: never sent."""
+
+
 class SourceFormatError(ValueError):
     """The source answered, but not with what its adapter understands."""
 
@@ -40,6 +45,47 @@ class _TransientError(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+# The settings that name what a sync may read; their hosts (and SYNC_EXTRA_HOSTS) are the only ones it may reach.
+SOURCE_URL_SETTINGS = (
+    "OPENROUTER_API_URL",
+    "VERCEL_GATEWAY_API_URL",
+    "MODELSDEV_API_URL",
+    "LITELLM_PRICES_URL",
+    "EPOCH_BENCHMARKS_URL",
+    "METR_RESULTS_URL",
+)
+USER_AGENT = "llm-catalog-sync/0.1"
+
+
+def allowed_hosts() -> frozenset[str]:
+    """The hosts of the configured source URLs, read now (a test or a replay may point a source elsewhere)."""
+    hosts = {(urlsplit(getattr(settings, name)).hostname or "").lower() for name in SOURCE_URL_SETTINGS}
+    return frozenset(hosts | set(settings.SYNC_EXTRA_HOSTS)) - {""}
+
+
+def _only_to(hosts: frozenset[str]) -> Callable[[httpx.Request], None]:
+    def check(request: httpx.Request) -> None:
+        # httpx calls request hooks for every request it sends, each redirect included.
+        host = (request.url.host or "").lower()
+        if host not in hosts:
+            raise SourceHostRefusedError(
+                f"refused {request.method} {request.url}: {host or 'no host'} is not the host of a configured source "
+                "URL (add it to SYNC_EXTRA_HOSTS if a source redirects there)"
+            )
+
+    return check
+
+
+def source_client() -> httpx.Client:
+    """The client every sync reads through: timeouts, redirects followed, and no host but the sources'."""
+    return httpx.Client(
+        timeout=httpx.Timeout(settings.SYNC_HTTP_TIMEOUT),
+        follow_redirects=True,
+        headers={"User-Agent": USER_AGENT},
+        event_hooks={"request": [_only_to(allowed_hosts())]},
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:

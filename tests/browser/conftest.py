@@ -42,7 +42,9 @@ def screenshot(page):
 
     def take(name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx's history snapshot keeps and
+        # the Content-Security-Policy then refuses when the back button restores it (a screenshot artefact).
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take
