@@ -139,7 +139,7 @@ def test_the_readers(monkeypatch):
 def test_every_setting_read_from_the_environment_is_documented():
     """A new variable in config/settings.py needs its README row and its .env.example line."""
 
-    names = set(re.findall(r'env_[a-z_]+\("([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    names = set(re.findall(r'env_[a-z_]+\(\s*"([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
     assert len(names) > 20
     readme = (ROOT / "README.md").read_text()
     example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
