@@ -162,5 +162,9 @@ def note_primary_position(version: int) -> None:
     """Record the WAL position a replica must reach to show `version`: called right after the version moved on.
     Read after the move, it is past every change the version holds, whatever order concurrent changes
     committed and moved the version in."""
-    if replica_in_use() and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+    if not replica_in_use() or connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return
+    try:
         cache.add(position_key(version), primary_position(), POSITION_SECONDS)
+    except DatabaseError as error:  # the change is committed: readers will ask the primary themselves
+        logger.warning("could not record the primary's WAL position: %s", error)
