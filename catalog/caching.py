@@ -2,7 +2,8 @@
 
 Any write to catalog, provider or benchmark rows (an admin edit, through model signals) and every sync that
 changed something (explicitly: syncs write in bulk, which sends no signals) bump the version once the transaction
-commits, so every cached page becomes stale at once and no page can show half a sync.
+commits, so every cached page becomes stale at once and no page can show half a sync. With a read replica, a
+page is rendered from it only once the replica has replayed the version's changes (config/db_router.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+
+from config import db_router
 
 VERSION_KEY = "catalog:version"
 # Rows whose changes do not change what a page shows.
@@ -40,9 +43,11 @@ def catalog_version() -> int:
 
 def bump_catalog_version() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # the key expired or was evicted: any new number invalidates
-        cache.set(VERSION_KEY, catalog_version() + 1, timeout=None)
+        version = catalog_version() + 1
+        cache.set(VERSION_KEY, version, timeout=None)
+    db_router.note_primary_position(version)
 
 
 def bump_after_commit() -> None:
@@ -74,6 +79,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
         else:
+            db_router.recheck_replica()  # what renders now is kept under this version: no lagging replica
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()

@@ -84,6 +84,16 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
 
 def env_database(name: str, default: str) -> dict:
     raw = env_str(name) or default
+    return _parse_database(name, raw)
+
+
+def env_optional_database(name: str) -> dict | None:
+    """Like env_database, for a database that may be left out: unset or empty gives None."""
+    raw = env_str(name)
+    return _parse_database(name, raw) if raw else None
+
+
+def _parse_database(name: str, raw: str) -> dict:
     scheme = urlsplit(raw).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"{name} must be a sqlite:/// or postgres:// URL, got {raw!r}")

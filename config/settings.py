@@ -4,6 +4,7 @@ Defaults give a zero-setup development site: SQLite under var/, tasks run in-pro
 Production sets DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY and DEBUG=0.
 """
 
+import copy
 import datetime as dt
 import warnings
 from pathlib import Path
@@ -19,6 +20,7 @@ from config.env import (
     env_float,
     env_int,
     env_list,
+    env_optional_database,
     env_str,
     env_url,
 )
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     # Above whitenoise, so that static files carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +100,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+# An optional read replica (a streaming standby of the primary) for the reads of anonymous page and API requests;
+# config/db_router.py decides, and sends everything else to the primary. Without one the alias names the primary
+# and no router uses it. Tests see it as a mirror of the test database.
+_replica = env_optional_database("DATABASE_REPLICA_URL")
+if _replica is not None and _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database as DATABASE_URL")
+DATABASES["replica"] = {**copy.deepcopy(_replica or DATABASES["default"]), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"] if _replica is not None else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))

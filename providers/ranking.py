@@ -28,6 +28,7 @@ from django.conf import settings
 
 from catalog.caching import catalog_version
 from catalog.models import LanguageModel
+from config import db_router
 from providers.costing import (
     MILLION,
     RouteCost,
@@ -135,6 +136,7 @@ def route_index() -> RouteIndex:
     version = catalog_version()
     with _lock:
         if _index is None or _index.version != version:
+            db_router.recheck_replica()  # kept under this version: never built from a lagging replica
             _index = build_index(version)
         return _index
 

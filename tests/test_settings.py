@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list, env_url
+from config.env import env_bool, env_database, env_int, env_list, env_optional_database, env_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_django(**env: str) -> subprocess.CompletedProcess:
+def start_django(*, show: str = "", **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
         if k
         not in {
             "DATABASE_URL",
+            "DATABASE_REPLICA_URL",
             "CELERY_BROKER_URL",
             "REDIS_URL",
             "SECRET_KEY",
@@ -33,7 +34,8 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)",
+            "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)"
+            + (f"; print({show})" if show else ""),
         ],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
@@ -64,6 +66,8 @@ def test_a_broker_url_turns_off_in_process_tasks():
     [
         ("DATABASE_URL", "mysql://localhost/db"),
         ("DATABASE_URL", "not a url"),
+        ("DATABASE_REPLICA_URL", "mysql://replica.example/db"),
+        ("DATABASE_REPLICA_URL", "postgres://replica.example:5432/"),
         ("CELERY_BROKER_URL", "localhost:6379"),
         ("REDIS_URL", "http://localhost:6379"),
         ("DEBUG", "maybe"),
@@ -75,6 +79,34 @@ def test_a_malformed_value_stops_start_up_naming_the_variable(variable, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr.splitlines()[-1]
+
+
+REPLICA_SETTINGS = (
+    "settings.DATABASE_ROUTERS, settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['NAME'], "
+    "settings.DATABASES['replica']['TEST']['MIRROR']"
+)
+
+
+def test_a_replica_url_adds_the_replica_and_its_router():
+    result = start_django(
+        show=REPLICA_SETTINGS,
+        DATABASE_URL="postgres://catalog@primary.example:5432/catalog",
+        DATABASE_REPLICA_URL="postgres://catalog@replica.example:5432/catalog",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "['config.db_router.ReplicaRouter'] replica.example catalog default"
+
+
+def test_without_a_replica_the_alias_names_the_primary_and_nothing_routes_to_it():
+    result = start_django(show=REPLICA_SETTINGS, DATABASE_URL="postgres://catalog@primary.example:5432/catalog")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "[] primary.example catalog default"
+
+
+def test_the_replica_must_be_the_same_kind_of_database():
+    result = start_django(DATABASE_REPLICA_URL="postgres://catalog@replica.example:5432/catalog")  # primary: SQLite
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL must be the same kind of database as DATABASE_URL" in result.stderr
 
 
 def test_production_requires_a_secret_key():
@@ -98,12 +130,16 @@ def test_the_readers(monkeypatch):
     monkeypatch.setenv("DB", "postgres://user@db.example:5432/")
     with pytest.raises(ImproperlyConfigured, match="DB must name a database"):
         env_database("DB", "sqlite:///x")
+    monkeypatch.setenv("REPLICA", "")
+    assert env_optional_database("REPLICA") is None
+    monkeypatch.setenv("REPLICA", "postgres://user@replica.example:5432/catalog")
+    assert env_optional_database("REPLICA")["HOST"] == "replica.example"
 
 
 def test_every_setting_read_from_the_environment_is_documented():
     """A new variable in config/settings.py needs its README row and its .env.example line."""
 
-    names = set(re.findall(r'env_[a-z]+\("([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    names = set(re.findall(r'env_[a-z_]+\(\s*"([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
     assert len(names) > 20
     readme = (ROOT / "README.md").read_text()
     example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
