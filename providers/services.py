@@ -24,8 +24,8 @@ from config.logging import log_context
 from providers.models import SyncPayload, SyncRun
 from providers.selectors import known_catalog
 from providers.sources import get_source
-from providers.sources.screening import screen_batch
 from providers.sources.http import source_client
+from providers.sources.screening import screen_batch
 from providers.upsert import Outcome, Tally, apply_batch
 
 logger = logging.getLogger(__name__)
