@@ -23,7 +23,11 @@ def compose() -> dict:
 
 
 def settings_variables() -> set[str]:
-    return set(re.findall(r'env_[a-z_]+\(\s*"([A-Z0-9_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    """The variables config/settings.py and gunicorn's config file read."""
+    found: set[str] = set()
+    for path in ("settings.py", "gunicorn.conf.py"):
+        found |= set(re.findall(r'env_[a-z_]+\(\s*"([A-Z0-9_]+)"', (ROOT / "config" / path).read_text()))
+    return found
 
 
 def test_it_runs_the_whole_stack(compose):
