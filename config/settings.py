@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that its process_exception sees a view's database error before any other middleware's.
+    "config.middleware.DatabaseUnavailable",
 ]
 
 ROOT_URLCONF = "config.urls"
