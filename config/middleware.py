@@ -51,7 +51,8 @@ class DatabaseUnavailable:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("database unavailable, answering 503 to %s: %s", request.path, exception)
+        # One line per request (psycopg's messages span several): an outage under load logs a great many.
+        logger.warning("database unavailable, answering 503 to %s: %s", request.path, " ".join(str(exception).split()))
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
                 {"detail": "The catalog's database is unavailable for a moment. Please retry shortly."}, status=503
