@@ -62,9 +62,10 @@ def say(message: str) -> None:
 def url_with(url: str, *, port: int | None = None, application_name: str = "") -> str:
     parts = urlsplit(url)
     if port is not None:
-        parts = parts._replace(netloc=f"{parts.hostname}:{port}")
+        user = parts.netloc.rpartition("@")[0]
+        parts = parts._replace(netloc=f"{user + '@' if user else ''}{parts.hostname}:{port}")
     if application_name:
-        parts = parts._replace(query=f"application_name={application_name}")
+        parts = parts._replace(query="&".join(filter(None, [parts.query, f"application_name={application_name}"])))
     return parts.geturl()
 
 
