@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate load sync worker beat lint format check clean bench
+.PHONY: run test install migrate load sync worker beat lint format check clean bench reliability
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ check: lint test
 # gunicorn, loads it, times syncs and exports, and writes docs/performance.md. BENCH_SCALE=0.1 for a quick run.
 bench: install
 	$(PY) -m bench
+
+# Loads the site while it syncs, cuts its database and its broker for a moment, kills a Celery worker mid-sync,
+# checks the catalog by SQL after each (RELIABILITY_DATABASE_URL is dropped and recreated; Redis dbs 8 and 9 are
+# flushed); writes docs/reliability.md. About 5 minutes; RELIABILITY_SECONDS=10 for a quick run.
+reliability: install
+	$(PY) -m reliability
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3
