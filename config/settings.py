@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Next to last (axes takes the end and has no process_exception), so that its process_exception sees a view's database error before any other middleware's.
+    # Next to last (axes, last, has no process_exception): its process_exception sees a view's database error
+    # before any other middleware's.
     "config.middleware.DatabaseUnavailable",
     # Last, as django-axes requires: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
