@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
 from catalog.models import Lab, LanguageModel, ModelAlias
@@ -25,22 +23,10 @@ def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
     return browse_models().search(search)
 
 
-def with_cheapest_blended(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
-    """Add `cheapest_blended_usd` (3 parts input to 1 part output, standard base tier, of the cheapest route) to
-    a queryset that already has with_cheapest_route's annotations. A missing output price counts as 0, as in
-    the route ranking."""
-    return models.annotate(
-        cheapest_blended_usd=ExpressionWrapper(
-            (F("cheapest_input_usd") * 3 + Coalesce(F("cheapest_output_usd"), Value(Decimal(0)))) / 4,
-            output_field=USD,
-        )
-    )
-
-
 def browse_models() -> QuerySet[LanguageModel]:
     """Every model with its facets and cheapest route, by name: the catalog browser's base queryset (count,
     rows, 3 facet prefetches per page)."""
-    return with_cheapest_blended(with_cheapest_route(LanguageModel.objects.with_facets())).order_by("name", "slug")
+    return with_cheapest_route(LanguageModel.objects.with_facets()).order_by("name", "slug")
 
 
 @dataclass(frozen=True)
@@ -158,7 +144,7 @@ def cheapest_for_workload(workload: Workload, *, limit: int = 3) -> list[Languag
     ties by name: 1 query."""
     models = LanguageModel.objects.filter(workload.condition).select_related("lab")
     return list(
-        with_cheapest_blended(with_cheapest_route(models))
+        with_cheapest_route(models)
         .filter(cheapest_offering_id__isnull=False)
         .order_by("cheapest_blended_usd", "name", "slug")[:limit]
     )

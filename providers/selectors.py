@@ -73,6 +73,7 @@ def with_cheapest_route(models: QuerySet[LanguageModel]) -> QuerySet[LanguageMod
         cheapest_input_usd=F("cheapest_route__input_usd_per_mtok"),
         cheapest_output_usd=F("cheapest_route__output_usd_per_mtok"),
         cheapest_cache_read_usd=F("cheapest_route__cache_read_usd_per_mtok"),
+        cheapest_blended_usd=F("cheapest_route__blended_usd_per_mtok"),
         cheapest_provider_name=F("cheapest_route__offering__provider__name"),
         priced_route_count=Coalesce(F("cheapest_route__priced_route_count"), Value(0)),
     )

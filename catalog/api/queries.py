@@ -12,7 +12,6 @@ import datetime as dt
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from catalog.models import LanguageModel
-from catalog.selectors import with_cheapest_blended
 from providers.models import Offering, Price
 from providers.selectors import with_cheapest_route
 
@@ -26,7 +25,7 @@ def with_cheapest_provider(models: QuerySet[LanguageModel]) -> QuerySet[Language
 
 def with_cheapest(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
     """Every annotation the API's `cheapest` object shows: route, prices, blended price, provider slug, count."""
-    return with_cheapest_provider(with_cheapest_blended(with_cheapest_route(models)))
+    return with_cheapest_provider(with_cheapest_route(models))
 
 
 def routes_in_force(model: LanguageModel, moment: dt.datetime | None) -> list[Offering]:

@@ -412,7 +412,7 @@ class LabDetailView(CachingHeadersMixin, APIView):
         lab = selectors.lab_page(slug) if "\x00" not in slug else None
         if lab is None:
             raise NotFound(f"No lab {slug}.")
-        models = list(queries.with_cheapest_provider(selectors.with_cheapest_blended(selectors.lab_models(lab))))
+        models = list(queries.with_cheapest_provider(selectors.lab_models(lab)))
         for model in models:
             model.lab = lab  # every row's lab is this one: no query per row
         lab.model_rows = models

@@ -53,3 +53,17 @@ def epoch_zip(directory=None) -> bytes:
             archive.writestr(f"benchmark_data/{path.name}", path.read_bytes())
         archive.writestr("benchmark_data/README.txt", "Epoch AI benchmark data, CC-BY-4.0")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def synced_copy(db, tmp_path, curated_fixture_dir, settings):
+    """A writable copy of the fixture catalog, synced once: tests edit it, or the catalog, and sync again."""
+    import shutil
+
+    from providers.services import run_sync
+
+    target = tmp_path / "curated"
+    shutil.copytree(curated_fixture_dir, target)
+    settings.CURATED_DATA_DIR = target
+    assert run_sync("curated").status == "succeeded"
+    return target

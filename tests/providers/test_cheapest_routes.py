@@ -3,7 +3,6 @@ models sort and filter by price with a join. These tests hold it to the rule and
 it current: a sync, a curator's price, a route retired or deleted by a person, and `migrate` on a database that
 lacks it."""
 
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -19,20 +18,11 @@ from providers.summaries import refresh_cheapest_routes
 MINI = "openai/gpt-4o-mini"
 
 
-@pytest.fixture
-def curated_copy(db, tmp_path, curated_fixture_dir, settings):
-    target = tmp_path / "curated"
-    shutil.copytree(curated_fixture_dir, target)
-    settings.CURATED_DATA_DIR = target
-    assert run_sync("curated").status == "succeeded"
-    return target
-
-
 def cheapest(slug: str = MINI) -> CheapestRoute | None:
     return CheapestRoute.objects.select_related("offering__provider").filter(model__slug=slug).first()
 
 
-def test_a_sync_records_the_lowest_blended_route_and_a_tie_goes_to_the_labs_own_api(curated_copy):
+def test_a_sync_records_the_lowest_blended_route_and_a_tie_goes_to_the_labs_own_api(synced_copy):
     # OpenAI and OpenRouter both charge 0.15 / 0.60 for GPT-4o mini; Azure charges 0.165 / 0.66.
     row = cheapest()
     assert row.offering.provider.slug == "openai"
@@ -45,7 +35,7 @@ def test_a_sync_records_the_lowest_blended_route_and_a_tie_goes_to_the_labs_own_
     assert row.priced_route_count == 3
 
 
-def test_an_unchanged_sync_writes_nothing_and_a_full_rebuild_agrees_with_the_sync(curated_copy):
+def test_an_unchanged_sync_writes_nothing_and_a_full_rebuild_agrees_with_the_sync(synced_copy):
     before = list(CheapestRoute.objects.order_by("pk").values())
     run = run_sync("curated")
     assert (run.created, run.updated) == (0, 0)
@@ -53,8 +43,8 @@ def test_an_unchanged_sync_writes_nothing_and_a_full_rebuild_agrees_with_the_syn
     assert list(CheapestRoute.objects.order_by("pk").values()) == before
 
 
-def test_a_sync_that_cuts_a_price_moves_the_cheapest_route_in_the_same_run(curated_copy):
-    models = curated_copy / "models" / "openai.toml"
+def test_a_sync_that_cuts_a_price_moves_the_cheapest_route_in_the_same_run(synced_copy):
+    models = synced_copy / "models" / "openai.toml"
     text = models.read_text()
     models.write_text(
         text.replace(
@@ -67,7 +57,7 @@ def test_a_sync_that_cuts_a_price_moves_the_cheapest_route_in_the_same_run(curat
     assert (row.offering.provider.slug, row.input_usd_per_mtok) == ("azure-openai", Decimal("0.1"))
 
 
-def test_a_curators_price_moves_it_and_the_catalog_browser_sorts_by_it(curated_copy, client):
+def test_a_curators_price_moves_it_and_the_catalog_browser_sorts_by_it(synced_copy, client):
     user = get_user_model().objects.create_user("ana", is_staff=True)
     azure = Offering.objects.get(model__slug=MINI, provider__slug="azure-openai")
     curation.set_price(azure, component="input", unit="per_1m_tokens", usd=Decimal("0.01"), user=user)
@@ -80,7 +70,7 @@ def test_a_curators_price_moves_it_and_the_catalog_browser_sorts_by_it(curated_c
     )
 
 
-def test_retiring_or_deleting_a_route_hands_it_to_the_next_one(curated_copy):
+def test_retiring_or_deleting_a_route_hands_it_to_the_next_one(synced_copy):
     openai = Offering.objects.get(model__slug=MINI, provider__slug="openai")
     openai.status = Offering.Status.RETIRED
     openai.save()
@@ -93,7 +83,7 @@ def test_retiring_or_deleting_a_route_hands_it_to_the_next_one(curated_copy):
     assert not CheapestRoute.objects.filter(model=listed).exists()
 
 
-def test_migrate_rebuilds_the_table_when_it_is_missing_rows(curated_copy):
+def test_migrate_rebuilds_the_table_when_it_is_missing_rows(synced_copy):
     expected = set(CheapestRoute.objects.values_list("model_id", "offering_id"))
     assert expected
     CheapestRoute.objects.all().delete()
@@ -102,9 +92,7 @@ def test_migrate_rebuilds_the_table_when_it_is_missing_rows(curated_copy):
 
 
 @pytest.mark.parametrize("drop", [2, 20])
-def test_a_full_rebuild_takes_three_queries_whatever_the_number_of_models(
-    curated_copy, drop, django_assert_num_queries
-):
+def test_a_full_rebuild_takes_three_queries_whatever_the_number_of_models(synced_copy, drop, django_assert_num_queries):
     rows = list(CheapestRoute.objects.order_by("pk")[:drop])
     CheapestRoute.objects.filter(pk__in=[row.pk for row in rows]).delete()
     with django_assert_num_queries(3):  # current headline prices, the rows kept, one insert of the missing

@@ -1,6 +1,5 @@
 """A person's edits: validated, locked against syncs, kept in history with who and when, and releasable."""
 
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -18,20 +17,11 @@ def ana(db):
     return get_user_model().objects.create_user("ana", is_staff=True)
 
 
-@pytest.fixture
-def curated_copy(db, tmp_path, curated_fixture_dir, settings):
-    target = tmp_path / "curated"
-    shutil.copytree(curated_fixture_dir, target)
-    settings.CURATED_DATA_DIR = target
-    assert run_sync("curated").status == "succeeded"
-    return target
-
-
 def mini() -> LanguageModel:
     return LanguageModel.objects.get(slug="openai/gpt-4o-mini")
 
 
-def test_an_edited_fact_is_locked_and_survives_the_next_sync(curated_copy, ana):
+def test_an_edited_fact_is_locked_and_survives_the_next_sync(synced_copy, ana):
     assert curation.edit_model(mini(), {"context_window": 131072}, user=ana) == ["context_window"]
     model = mini()
     assert model.locked_fields["context_window"]["by"] == "ana"
@@ -49,14 +39,14 @@ def test_an_edited_fact_is_locked_and_survives_the_next_sync(curated_copy, ana):
     )
 
 
-def test_unlocking_lets_the_sources_value_flow_again(curated_copy, ana):
+def test_unlocking_lets_the_sources_value_flow_again(synced_copy, ana):
     curation.edit_model(mini(), {"context_window": 131072}, user=ana)
     assert curation.unlock_fields(mini(), ["context_window"], user=ana) == ["context_window"]
     run_sync("curated")
     assert mini().context_window == 128000
 
 
-def test_an_edit_is_kept_in_history_with_its_author(curated_copy, ana):
+def test_an_edit_is_kept_in_history_with_its_author(synced_copy, ana):
     curation.edit_model(mini(), {"name": "GPT-4o mini (2024)", "capabilities": ["vision"]}, user=ana)
     latest = mini().history.first()
     assert (latest.name, latest.history_user, latest.history_type) == ("GPT-4o mini (2024)", ana, "~")
@@ -67,7 +57,7 @@ def test_an_edit_is_kept_in_history_with_its_author(curated_copy, ana):
     assert LanguageModel.history.count() == before
 
 
-def test_a_curators_price_closes_the_old_period_and_outranks_every_sync(curated_copy, ana):
+def test_a_curators_price_closes_the_old_period_and_outranks_every_sync(synced_copy, ana):
     route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
     curation.set_price(
         route,
@@ -85,7 +75,7 @@ def test_a_curators_price_closes_the_old_period_and_outranks_every_sync(curated_
     assert ChangeEvent.objects.filter(kind="price_changed", actor="ana").count() == 1
 
 
-def test_a_released_price_is_replaced_by_the_next_sync(curated_copy, ana):
+def test_a_released_price_is_replaced_by_the_next_sync(synced_copy, ana):
     route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
     price = curation.set_price(route, component="input", unit="per_1m_tokens", usd=Decimal("0.16"), user=ana)
     curation.release_price(price, user=ana)
@@ -104,7 +94,7 @@ def test_a_released_price_is_replaced_by_the_next_sync(curated_copy, ana):
         ({"tier_min_tokens": 128000}, "tier_min_tokens"),  # the context window, not a tier
     ],
 )
-def test_a_price_that_breaks_a_rule_is_refused_and_nothing_changes(curated_copy, ana, fields, problem):
+def test_a_price_that_breaks_a_rule_is_refused_and_nothing_changes(synced_copy, ana, fields, problem):
     route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="openai")
     before = list(Price.objects.values_list("pk", "usd", "effective_to"))
     arguments = {"component": "input", "unit": "per_1m_tokens", "usd": Decimal("0.2"), **fields}
@@ -122,19 +112,19 @@ def test_a_price_that_breaks_a_rule_is_refused_and_nothing_changes(curated_copy,
         ({"context_window": 0}, "context_window"),
     ],
 )
-def test_a_model_edit_that_breaks_a_rule_is_refused(curated_copy, ana, changes, problem):
+def test_a_model_edit_that_breaks_a_rule_is_refused(synced_copy, ana, changes, problem):
     with pytest.raises(ValidationError) as error:
         curation.edit_model(mini(), changes, user=ana)
     assert problem in error.value.message_dict
     assert mini().locked_fields == {}
 
 
-def test_a_model_cannot_succeed_itself(curated_copy, ana):
+def test_a_model_cannot_succeed_itself(synced_copy, ana):
     with pytest.raises(ValidationError, match="own successor"):
         curation.edit_model(mini(), {"successor": mini()}, user=ana)
 
 
-def test_a_curator_adds_a_model_and_a_route_by_hand(curated_copy, ana):
+def test_a_curator_adds_a_model_and_a_route_by_hand(synced_copy, ana):
     from catalog.models import Lab
     from providers.models import Provider
 
