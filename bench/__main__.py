@@ -232,6 +232,16 @@ def machine() -> dict[str, str]:
 
 
 def main() -> None:
+    steps = sys.argv[1:]
+    if steps:
+        # `python -m bench seed` or `python -m bench load`: one step on its own, for profiling between full runs.
+        # No report is written: docs/performance.md only ever holds one whole run.
+        unknown = [step for step in steps if step not in PARTS]
+        if unknown:
+            sys.exit(f"unknown step {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+        for step in steps:
+            say(f"{step}: {json.dumps(PARTS[step](), default=str)[:2000]}")
+        return
     results: dict = {"machine": machine(), "scale": SCALE, "seconds": SECONDS, "concurrency": CONCURRENCY}
     results["seed"] = seed()
     results["load"] = load(scenarios())
@@ -244,6 +254,17 @@ def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=1, default=str))
     say(f"wrote {REPORT} (raw figures: var/bench-results.json)")
+
+
+def load_only() -> dict[str, dict]:
+    import django
+
+    os.environ.update(django_env())
+    django.setup()
+    return load(scenarios())
+
+
+PARTS = {"seed": seed, "load": load_only, "sync": syncs, "export": exports, "calculator": calculator}
 
 
 if __name__ == "__main__":

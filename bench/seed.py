@@ -418,6 +418,10 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
             "providers_changeevent",
         ]
     )
+    # COPY sends no signals and runs no sync: fill the read tables a sync keeps, as its end would.
+    from providers.summaries import refresh_cheapest_routes
+
+    cheapest = refresh_cheapest_routes()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -428,5 +432,6 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
         "prices": len(prices),
         "current_prices": sum(1 for p in prices if p[7] is None),
         "scores": len(scores),
+        "cheapest_routes": cheapest,
         "changes": len(changes),
     }

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, DecimalField, Expression, F, Func, Q, Value, When, Window
+from django.db.models.functions import DenseRank
 
 from benchmarks.models import BenchmarkScore
 from catalog.models import LanguageModel
+
+USD = DecimalField(max_digits=19, decimal_places=9)
 
 
 @dataclass(frozen=True)
@@ -21,34 +24,40 @@ class Peer:
 
 
 def peers_by_benchmark(
-    model: LanguageModel, benchmark_ids: list[int], blended: QuerySet, *, count: int = 5
+    model: LanguageModel, benchmark_ids: list[int], price: Expression, own_price: Decimal | None, *, count: int = 5
 ) -> dict[int, list[Peer]]:
     """For each benchmark, the model and the `count` models nearest to it in blended price that have a score
-    there (their best score). `blended` is a LanguageModel queryset annotated with `blended_usd` (from the
-    providers app's selectors). 1 query, whatever the catalog's size."""
+    there (their best score). `price` is a score's model's blended price as an expression and `own_price` this
+    model's (both from the providers app's selectors). 1 query, whatever the catalog's size: the database ranks
+    each benchmark's scored models by distance in price and returns only the nearest ones' scores."""
     if not benchmark_ids:
         return {}
-    price = Subquery(blended.filter(pk=OuterRef("model_id")).values("blended_usd")[:1])
+    nearness = Window(
+        DenseRank(),
+        partition_by=F("benchmark_id"),
+        # This model first; then by distance in price (all equal when this model has no price), then by slug.
+        order_by=[
+            Case(When(model_id=model.pk, then=Value(0)), default=Value(1)).asc(),
+            Func(F("blended_usd") - Value(own_price, output_field=USD), function="ABS", output_field=USD).asc(),
+            F("model__slug").asc(),
+        ],
+    )
     rows = (
         BenchmarkScore.objects.filter(benchmark_id__in=benchmark_ids)
         .annotate(blended_usd=price)
-        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
-        .order_by("benchmark_id", "model_id", "-value")
+        .filter(Q(model_id=model.pk) | Q(blended_usd__isnull=False))
+        .annotate(nearness=nearness)
+        .filter(nearness__lte=count + 1)
+        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd", "nearness")
+        .order_by("benchmark_id", "nearness", "-value")
     )
     best: dict[int, dict[int, Peer]] = {}
-    for benchmark_id, model_id, slug, name, value, blended_usd in rows:
+    for benchmark_id, model_id, slug, name, value, blended_usd, _ in rows:
         per_model = best.setdefault(benchmark_id, {})
         if model_id not in per_model:  # rows come best first per model
             per_model[model_id] = Peer(slug, name, value, blended_usd, model_id == model.pk)
-    result = {}
-    for benchmark_id, per_model in best.items():
-        own = per_model.get(model.pk)
-        if own is None:
-            continue
-        others = [p for p in per_model.values() if not p.is_self and p.blended_usd is not None]
-        if own.blended_usd is not None:
-            others.sort(key=lambda p: (abs(p.blended_usd - own.blended_usd), p.slug))
-        else:
-            others.sort(key=lambda p: p.slug)
-        result[benchmark_id] = sorted([own, *others[:count]], key=lambda p: -p.value)
-    return result
+    return {
+        benchmark_id: sorted(per_model.values(), key=lambda p: -p.value)
+        for benchmark_id, per_model in best.items()
+        if model.pk in per_model
+    }

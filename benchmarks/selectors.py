@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
@@ -174,29 +174,42 @@ class Percentile:
     of_models: int  # how many models have a score on the benchmark
 
 
-def percentiles(model: LanguageModel, benchmarks: list[Benchmark]) -> dict[int, Percentile]:
-    """For each benchmark, how the model's best score ranks among every model's best score there: 1 query."""
-    if not benchmarks:
+def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int, Percentile]:
+    """For each benchmark the model has `scores` on (its own, with their benchmarks), how its best score ranks
+    among every model's best score there: 1 query, counted by the database whatever the number of scores.
+
+    A model's best is beaten when all its scores are worse than ours, so per benchmark: the models scored, and
+    the models with at least one score as good as ours (this model among them); the rest are beaten."""
+    own: dict[int, Decimal] = {}
+    benchmarks: dict[int, Benchmark] = {}
+    for score in scores:
+        benchmarks[score.benchmark_id] = score.benchmark
+        better = own.get(score.benchmark_id) is None or (
+            score.value > own[score.benchmark_id]
+            if score.benchmark.higher_is_better
+            else score.value < own[score.benchmark_id]
+        )
+        if better:
+            own[score.benchmark_id] = score.value
+    if not own:
         return {}
-    by_id = {b.pk: b for b in benchmarks}
+    as_good = Q()
+    for benchmark_id, value in own.items():
+        lookup = "value__gte" if benchmarks[benchmark_id].higher_is_better else "value__lte"
+        as_good |= Q(benchmark_id=benchmark_id, **{lookup: value})
     rows = (
-        BenchmarkScore.objects.filter(benchmark_id__in=by_id)
-        .values("benchmark_id", "model_id")
-        .annotate(high=Max("value"), low=Min("value"))
+        BenchmarkScore.objects.filter(benchmark_id__in=own)
+        .values("benchmark_id")
+        .annotate(
+            scored=Count("model_id", distinct=True),
+            not_beaten=Count("model_id", distinct=True, filter=as_good),
+        )
         .order_by()
     )
-    values: dict[int, dict[int, Decimal]] = {}
-    for row in rows:
-        benchmark = by_id[row["benchmark_id"]]
-        values.setdefault(benchmark.pk, {})[row["model_id"]] = row["high"] if benchmark.higher_is_better else row["low"]
     result = {}
-    for benchmark_id, per_model in values.items():
-        own = per_model.get(model.pk)
-        if own is None or len(per_model) < 2:
+    for row in rows:
+        if row["scored"] < 2:
             continue
-        higher = by_id[benchmark_id].higher_is_better
-        beaten = sum(
-            1 for other, value in per_model.items() if other != model.pk and (value < own if higher else value > own)
-        )
-        result[benchmark_id] = Percentile(round(100 * beaten / (len(per_model) - 1)), len(per_model))
+        beaten = row["scored"] - row["not_beaten"]
+        result[row["benchmark_id"]] = Percentile(round(100 * beaten / (row["scored"] - 1)), row["scored"])
     return result

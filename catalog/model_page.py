@@ -24,7 +24,7 @@ from catalog.forms import WorkloadForm, workload_data, workload_params
 from catalog.models import LanguageModel
 from providers.costing import RouteFilter, live_routes, rank_routes
 from providers.history import price_periods_for_model
-from providers.selectors import offerings_for_model, with_blended_price, with_cheapest_route
+from providers.selectors import blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
 
 USD = DecimalField(max_digits=19, decimal_places=9)
 ALTERNATIVES = 5
@@ -121,9 +121,9 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         )[:LAB_MODELS]
     )
     best_scores = presenters.best_scores(scores)
-    rows = presenters.score_rows(scores, percentiles(model, [score.benchmark for score in best_scores]))  # 1
+    rows = presenters.score_rows(scores, percentiles(model, scores))  # 1
     peers = peers_by_benchmark(  # 1
-        model, [score.benchmark_id for score in best_scores[:3]], with_blended_price(LanguageModel.objects.all())
+        model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended
     )
     faq = presenters.faq(model, ladder, scores)
     return {

@@ -81,7 +81,13 @@ def with_cheapest_route(models: QuerySet[LanguageModel]) -> QuerySet[LanguageMod
 
 def with_blended_price(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
     """Each model's cheapest 3:1 blended standard price, as `blended_usd` (None when no route is priced)."""
-    return models.annotate(blended_usd=F("cheapest_route__blended_usd_per_mtok"))
+    return models.annotate(blended_usd=blended_price_of())
+
+
+def blended_price_of(model_path: str = "") -> F:
+    """The cheapest blended price of the model at `model_path` (a relation to LanguageModel from the rows being
+    read, e.g. "model" from scores; empty for models themselves) as an expression: one join, None if unpriced."""
+    return F("__".join(filter(None, [model_path, "cheapest_route", "blended_usd_per_mtok"])))
 
 
 def offerings_for_model(model: LanguageModel) -> list[Offering]:
