@@ -11,7 +11,8 @@ end
 
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  -- As browsers do (bench/load.py HEADERS).
+  return wrk.format("GET", paths[(counter % #paths) + 1], {["Accept-Encoding"] = "gzip"})
 end
 
 done = function(summary, latency, requests)

@@ -9,6 +9,7 @@ page is rendered from it only once the replica has replayed the version's change
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.text import compress_string
 
 from config import db_router
 
@@ -61,6 +63,62 @@ def on_data_change(sender: type, **kwargs: Any) -> None:
         bump_after_commit()
 
 
+# Headers a kept response is served again with (Content-Type and the ETag always; the API adds its own).
+KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Last-Modified", "Allow", "Content-Language")
+# Bodies at least this long are also kept gzip-compressed, for the clients that accept it (every browser).
+COMPRESS_FROM_BYTES = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def entry_key(kind: str, *parts: str) -> str:
+    return f"{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, int]:
+    """The response kept under `key` if the catalog has not changed since it was rendered, and the current
+    version (to keep a fresh rendering under). One cache round trip: the version and the entry are read together."""
+    entries = cache.get_many([VERSION_KEY, key])
+    version = entries.get(VERSION_KEY)
+    if version is None:
+        return None, catalog_version()
+    entry = entries.get(key)
+    if entry is None or entry[0] != int(version):
+        return None, int(version)
+    _, content, compressed, headers = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    _choose_encoding(response, compressed, request)
+    return response, int(version)
+
+
+def keep_response(key: str, version: int, response: HttpResponse, seconds: int, request: HttpRequest) -> None:
+    """Keep a successful, rendered response for `seconds` under the version read before it was rendered (a
+    change committed meanwhile has bumped the version: the entry is stale at once, never wrong). Its ETag and
+    gzip form are computed once here, so that serving it again costs no hashing or compressing; this first
+    answer is then sent as a kept one would be."""
+    if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
+        return
+    set_response_etag(response)
+    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+    content = response.content
+    compressed = compress_string(content) if len(content) >= COMPRESS_FROM_BYTES else None
+    cache.set(key, (version, content, compressed, headers), seconds)
+    _choose_encoding(response, compressed, request)
+
+
+def _choose_encoding(response: HttpResponse, compressed: bytes | None, request: HttpRequest) -> None:
+    if compressed is None:
+        return
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response.content = compressed
+        response["Content-Encoding"] = "gzip"
+        # As Django's GZipMiddleware does: the compressed bytes differ, so the tag becomes weak.
+        if (etag := response.get("ETag", "")).startswith('"'):
+            response["ETag"] = "W/" + etag
+
+
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a GET from the cache when this catalog version already rendered it (per full URL, and per
     htmx fragment vs whole page). Only successful responses are kept."""
@@ -71,21 +129,17 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method != "GET" or not seconds:
             return view(request, *args, **kwargs)
         fragment = request.headers.get("HX-Request") == "true"
-        digest = hashlib.sha256(f"{request.get_full_path()}|{fragment}".encode()).hexdigest()
-        key = f"page:{catalog_version()}:{digest}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
+        key = entry_key("page", request.get_full_path(), str(fragment))
+        response, version = kept_response(key, request)
+        if response is not None:
             response["X-Page-Cache"] = "hit"
         else:
             db_router.recheck_replica()  # what renders now is kept under this version: no lagging replica
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.streaming:
-                cache.set(key, (response.content, response["Content-Type"]), seconds)
-                response["X-Page-Cache"] = "miss"
+            keep_response(key, version, response, seconds, request)
+            response["X-Page-Cache"] = "miss"
         # One URL answers with a whole page or, to htmx, a fragment: shared caches must keep them apart.
         patch_vary_headers(response, ["HX-Request"])
         return response

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.http import http_date
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -18,6 +18,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from catalog import caching
+from config import db_router
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -77,9 +80,15 @@ class AnonymousThrottle(_SettingsRate, AnonRateThrottle):
 
 
 class TokenThrottle(_SettingsRate, UserRateThrottle):
-    """Authenticated clients (staff tokens) get a higher limit of their own."""
+    """Authenticated clients (staff tokens) get a higher limit of their own. Anonymous clients are left to
+    AnonymousThrottle alone: DRF's UserRateThrottle would count them by IP too, under this rate."""
 
     setting = "API_USER_RATE"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
 
 class Pagination(PageNumberPagination):
@@ -107,16 +116,50 @@ def catalog_last_modified() -> float | None:
     return latest.timestamp() if latest else None
 
 
+class _Kept(Exception):  # noqa: N818 - carries a kept response past the view, not an error
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
 class CachingHeadersMixin:
     """Successful reads say how long they may be cached and when the catalog last changed; with
-    ConditionalGetMiddleware (ETag from the body, If-None-Match / If-Modified-Since) that gives clients a 304."""
+    ConditionalGetMiddleware (If-None-Match / If-Modified-Since) that gives clients a 304.
+
+    Anonymous GETs are also kept on the server like rendered pages (catalog.caching: per catalog version, full
+    URL and negotiated media type, PAGE_CACHE_SECONDS). The lookup comes after DRF's authentication, throttles
+    and content negotiation, so a kept answer is still counted, limited and in the format asked for."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self._kept_key = None
+        if request.method == "GET" and settings.PAGE_CACHE_SECONDS and not request.user.is_authenticated:
+            key = caching.entry_key("api", request.get_full_path(), request.accepted_media_type or "")
+            response, self._kept_version = caching.kept_response(key, request)
+            if response is not None:
+                response["X-Page-Cache"] = "hit"
+                raise _Kept(response)
+            db_router.recheck_replica()  # what renders now is kept under this version: no lagging replica
+            self._kept_key = key
+
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, _Kept):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if response.has_header("X-Page-Cache"):  # a kept answer has its headers already
+            return response
         if request.method in SAFE_METHODS and response.status_code == status.HTTP_200_OK:
             response.setdefault("Cache-Control", f"public, max-age={settings.API_CACHE_SECONDS}")
             if not response.has_header("Last-Modified") and (moment := catalog_last_modified()):
                 response["Last-Modified"] = http_date(moment)
+        key = getattr(self, "_kept_key", None)
+        if key is not None and response.status_code == status.HTTP_200_OK and not response.streaming:
+            if isinstance(response, Response):
+                response.render()
+            caching.keep_response(key, self._kept_version, response, settings.PAGE_CACHE_SECONDS, request)
+            response["X-Page-Cache"] = "miss"
         return response
 
 

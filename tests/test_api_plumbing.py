@@ -47,6 +47,25 @@ def test_a_rate_of_off_lets_every_request_through(client, db, settings):
     assert [client.get("/api/v1/labs/").status_code for _ in range(3)] == [200, 200, 200]
 
 
+def test_anonymous_clients_are_not_counted_under_the_token_rate(client, db, settings):
+    # The token rate is for staff tokens; it once counted anonymous clients by IP as well, so that with the
+    # anonymous limit off they were still cut off at the token rate.
+    settings.API_ANON_RATE = "off"
+    settings.API_USER_RATE = "2/min"
+    assert [client.get("/api/v1/labs/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_staff_tokens_are_counted_under_the_token_rate(client, db, settings):
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=get_user_model().objects.create_user("ana", is_staff=True))
+    settings.API_ANON_RATE = "1/min"
+    settings.API_USER_RATE = "2/min"
+    headers = {"Authorization": f"Token {token.key}"}
+    assert [client.get("/api/v1/labs/", headers=headers).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_nul_characters_are_refused_everywhere_with_a_400(client, db):
     response = client.get("/api/v1/models/", {"q": "gpt\x00"})
     assert (response.status_code, response.json()["detail"]) == (

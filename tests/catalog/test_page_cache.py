@@ -66,3 +66,31 @@ def test_cached_and_fresh_responses_vary_on_htmx(page_cache, load_fixture_catalo
     load_fixture_catalog()
     assert "HX-Request" in client.get(URL)["Vary"]
     assert "HX-Request" in client.get(URL)["Vary"]  # the cache hit too
+
+
+def test_clients_that_accept_gzip_get_the_same_page_compressed_first_time_and_from_the_cache(
+    page_cache, load_fixture_catalog, client
+):
+    import gzip
+
+    load_fixture_catalog()
+    plain = client.get(URL)
+    gz = {"Accept-Encoding": "br, gzip, deflate"}
+    for expected in ("hit", "hit"):
+        response = client.get(URL, headers=gz)
+        assert response["X-Page-Cache"] == expected
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert response["ETag"] == "W/" + plain["ETag"]
+        assert "Accept-Encoding" in response["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert client.get(URL, headers={**gz, "If-None-Match": response["ETag"]}).status_code == 304
+    assert "Content-Encoding" not in client.get(URL)  # and plain again for a client that did not ask
+
+
+def test_a_first_rendering_is_compressed_too(page_cache, load_fixture_catalog, client):
+    import gzip
+
+    load_fixture_catalog()
+    first = client.get(URL, headers={"Accept-Encoding": "gzip"})
+    assert (first["X-Page-Cache"], first["Content-Encoding"]) == ("miss", "gzip")
+    assert "GPT-4o mini" in gzip.decompress(first.content).decode()
