@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -44,6 +46,7 @@ def catalog_version() -> int:
 
 
 def bump_catalog_version() -> None:
+    LOCAL.forget()  # this process sees its own change at once
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:  # the key expired or was evicted: any new number invalidates
@@ -74,22 +77,84 @@ def entry_key(kind: str, *parts: str) -> str:
     return f"{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+class LocalEntries:
+    """This process's copy of the entries it served lately and of the catalog version, trusted for
+    PAGE_CACHE_LOCAL_SECONDS: a hot page then costs no cache round trip (on a 2-core machine the round trip to
+    Redis was half the cost of a hit). Another process's data change is seen once that time has passed (a page
+    is then at most that many seconds behind, always whole: one version's); this process's own at once. Bounded
+    by PAGE_CACHE_LOCAL_BYTES, least recently used first out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        with getattr(self, "_lock", threading.Lock()):
+            self._version: int | None = None
+            self._until = 0.0
+            self._entries: OrderedDict[str, tuple] = OrderedDict()
+            self._bytes = 0
+
+    def get(self, key: str) -> tuple | None:
+        """The entry, if the version is still trusted and the entry was rendered under it."""
+        with self._lock:
+            if self._version is None or time.monotonic() >= self._until:
+                return None
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != self._version:
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, version: int, key: str, entry: tuple | None) -> None:
+        """Trust `version` (just read from the shared cache) for a while, and keep `entry` if it is current."""
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if not seconds:
+            return
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._bytes = 0
+            self._version, self._until = version, time.monotonic() + seconds
+            if entry is None or entry[0] != version:
+                return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(old)
+            self._entries[key] = entry
+            self._bytes += _size(entry)
+            while self._bytes > settings.PAGE_CACHE_LOCAL_BYTES and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped)
+
+
+def _size(entry: tuple) -> int:
+    return len(entry[1]) + len(entry[2] or b"")
+
+
+LOCAL = LocalEntries()
+
+
 def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, int]:
     """The response kept under `key` if the catalog has not changed since it was rendered, and the current
-    version (to keep a fresh rendering under). One cache round trip: the version and the entry are read together."""
-    entries = cache.get_many([VERSION_KEY, key])
-    version = entries.get(VERSION_KEY)
-    if version is None:
-        return None, catalog_version()
-    entry = entries.get(key)
-    if entry is None or entry[0] != int(version):
-        return None, int(version)
+    version (to keep a fresh rendering under). At most one cache round trip: the version and the entry are read
+    together, unless this process has both already (LocalEntries)."""
+    entry = LOCAL.get(key)
+    if entry is None:
+        entries = cache.get_many([VERSION_KEY, key])
+        version = entries.get(VERSION_KEY)
+        if version is None:
+            return None, catalog_version()
+        entry = entries.get(key)
+        LOCAL.put(int(version), key, entry)
+        if entry is None or entry[0] != int(version):
+            return None, int(version)
     _, content, compressed, headers = entry
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
     _choose_encoding(response, compressed, request)
-    return response, int(version)
+    return response, entry[0]
 
 
 def keep_response(key: str, version: int, response: HttpResponse, seconds: int, request: HttpRequest) -> None:
@@ -104,6 +169,7 @@ def keep_response(key: str, version: int, response: HttpResponse, seconds: int, 
     content = response.content
     compressed = compress_string(content) if len(content) >= COMPRESS_FROM_BYTES else None
     cache.set(key, (version, content, compressed, headers), seconds)
+    LOCAL.put(version, key, (version, content, compressed, headers))
     _choose_encoding(response, compressed, request)
 
 

@@ -355,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
 # How long a rendered page is kept (seconds; 0 turns the page cache off). Data changes invalidate it at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
+# Each process also keeps the pages and API answers it served lately, and trusts the catalog version it last read
+# for this long (seconds; 0: every request asks the shared cache). Another process's data change shows after at
+# most this long; the process's own at once. PAGE_CACHE_LOCAL_BYTES bounds that copy (default 32 MB).
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1, minimum=0)
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024, minimum=0)
 # Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
 # data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
 ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)

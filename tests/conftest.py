@@ -39,7 +39,10 @@ def _fresh_cache(settings):
     queries of) a real render; tests of the page cache turn it on with the `page_cache` fixture."""
     from django.core.cache import cache
 
+    from catalog.caching import LOCAL
+
     cache.clear()
+    LOCAL.forget()
     settings.PAGE_CACHE_SECONDS = 0
     settings.ROUTE_INDEX_CACHE = False
 

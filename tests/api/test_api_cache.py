@@ -21,9 +21,7 @@ def staff(db) -> dict[str, str]:
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
 
 
-def test_a_repeat_is_served_without_queries_with_the_same_body_and_headers(
-    client, catalog, django_assert_num_queries
-):
+def test_a_repeat_is_served_without_queries_with_the_same_body_and_headers(client, catalog, django_assert_num_queries):
     first = client.get(DETAIL)
     assert first["X-Page-Cache"] == "miss"
     with django_assert_num_queries(0):

@@ -82,7 +82,8 @@ def test_clients_that_accept_gzip_get_the_same_page_compressed_first_time_and_fr
         assert response["Content-Encoding"] == "gzip"
         assert gzip.decompress(response.content) == plain.content
         assert response["ETag"] == "W/" + plain["ETag"]
-        assert "Accept-Encoding" in response["Vary"] and "Accept-Encoding" in plain["Vary"]
+        assert "Accept-Encoding" in response["Vary"]
+        assert "Accept-Encoding" in plain["Vary"]
     assert client.get(URL, headers={**gz, "If-None-Match": response["ETag"]}).status_code == 304
     assert "Content-Encoding" not in client.get(URL)  # and plain again for a client that did not ask
 
@@ -94,3 +95,55 @@ def test_a_first_rendering_is_compressed_too(page_cache, load_fixture_catalog, c
     first = client.get(URL, headers={"Accept-Encoding": "gzip"})
     assert (first["X-Page-Cache"], first["Content-Encoding"]) == ("miss", "gzip")
     assert "GPT-4o mini" in gzip.decompress(first.content).decode()
+
+
+def test_a_process_trusts_its_copy_for_a_moment_then_sees_another_processs_change(
+    page_cache, load_fixture_catalog, client, settings, monkeypatch, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from catalog import caching
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 5
+    clock = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    load_fixture_catalog()
+    client.get(URL)
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    assert client.get(URL)["X-Page-Cache"] == "hit"
+    assert reads == []  # served from this process's copy: no round trip
+    cache.incr(caching.VERSION_KEY)  # another process (a worker's sync) changed the data
+    assert client.get(URL)["X-Page-Cache"] == "hit"  # still within the trusted moment
+    clock[0] += 5
+    assert client.get(URL)["X-Page-Cache"] == "miss"  # the moment is over: the new version is read
+    assert len(reads) == 1
+    assert client.get(URL)["X-Page-Cache"] == "hit"
+
+
+def test_without_a_local_copy_every_request_asks_the_shared_cache(page_cache, load_fixture_catalog, client, settings):
+    from django.core.cache import cache
+
+    from catalog import caching
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    load_fixture_catalog()
+    client.get(URL)
+    cache.incr(caching.VERSION_KEY)
+    assert client.get(URL)["X-Page-Cache"] == "miss"
+
+
+def test_the_local_copy_keeps_within_its_byte_bound_dropping_the_least_recently_used(settings):
+    from catalog.caching import LocalEntries
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    settings.PAGE_CACHE_LOCAL_BYTES = 250
+    local = LocalEntries()
+    for name in ("a", "b"):
+        local.put(7, name, (7, b"x" * 100, None, []))
+    assert local.get("a") is not None  # a is now the most recently used
+    local.put(7, "c", (7, b"x" * 100, None, []))
+    assert [name for name in "abc" if local.get(name) is not None] == ["a", "c"]
+    local.put(8, "d", (8, b"y", None, []))  # a new version: nothing older is served
+    assert [name for name in "abcd" if local.get(name) is not None] == ["d"]
