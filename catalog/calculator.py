@@ -11,7 +11,9 @@ from catalog.caching import cached_page
 from catalog.forms import CalculatorForm, calculator_data, workload_params
 from providers.ranking import rank_workload
 
-RESULT_LIMIT = 100
+# Rows shown, cheapest first. Each carries its whole arithmetic, which is most of the page's rendering time: at 100
+# rows the page took ~240 ms on a 50,000-route catalog, at 50 ~160 ms (docs/performance.md). Filters narrow the rest.
+RESULT_LIMIT = 50
 # Routes listed under "not ranked" for each reason; the count says how many more there are.
 UNRANKED_LIMIT = 50
 
