@@ -132,6 +132,7 @@ def load(paths: dict[str, list[str]]) -> dict[str, dict]:
     for label, page_cache in (("cold", "0"), ("warm", "600")):
         env = django_env(PAGE_CACHE_SECONDS=page_cache, API_CACHE_SECONDS="300", REDIS_URL=cache)
         with Server(env) as server:
+            check_priced(server, paths["API model list (filtered)"][-1])
             if label == "warm":
                 if cache:
                     import redis
@@ -145,6 +146,21 @@ def load(paths: dict[str, list[str]]) -> dict[str, dict]:
                 result = drive(server, name, urls, seconds=SECONDS, concurrency=CONCURRENCY)
                 results[f"{label}|{name}"] = {**vars(result), "rps": result.rps}
     return results
+
+
+def check_priced(server, path: str) -> None:
+    """A harness guard: the filtered list must find priced models, or every figure would measure empty pages (the
+    seed once left the cheapest-route table empty, and nothing failed)."""
+    import gzip
+
+    from bench.load import _get
+
+    status, body = _get(server.port, path)
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    count = json.loads(body).get("count", 0) if status == 200 else 0
+    if not count:
+        raise RuntimeError(f"{path} answered {status} with no models: the seeded catalog is not priced")
 
 
 def probe(*args: str, env: dict[str, str]) -> dict:

@@ -92,8 +92,10 @@ def write(results: dict[str, Any], path: Path) -> None:
         f"## Pages and API under load (concurrency {results['concurrency']}, {results['seconds']} s each)",
         "",
         "gunicorn, 2 sync workers, production settings (DEBUG off), page cache in Redis. *Cold*: page cache off, "
-        "every request renders. *Warm*: page cache on and primed. The floor is `/healthz` through the same "
-        "middleware, measured in the same server; *ratio* is throughput against it.",
+        "every request renders (the route index of the calculator and estimate stays in memory). *Warm*: page cache "
+        "on and primed (pages and anonymous API answers, with each process's one-second local copy). The floor is "
+        "`/healthz` through the same middleware, measured in the same server; *ratio* is throughput against it. "
+        "Every request says `Accept-Encoding: gzip`, as browsers do.",
         "",
         "| scenario | cold req/s | cold ratio | cold p50 / p95 / p99 ms | warm req/s | warm ratio | "
         "warm p50 / p95 / p99 ms | errors |",
