@@ -157,7 +157,8 @@ def write(results: dict[str, Any], path: Path) -> None:
         f"- recovery: `/readyz` (a query on the same persistent connections) answered 200 "
         f"{db['readyz_200_after_restore_s']} s after the restore, the first probe sent after it "
         f"{db['first_200_after_restore_s']} s after it; requests sent after the restore that failed: "
-        f"{db['failed_after_restore']} of {db['sent_after_restore']}; same gunicorn workers throughout: "
+        f"{db['failed_after_restore']} of {db['sent_after_restore']} (and {db.get('throttled_after_restore', 0)} "
+        "answered 429 by the API's rate limit, not counted as failures); same gunicorn workers throughout: "
         f"{'yes' if db['gunicorn_workers_unchanged'] else 'no'}",
         "",
         "How: `config.middleware.DatabaseUnavailable` answers a view's `OperationalError`/`InterfaceError` with a "
