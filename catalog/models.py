@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -80,6 +81,22 @@ def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str]
     return existing
 
 
+class AnyOf(models.lookups.In):
+    """`pk__any_of=[...]`: like `__in`, but PostgreSQL gets the values as one array parameter (`= ANY(%s)`). A
+    list of ~2,000 ids as separate placeholders cost ~7 ms per query in psycopg's client-side query splitting
+    alone, twice per listing (the page and its count). Other databases get the plain IN list."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [int(value) for value in self.rhs]
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, values]
+
+
+models.BigAutoField.register_lookup(AnyOf)
+
+
 class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
     def search(self, text: str) -> LanguageModelQuerySet:
         """Models whose name, canonical slug or any alias contains `text` (case-insensitive)."""
@@ -106,7 +123,7 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
             .filter(matched=len(wanted))
             .values_list(own, flat=True)
         )
-        return self.filter(pk__in=list(having))
+        return self.filter(pk__any_of=list(having))
 
     def with_facets(self) -> LanguageModelQuerySet:
         """The joins every model listing needs: lab, modalities and capabilities (3 prefetch queries)."""

@@ -292,3 +292,26 @@ def test_query_count_does_not_grow_with_the_catalog(client, db, params, expected
     # (a join) and score subquery, 3 facet prefetches; a capability filter first reads the ids of the models that
     # have every capability asked for (1).
     assert large == expected
+
+
+def test_having_all_matches_every_slug_and_sends_the_ids_as_one_array_on_postgresql(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import LanguageModel
+    from tests.factories import build_catalog
+
+    build_catalog(3)  # every model: text + image in, tool calling
+    LanguageModel.objects.get(slug="lab/model-1").input_modalities.remove(
+        *LanguageModel.objects.get(slug="lab/model-1").input_modalities.filter(slug="image")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found = sorted(
+            LanguageModel.objects.having_all("input_modalities", ["text", "image"]).values_list("slug", flat=True)
+        )
+    assert found == ["lab/model-0", "lab/model-2"]
+    assert not LanguageModel.objects.having_all("input_modalities", ["text", "audio"]).exists()
+    listing = queries.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in listing
+        assert " IN (" not in listing.split("WHERE", 1)[1]
