@@ -7,7 +7,12 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from catalog.caching import on_data_change
+        from config.postgres import tune_session
+
+        connection_created.connect(tune_session, dispatch_uid="postgres-session-settings")
 
         # Admin edits anywhere in the catalog's apps invalidate cached pages (syncs bump explicitly).
         for signal in (post_save, post_delete, m2m_changed):

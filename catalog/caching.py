@@ -46,12 +46,12 @@ def catalog_version() -> int:
 
 
 def bump_catalog_version() -> None:
-    LOCAL.forget()  # this process sees its own change at once
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:  # the key expired or was evicted: any new number invalidates
         version = catalog_version() + 1
         cache.set(VERSION_KEY, version, timeout=None)
+    LOCAL.forget()  # after the bump: this process sees its own change at once
     db_router.note_primary_position(version)
 
 
@@ -81,7 +81,8 @@ class LocalEntries:
     """This process's copy of the entries it served lately and of the catalog version, trusted for
     PAGE_CACHE_LOCAL_SECONDS: a hot page then costs no cache round trip (on a 2-core machine the round trip to
     Redis was half the cost of a hit). Another process's data change is seen once that time has passed (a page
-    is then at most that many seconds behind, always whole: one version's); this process's own at once. Bounded
+    is then at most that many seconds behind, always whole: one version's); this process's own at once. Each entry
+    is also checked again in the shared cache after that long, so its PAGE_CACHE_SECONDS still bounds it. Bounded
     by PAGE_CACHE_LOCAL_BYTES, least recently used first out."""
 
     def __init__(self) -> None:
@@ -92,40 +93,59 @@ class LocalEntries:
         with getattr(self, "_lock", threading.Lock()):
             self._version: int | None = None
             self._until = 0.0
-            self._entries: OrderedDict[str, tuple] = OrderedDict()
+            # key -> (entry, deadline): an entry is served locally until its own deadline too, so that a hot page
+            # is checked against the shared cache (and its PAGE_CACHE_SECONDS) at least that often.
+            self._entries: OrderedDict[str, tuple[tuple, float]] = OrderedDict()
             self._bytes = 0
 
     def get(self, key: str) -> tuple | None:
         """The entry, if the version is still trusted and the entry was rendered under it."""
+        now = time.monotonic()
         with self._lock:
-            if self._version is None or time.monotonic() >= self._until:
+            if self._version is None or now >= self._until:
                 return None
-            entry = self._entries.get(key)
-            if entry is None or entry[0] != self._version:
+            held = self._entries.get(key)
+            if held is None or held[0][0] != self._version or now >= held[1]:
                 return None
             self._entries.move_to_end(key)
-            return entry
+            return held[0]
 
-    def put(self, version: int, key: str, entry: tuple | None) -> None:
-        """Trust `version` (just read from the shared cache) for a while, and keep `entry` if it is current."""
+    def trust(self, version: int, key: str, entry: tuple | None) -> None:
+        """`version` was just read from the shared cache, with `entry` (None when it has none): trust it for a
+        while and keep the entry if it is current. Versions only go up; an older one (read by a request that
+        started before a newer one was trusted) changes nothing."""
         seconds = settings.PAGE_CACHE_LOCAL_SECONDS
         if not seconds:
             return
         with self._lock:
+            if self._version is not None and version < self._version:
+                return
             if version != self._version:
                 self._entries.clear()
                 self._bytes = 0
             self._version, self._until = version, time.monotonic() + seconds
-            if entry is None or entry[0] != version:
-                return
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= _size(old)
-            self._entries[key] = entry
-            self._bytes += _size(entry)
-            while self._bytes > settings.PAGE_CACHE_LOCAL_BYTES and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= _size(dropped)
+            self._hold(key, entry)
+
+    def keep(self, version: int, key: str, entry: tuple) -> None:
+        """A fresh rendering under `version`: kept if that is still the trusted version, without trusting it for
+        any longer (it was read before the rendering began)."""
+        if not settings.PAGE_CACHE_LOCAL_SECONDS:
+            return
+        with self._lock:
+            if version == self._version and time.monotonic() < self._until:
+                self._hold(key, entry)
+
+    def _hold(self, key: str, entry: tuple | None) -> None:
+        if entry is None or entry[0] != self._version:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= _size(old[0])
+        self._entries[key] = (entry, time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS)
+        self._bytes += _size(entry)
+        while self._bytes > settings.PAGE_CACHE_LOCAL_BYTES and self._entries:
+            _, (dropped, _deadline) = self._entries.popitem(last=False)
+            self._bytes -= _size(dropped)
 
 
 def _size(entry: tuple) -> int:
@@ -146,7 +166,7 @@ def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, 
         if version is None:
             return None, catalog_version()
         entry = entries.get(key)
-        LOCAL.put(int(version), key, entry)
+        LOCAL.trust(int(version), key, entry)
         if entry is None or entry[0] != int(version):
             return None, int(version)
     _, content, compressed, headers = entry
@@ -169,7 +189,7 @@ def keep_response(key: str, version: int, response: HttpResponse, seconds: int, 
     content = response.content
     compressed = compress_string(content) if len(content) >= COMPRESS_FROM_BYTES else None
     cache.set(key, (version, content, compressed, headers), seconds)
-    LOCAL.put(version, key, (version, content, compressed, headers))
+    LOCAL.keep(version, key, (version, content, compressed, headers))
     _choose_encoding(response, compressed, request)
 
 
@@ -186,8 +206,9 @@ def _choose_encoding(response: HttpResponse, compressed: bytes | None, request: 
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a GET from the cache when this catalog version already rendered it (per full URL, and per
-    htmx fragment vs whole page). Only successful responses are kept."""
+    """Serve a GET from the cache when this catalog version already rendered it (per absolute URL: pages carry
+    absolute links, so scheme and host are part of it; and per htmx fragment vs whole page). Only successful
+    responses are kept."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -195,7 +216,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method != "GET" or not seconds:
             return view(request, *args, **kwargs)
         fragment = request.headers.get("HX-Request") == "true"
-        key = entry_key("page", request.get_full_path(), str(fragment))
+        key = entry_key("page", request.build_absolute_uri(), str(fragment))
         response, version = kept_response(key, request)
         if response is not None:
             response["X-Page-Cache"] = "hit"

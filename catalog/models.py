@@ -89,6 +89,8 @@ class AnyOf(models.lookups.In):
     lookup_name = "any_of"
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        if not isinstance(self.rhs, (list, tuple, set, frozenset)):  # a subquery or an expression: a plain IN
+            return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = [int(value) for value in self.rhs]
         return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, values]

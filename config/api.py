@@ -133,7 +133,8 @@ class CachingHeadersMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         self._kept_key = None
         if request.method == "GET" and settings.PAGE_CACHE_SECONDS and not request.user.is_authenticated:
-            key = caching.entry_key("api", request.get_full_path(), request.accepted_media_type or "")
+            # The absolute URL: answers carry absolute links (pagination, `url`), so scheme and host count.
+            key = caching.entry_key("api", request.build_absolute_uri(), request.accepted_media_type or "")
             response, self._kept_version = caching.kept_response(key, request)
             if response is not None:
                 response["X-Page-Cache"] = "hit"

@@ -103,12 +103,6 @@ def _parse_database(name: str, raw: str) -> dict:
         raise ImproperlyConfigured(f"{name} is malformed ({exc}): {raw!r}") from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, got {raw!r}")
-    if scheme != "sqlite":
-        # PostgreSQL's JIT compiles any query its planner thinks costly: on this site's page queries that cost
-        # 30-430 ms of compiling for a few ms of running (docs/performance.md). An `options` in the URL comes
-        # after, so `?options=-c jit=on` still wins.
-        options = config.setdefault("OPTIONS", {})
-        options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options", "")]))
     return config
 
 

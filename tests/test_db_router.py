@@ -169,3 +169,16 @@ def test_an_unreachable_replica_sends_reads_to_the_primary(client, catalog, monk
         replica.close()
     assert response.status_code == 200
     assert ran["default"] != []
+
+
+@pytest.mark.skipif(connections["default"].vendor != "postgresql", reason="a PostgreSQL session setting")
+def test_every_postgresql_session_runs_without_jit(db):
+    # JIT compiling cost up to 434 ms on one page query; it is turned off per session (poolers refuse it as a
+    # startup option).
+    fresh = connections.create_connection("default")
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    finally:
+        fresh.close()

@@ -91,3 +91,14 @@ def test_with_the_page_cache_off_every_read_renders(client, catalog, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get(DETAIL)
     assert "X-Page-Cache" not in client.get(DETAIL)
+
+
+def test_answers_with_absolute_links_are_kept_per_host_and_scheme(client, catalog, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    first = client.get("/api/v1/models/?page_size=1", headers={"Host": "a.example"}).json()
+    other = client.get("/api/v1/models/?page_size=1", headers={"Host": "b.example"})
+    assert other["X-Page-Cache"] == "miss"
+    assert first["next"].startswith("http://a.example/")
+    assert other.json()["next"].startswith("http://b.example/")
+    secure = client.get("/api/v1/models/?page_size=1", headers={"Host": "a.example"}, secure=True)
+    assert secure["X-Page-Cache"] == "miss"

@@ -141,9 +141,31 @@ def test_the_local_copy_keeps_within_its_byte_bound_dropping_the_least_recently_
     settings.PAGE_CACHE_LOCAL_BYTES = 250
     local = LocalEntries()
     for name in ("a", "b"):
-        local.put(7, name, (7, b"x" * 100, None, []))
+        local.trust(7, name, (7, b"x" * 100, None, []))
     assert local.get("a") is not None  # a is now the most recently used
-    local.put(7, "c", (7, b"x" * 100, None, []))
+    local.trust(7, "c", (7, b"x" * 100, None, []))
     assert [name for name in "abc" if local.get(name) is not None] == ["a", "c"]
-    local.put(8, "d", (8, b"y", None, []))  # a new version: nothing older is served
+    local.trust(8, "d", (8, b"y", None, []))  # a new version: nothing older is served
     assert [name for name in "abcd" if local.get(name) is not None] == ["d"]
+    local.trust(7, "e", (7, b"z", None, []))  # read before version 8 was: ignored, versions only go up
+    assert [name for name in "de" if local.get(name) is not None] == ["d"]
+    local.keep(7, "f", (7, b"z", None, []))  # rendered under an older version: not kept
+    assert local.get("f") is None
+
+
+def test_a_hot_entry_is_checked_again_in_the_shared_cache_and_a_rendering_extends_no_trust(settings, monkeypatch):
+    from catalog import caching
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1
+    clock = [50.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    local = caching.LocalEntries()
+    local.trust(3, "old", (3, b"a", None, []))
+    clock[0] += 0.9
+    local.trust(3, "other", None)  # another request read the version again: trust goes on...
+    local.keep(3, "new", (3, b"b", None, []))
+    clock[0] += 0.2
+    assert local.get("old") is None  # ...but this entry's own second is over: back to the shared cache
+    assert local.get("new") is not None
+    clock[0] += 0.8
+    assert local.get("new") is None  # the trust read at 50.9 ran out at 51.9; keep() did not extend it
