@@ -11,7 +11,8 @@ from django.db.models.functions import DenseRank
 from benchmarks.models import BenchmarkScore
 from catalog.models import LanguageModel
 
-USD = DecimalField(max_digits=19, decimal_places=9)
+# The type of a price in the distance expression (the prices' own digits do not matter to it).
+PRICE = DecimalField()
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def peers_by_benchmark(
         # This model first; then by distance in price (all equal when this model has no price), then by slug.
         order_by=[
             Case(When(model_id=model.pk, then=Value(0)), default=Value(1)).asc(),
-            Func(F("blended_usd") - Value(own_price, output_field=USD), function="ABS", output_field=USD).asc(),
+            Func(F("blended_usd") - Value(own_price, output_field=PRICE), function="ABS", output_field=PRICE).asc(),
             F("model__slug").asc(),
         ],
     )
@@ -48,11 +49,11 @@ def peers_by_benchmark(
         .filter(Q(model_id=model.pk) | Q(blended_usd__isnull=False))
         .annotate(nearness=nearness)
         .filter(nearness__lte=count + 1)
-        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd", "nearness")
+        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
         .order_by("benchmark_id", "nearness", "-value")
     )
     best: dict[int, dict[int, Peer]] = {}
-    for benchmark_id, model_id, slug, name, value, blended_usd, _ in rows:
+    for benchmark_id, model_id, slug, name, value, blended_usd in rows:
         per_model = best.setdefault(benchmark_id, {})
         if model_id not in per_model:  # rows come best first per model
             per_model[model_id] = Peer(slug, name, value, blended_usd, model_id == model.pk)

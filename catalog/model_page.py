@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import DecimalField, F, Func
+from django.db.models import F, Func
 from django.utils import timezone
 
 from benchmarks.peers import peers_by_benchmark
@@ -24,9 +24,8 @@ from catalog.forms import WorkloadForm, workload_data, workload_params
 from catalog.models import LanguageModel
 from providers.costing import RouteFilter, live_routes, rank_routes
 from providers.history import price_periods_for_model
-from providers.selectors import blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
+from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
 
-USD = DecimalField(max_digits=19, decimal_places=9)
 ALTERNATIVES = 5
 LAB_MODELS = 12
 

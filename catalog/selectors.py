@@ -8,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DecimalField, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
 from catalog.models import Lab, LanguageModel, ModelAlias
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from providers.selectors import provider_choices, with_cheapest_route
-
-USD = DecimalField(max_digits=19, decimal_places=9)
 
 
 def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
