@@ -29,7 +29,7 @@ def main() -> None:
     django.setup()
     what = sys.argv[1]
     if what == "sync":
-        from providers.services import run_sync
+        from providers.sync.run import run_sync
 
         started = time.perf_counter()
         run = run_sync(sys.argv[2], triggered_by="bench")
@@ -43,7 +43,7 @@ def main() -> None:
             "rejected": run.rejected,
         }
     elif what == "export":
-        from catalog.export import iter_export_csv, iter_export_json
+        from catalog.pages.export import iter_export_csv, iter_export_json
 
         pieces = iter_export_csv if sys.argv[2] == "csv" else iter_export_json
         target = Path(sys.argv[3])
@@ -56,7 +56,7 @@ def main() -> None:
         from django.test import Client
 
         from catalog.models import Lab
-        from providers.ranking import route_index
+        from providers.pricing.ranking import route_index
 
         client = Client(HTTP_HOST="127.0.0.1")  # production settings: only the allowed host
         url = "/calculator/?requests=100000&input_tokens=1000&output_tokens=300"

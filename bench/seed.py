@@ -419,7 +419,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
         ]
     )
     # COPY sends no signals and runs no sync: fill the read tables a sync keeps, as its end would.
-    from providers.summaries import refresh_cheapest_routes
+    from providers.pricing.summaries import refresh_cheapest_routes
 
     cheapest = refresh_cheapest_routes()
     # The state autovacuum keeps a live database in (it is off on some servers): fresh statistics, and the

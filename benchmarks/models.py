@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from catalog.history import CuratedHistory
 from catalog.models import LanguageModel
+from lib.history import CuratedHistory
 
 
 class Benchmark(models.Model):

@@ -118,7 +118,8 @@ def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
         BenchmarkScore.objects.filter(benchmark=benchmark)
         .select_related("model", "model__lab")
         .annotate(
-            # The providers app keeps each model's cheapest route in a table of its own (providers/summaries.py).
+            # The providers app keeps each model's cheapest route in a table of its own
+            # (providers/pricing/summaries.py).
             cheapest_offering_id=F("model__cheapest_route__offering_id"),
             cheapest_blended_usd=F("model__cheapest_route__blended_usd_per_mtok"),
             cheapest_provider=F("model__cheapest_route__offering__provider__slug"),

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from benchmarks.frontier import frontier, leaderboard_points
 from benchmarks.models import Benchmark
 from benchmarks.selectors import benchmark_rows, leaderboard
-from catalog.caching import cached_page
 from catalog.models import Lab
+from lib.caching import cached_page
 
 BENCHMARK_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 EPOCH_CREDIT = "Epoch AI, AI Benchmarking, https://epoch.ai/benchmarks"

@@ -9,8 +9,8 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from catalog.caching import on_data_change
-        from config.postgres import tune_session
+        from lib.caching import on_data_change
+        from lib.postgres import tune_session
 
         connection_created.connect(tune_session, dispatch_uid="postgres-session-settings")
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from catalog.history import CuratedHistory
 from catalog.vocabulary import CAPABILITIES, MODALITIES
+from lib.history import CuratedHistory
 
 
 class Lab(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog import browse, calculator, compare, site_pages, views
+from catalog.pages import browse, calculator, compare, site_pages, views
 
 app_name = "catalog"
 

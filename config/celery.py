@@ -5,7 +5,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
-from config.logging import bind_log_context, unbind_log_context
+from lib.logs import bind_log_context, unbind_log_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

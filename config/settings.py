@@ -60,13 +60,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.logging.request_id_middleware",
-    "config.middleware.refuse_nul_characters",
+    "lib.logs.request_id_middleware",
+    "lib.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise, so that static files carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.db_router.ReplicaReadsMiddleware",
+    "lib.db_router.ReplicaReadsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Next to last (axes, last, has no process_exception): its process_exception sees a view's database error
     # before any other middleware's.
-    "config.middleware.DatabaseUnavailable",
+    "lib.middleware.DatabaseUnavailable",
     # Last, as django-axes requires: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "catalog.context_processors.site",
+                "catalog.pages.context_processors.site",
             ],
         },
     },
@@ -104,13 +104,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 # An optional read replica (a streaming standby of the primary) for the reads of anonymous page and API requests;
-# config/db_router.py decides, and sends everything else to the primary. Without one the alias names the primary
+# lib/db_router.py decides, and sends everything else to the primary. Without one the alias names the primary
 # and no router uses it. Tests see it as a mirror of the test database.
 _replica = env_optional_database("DATABASE_REPLICA_URL")
 if _replica is not None and _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
     raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database as DATABASE_URL")
 DATABASES["replica"] = {**copy.deepcopy(_replica or DATABASES["default"]), "TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"] if _replica is not None else []
+DATABASE_ROUTERS = ["lib.db_router.ReplicaRouter"] if _replica is not None else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
@@ -142,17 +142,17 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.api.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lib.api.plumbing.StrictJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.ReadOnlyOrStaff"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonymousThrottle", "config.api.TokenThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["lib.api.plumbing.ReadOnlyOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["lib.api.plumbing.AnonymousThrottle", "lib.api.plumbing.TokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "lib.api.plumbing.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "lib.api.plumbing.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     # `?format=csv` on export/ is ours, not DRF's content negotiation.
     "URL_FORMAT_OVERRIDE": None,
@@ -170,7 +170,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.document_bad_requests",
+        "lib.api.plumbing.document_bad_requests",
     ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -193,15 +193,15 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # Logs: one JSON object per line in production (LOG_FORMAT=json), a readable line in development; every line
-# carries the request id or the sync run it belongs to (config/logging.py, docs/operations.md).
+# carries the request id or the sync run it belongs to (lib/logs.py, docs/operations.md).
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", choices=("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "config.logging.ContextFilter"}},
+    "filters": {"context": {"()": "lib.logs.ContextFilter"}},
     "formatters": {
-        "json": {"()": "config.logging.JsonFormatter"},
-        "text": {"()": "config.logging.TextFormatter"},
+        "json": {"()": "lib.logs.JsonFormatter"},
+        "text": {"()": "lib.logs.TextFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
@@ -309,7 +309,7 @@ AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ADMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lib.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False  # no banner on every process start; lockouts are still logged
 # Outbound requests go only to the hosts of the source URLs below; a source that redirects elsewhere (a CDN) needs

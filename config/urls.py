@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from catalog import site_pages
+from catalog.pages import site_pages
 from config import views as config_views
 
 urlpatterns = [

@@ -28,7 +28,7 @@ from providers.models import (
     SyncRun,
     UnmatchedId,
 )
-from providers.sources import REGISTRY
+from providers.sync.sources import REGISTRY
 from providers.validation import price_problems
 
 

@@ -10,8 +10,8 @@ class ProvidersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from providers.models import Offering, Price, Provider
+        from providers.pricing.summaries import on_route_change, rebuild_after_migrate
         from providers.roles import ensure_editor_group
-        from providers.summaries import on_route_change, rebuild_after_migrate
 
         # After every migrate (all apps' permissions exist by then), so a fresh database has the Editor role.
         post_migrate.connect(ensure_editor_group, dispatch_uid="providers-editor-group")

@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.history import ensure_baseline
 from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
+from lib.history import ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
-from providers.sources import RELEASED
+from providers.sync.sources import RELEASED
 from providers.validation import model_problems, price_problems
 
 CURATOR = "curator"

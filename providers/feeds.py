@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from catalog.caching import cached_page
-from catalog.filters import ChangeFilter
+from catalog.pages.filters import ChangeFilter
+from lib.caching import cached_page
 from providers.models import ChangeEvent
 
 FEED_SIZE = 50

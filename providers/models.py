@@ -5,8 +5,8 @@ import datetime as dt
 from django.db import models
 from django.db.models import F, Q
 
-from catalog.history import CuratedHistory
 from catalog.models import Lab, LanguageModel
+from lib.history import CuratedHistory
 
 
 class Provider(models.Model):
@@ -453,7 +453,7 @@ class ChangeEvent(models.Model):
 
 
 class CheapestRoute(models.Model):
-    """Each model's cheapest live route, kept by providers.summaries: a denormalized read table.
+    """Each model's cheapest live route, kept by providers.pricing.summaries: a denormalized read table.
 
     Listing, sorting and filtering thousands of models by price would otherwise evaluate nested price subqueries
     for every route of every model on every request. Every write that can change the answer refreshes it in the

@@ -30,7 +30,7 @@ from django.utils import timezone
 from benchmarks.selectors import benchmark_slugs
 from catalog.models import Lab, LanguageModel, ModelAlias
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
-from providers.sources.base import Known
+from providers.sync.sources.base import Known
 
 USD = DecimalField(max_digits=19, decimal_places=9)
 KIND_ORDER = (
@@ -67,7 +67,7 @@ def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
 
 def with_cheapest_route(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
     """Annotate each model with its cheapest route (lowest 3:1 blended standard price; the rule is in
-    providers/summaries.py) and how many routes have a price: joins on the CheapestRoute table, no subquery."""
+    providers/pricing/summaries.py) and how many routes have a price: joins on the CheapestRoute table, no subquery."""
     return models.annotate(
         cheapest_offering_id=F("cheapest_route__offering_id"),
         cheapest_input_usd=F("cheapest_route__input_usd_per_mtok"),
@@ -365,7 +365,7 @@ def sync_health(*, now: dt.datetime | None = None) -> list[SourceHealth]:
 
     "Last" is the most recently started run (the highest id) of each status; dry runs wrote nothing and count
     for neither."""
-    from providers.sources import REGISTRY
+    from providers.sync.sources import REGISTRY
 
     def latest(status: str) -> QuerySet:
         return (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import Task, group, shared_task
 from django.db import transaction
 
-from providers.services import run_sync
-from providers.sources import live_sources
+from providers.sync.run import run_sync
+from providers.sync.sources import live_sources
 
 # A source that could not be reached is tried again later; one that answered nonsense is not (it would again).
 TRANSIENT_RETRIES = 3

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE
 from providers.models import TOKEN_COMPONENTS, PriceComponent, PriceUnit, ServiceTier
-from providers.sources.common import MAX_USD_PER_MTOK, MAX_USD_PER_UNIT
+from providers.sync.sources.common import MAX_USD_PER_MTOK, MAX_USD_PER_UNIT
 
 
 def price_problems(

@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from catalog.caching import cached_page
-from catalog.filters import ChangeFilter
+from catalog.pages.filters import ChangeFilter
 from catalog.selectors import lab_choices
+from lib.caching import cached_page
 from providers import selectors
 from providers.models import Provider
 

@@ -161,7 +161,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         "answered 429 by the API's rate limit, not counted as failures); same gunicorn workers throughout: "
         f"{'yes' if db['gunicorn_workers_unchanged'] else 'no'}",
         "",
-        "How: `config.middleware.DatabaseUnavailable` answers a view's `OperationalError`/`InterfaceError` with a "
+        "How: `lib.middleware.DatabaseUnavailable` answers a view's `OperationalError`/`InterfaceError` with a "
         "503 (`Retry-After: 5`, `Cache-Control: no-store`; JSON under `/api/`, `templates/503.html` elsewhere), and "
         "`CONN_HEALTH_CHECKS` makes Django drop the broken persistent connection, so the next request reconnects.",
         "",

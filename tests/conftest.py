@@ -39,7 +39,7 @@ def _fresh_cache(settings):
     queries of) a real render; tests of the page cache turn it on with the `page_cache` fixture."""
     from django.core.cache import cache
 
-    from catalog.caching import LOCAL
+    from lib.caching import LOCAL
 
     cache.clear()
     LOCAL.forget()
@@ -55,7 +55,7 @@ def page_cache(settings):
 @pytest.fixture
 def route_index_cache(settings):
     """Keep the route index in memory, as in production; no index survives from an earlier test."""
-    from providers import ranking
+    from providers.pricing import ranking
 
     settings.ROUTE_INDEX_CACHE = True
     ranking.forget_index()
@@ -78,7 +78,7 @@ def curated_fixture_dir() -> Path:
 @pytest.fixture
 def load_fixture_catalog(db, settings, curated_fixture_dir):
     """Load the small hand-made curated catalog in tests/fixtures/curated through the real sync."""
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     def load(directory: Path | None = None):
         settings.CURATED_DATA_DIR = directory or curated_fixture_dir
@@ -108,7 +108,7 @@ def payload_server():
 @pytest.fixture
 def no_retry_wait(monkeypatch):
     """Run HTTP retries without sleeping; returns the list of waits the client asked for."""
-    from providers.sources import http
+    from providers.sync.sources import http
 
     waits: list[float] = []
     monkeypatch.setattr(http, "sleep", waits.append)

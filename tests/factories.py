@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from providers.records import (
+from providers.sync.records import (
     Batch,
     LabRecord,
     ModelRecord,
@@ -14,7 +14,7 @@ from providers.records import (
     ProviderRecord,
     ScoreRecord,
 )
-from providers.services import apply_batch
+from providers.sync.run import apply_batch
 
 SOURCE_URL = "https://example.com/pricing"
 VERIFIED = dt.date(2026, 8, 1)

@@ -6,7 +6,7 @@ from django.db import connection
 
 from catalog.models import LanguageModel
 from providers.models import CheapestRoute, Offering, Price
-from providers.summaries import compute_cheapest_routes
+from providers.pricing.summaries import compute_cheapest_routes
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench seeds PostgreSQL with COPY")
 

@@ -19,7 +19,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_choice, env_dsn, env_float
-from config.logging import ContextFilter, JsonFormatter, log_context
+from lib.logs import ContextFilter, JsonFormatter, log_context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -190,7 +190,7 @@ def test_the_new_readers_fail_loudly(monkeypatch):
 
 
 def test_the_text_format_appends_the_context(client, db):
-    from config.logging import TextFormatter
+    from lib.logs import TextFormatter
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -229,13 +229,13 @@ def test_every_sync_run_logs_one_summary_line(load_fixture_catalog, json_log):
 
 
 def test_a_failed_run_logs_its_traceback_and_summary_with_the_run_id(db, settings, tmp_path, json_log):
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = tmp_path / "missing"
     run = run_sync("curated")
     assert run.status == "failed"
     lines = json_log()
-    traceback = next(line for line in lines if line["logger"] == "providers.services")
+    traceback = next(line for line in lines if line["logger"] == "providers.sync.run")
     assert (traceback["level"], traceback["source"], traceback["sync_run_id"]) == ("ERROR", "curated", run.pk)
     assert "Traceback" in traceback["exc_info"]
     summary = next(line for line in lines if line["logger"] == "providers.sync")

@@ -94,7 +94,7 @@ def test_a_replica_url_adds_the_replica_and_its_router():
         DATABASE_REPLICA_URL="postgres://catalog@replica.example:5432/catalog",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "['config.db_router.ReplicaRouter'] replica.example catalog default"
+    assert result.stdout.splitlines()[1] == "['lib.db_router.ReplicaRouter'] replica.example catalog default"
 
 
 def test_without_a_replica_the_alias_names_the_primary_and_nothing_routes_to_it():

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from benchmarks.models import Benchmark
 from catalog.models import LanguageModel
-from config.api_serializers import BlankAsNullCharField, decimal_string
+from lib.api.fields import BlankAsNullCharField, decimal_string
 
 
 class BenchmarkSerializer(serializers.Serializer):

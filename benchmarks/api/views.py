@@ -23,8 +23,8 @@ from benchmarks.api.serializers import (
 )
 from benchmarks.frontier import frontier, leaderboard_points
 from benchmarks.models import Benchmark, BenchmarkScore
-from config.api import CachingHeadersMixin
-from providers.api.common import (
+from lib.api.plumbing import CachingHeadersMixin
+from lib.api.schema import (
     PAGE_NOT_FOUND,
     WRITE_ERRORS,
     ApiSchema,

@@ -14,8 +14,8 @@ from django.db.models import F, OrderBy, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from catalog.filters import MAX_CONTEXT, MAX_PRICE, ModelFilter
 from catalog.models import LanguageModel
+from catalog.pages.filters import MAX_CONTEXT, MAX_PRICE, ModelFilter
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 
 # ordering key -> the annotation or field it sorts on. Unknown values (no price, no date) always come last, in

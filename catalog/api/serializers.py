@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from catalog.models import Lab, LanguageModel
 from catalog.vocabulary import CAPABILITIES, MODALITIES, SLUG_PART_RE
-from config.api_serializers import BlankAsNullCharField, decimal_string
+from lib.api.fields import BlankAsNullCharField, decimal_string
 from providers.api.serializers import PricePeriodSerializer, PriceSerializer
 from providers.curation import MODEL_FACTS, MODEL_LISTS
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier

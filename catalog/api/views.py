@@ -41,15 +41,15 @@ from catalog.api.serializers import (
     UnlockSerializer,
     model_api_path,
 )
-from catalog.compare import compared_models, model_index, resolve
-from catalog.export import EXPORT_CSV_COLUMNS, iter_export_csv, iter_export_json
-from catalog.forms import MAX_MODELS, parse_model_list, validate_model_count
 from catalog.models import LanguageModel
-from config.api import CachingHeadersMixin
-from config.api_serializers import ErrorSerializer
+from catalog.pages.compare import compared_models, model_index, resolve
+from catalog.pages.export import EXPORT_CSV_COLUMNS, iter_export_csv, iter_export_json
+from catalog.pages.forms import MAX_MODELS, parse_model_list, validate_model_count
+from lib.api.fields import ErrorSerializer
+from lib.api.plumbing import CachingHeadersMixin
 from providers import curation
-from providers.costing import RouteFilter, live_routes
 from providers.history import price_periods_for_model
+from providers.pricing.costing import RouteFilter, live_routes
 from providers.selectors import offerings_for_model
 
 MAX_ID_LENGTH = 255  # the longest id a source may use (ModelAlias.external_id)

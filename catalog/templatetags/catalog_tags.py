@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.formatting import format_usd
-from catalog.markdown import render_markdown
+from catalog.pages.formatting import format_usd
+from lib.markdown import render_markdown
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def json_ld(document: str) -> SafeString:
 @register.filter
 def http_url(url: str | None) -> str:
     """`url` when it is an absolute http(s) URL, else "": a link from a source is never javascript: or data:.
-    Syncs and forms already refuse other URLs (providers/sources/screening.py); this is the last line."""
+    Syncs and forms already refuse other URLs (providers/sync/screening.py); this is the last line."""
     if not url:
         return ""
     parts = urlsplit(str(url).strip())

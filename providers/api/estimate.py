@@ -1,8 +1,8 @@
 """estimate/: what one workload costs a month on every live route, ranked.
 
-The web calculator's code end to end: its form (catalog.forms.CalculatorForm, extended here with what only the API
-takes, so every shared parameter is validated with the page's messages) and its ranking (providers.ranking, over
-the cost engine of providers.costing). Nothing is priced here.
+The web calculator's code end to end: its form (catalog.pages.forms.CalculatorForm, extended here with what only the API
+takes, so every shared parameter is validated with the page's messages) and its ranking (providers.pricing.ranking, over
+the cost engine of providers.pricing.costing). Nothing is priced here.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.forms import CalculatorForm, WholeNumberField, calculator_data, parse_model_list
 from catalog.models import LanguageModel
-from config.api_serializers import BlankAsNullCharField, ThresholdField, decimal_string
-from providers.costing import CostLine, RouteCost, RouteFilter
+from catalog.pages.forms import CalculatorForm, WholeNumberField, calculator_data, parse_model_list
+from lib.api.fields import BlankAsNullCharField, ThresholdField, decimal_string
 from providers.models import PriceUnit
-from providers.ranking import Ranking, rank_workload
+from providers.pricing.costing import CostLine, RouteCost, RouteFilter
+from providers.pricing.ranking import Ranking, rank_workload
 
 DEFAULT_LIMIT = 100  # as many routes as the calculator page shows
 MAX_LIMIT = 1000

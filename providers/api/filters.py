@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 
-from catalog.filters import ChangeFilter
+from catalog.pages.filters import ChangeFilter
 from providers.models import ChangeEvent, Provider
 from providers.selectors import change_topic, change_topic_choices
 

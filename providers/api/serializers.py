@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import LanguageModel
-from config.api_serializers import BlankAsNullCharField, ThresholdField, decimal_string
+from lib.api.fields import BlankAsNullCharField, ThresholdField, decimal_string
 from providers.models import ChangeEvent, Offering, PriceComponent, PriceUnit, Provider, ServiceTier
 
 MAX_TOKENS = 1_000_000_000  # a context window or threshold above this is a typo (and overflows some columns)

@@ -17,9 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import CachingHeadersMixin
-from providers import curation, selectors
-from providers.api.common import (
+from lib.api.plumbing import CachingHeadersMixin
+from lib.api.schema import (
     WRITE_ERRORS,
     ApiSchema,
     curation_errors,
@@ -29,6 +28,7 @@ from providers.api.common import (
     parse_id,
     parse_slug,
 )
+from providers import curation, selectors
 from providers.api.estimate import EstimateBody, EstimateQuery, EstimateSerializer, estimate_workload
 from providers.api.filters import ChangeEventFilter, ProviderFilter
 from providers.api.serializers import (

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from providers.services import run_sync
+from providers.sync.run import run_sync
 
 DETAIL = "/api/v1/models/openai/gpt-4o-mini/"
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from catalog.forms import CalculatorForm, calculator_data
 from catalog.models import LanguageModel
+from catalog.pages.forms import CalculatorForm, calculator_data
 from providers import curation
 from providers.models import Offering, Price
 from tests.factories import build_catalog

@@ -5,7 +5,7 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture
 def catalog(transactional_db, settings):
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = settings.BASE_DIR / "data" / "curated"
     assert run_sync("curated").status == "succeeded"

@@ -12,7 +12,7 @@ MARKER = "window.__sameDocument"
 
 @pytest.fixture
 def catalog(transactional_db, settings, curated_fixture_dir):
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = curated_fixture_dir
     assert run_sync("curated").status == "succeeded"

@@ -24,7 +24,7 @@ def violations(page) -> list[str]:
 
 
 def test_the_pages_run_under_the_policy_in_a_browser(csp_page, transactional_db, settings, curated_fixture_dir):
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = curated_fixture_dir
     assert run_sync("curated").status == "succeeded"

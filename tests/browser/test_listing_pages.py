@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture
 def catalog(transactional_db, settings, curated_fixture_dir):
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = curated_fixture_dir
     assert run_sync("curated").status == "succeeded"
@@ -19,7 +19,7 @@ def catalog(transactional_db, settings, curated_fixture_dir):
 @pytest.fixture
 def full_catalog(transactional_db, settings):
     """The repository's curated catalog (81 models, 16 providers)."""
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     settings.CURATED_DATA_DIR = settings.BASE_DIR / "data" / "curated"
     assert run_sync("curated").status == "succeeded"

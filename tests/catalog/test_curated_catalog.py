@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from benchmarks.models import BenchmarkScore
 from catalog.models import Lab, LanguageModel
 from providers.models import Offering, Price, Provider
-from providers.services import run_sync
+from providers.sync.run import run_sync
 
 
 @pytest.fixture

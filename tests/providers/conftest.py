@@ -60,7 +60,7 @@ def synced_copy(db, tmp_path, curated_fixture_dir, settings):
     """A writable copy of the fixture catalog, synced once: tests edit it, or the catalog, and sync again."""
     import shutil
 
-    from providers.services import run_sync
+    from providers.sync.run import run_sync
 
     target = tmp_path / "curated"
     shutil.copytree(curated_fixture_dir, target)

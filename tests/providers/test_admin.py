@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from catalog.models import LanguageModel, ModelAlias
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, SyncRun, UnmatchedId
 from providers.roles import EDITOR_GROUP
-from providers.services import run_sync
+from providers.sync.run import run_sync
 
 User = get_user_model()
 

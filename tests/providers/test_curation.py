@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from catalog.models import LanguageModel
 from providers import curation
 from providers.models import ChangeEvent, Disagreement, Offering, Price
-from providers.services import run_sync
+from providers.sync.run import run_sync
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_it_counts_the_queues_and_links_to_them(client, editor):
 
 
 def test_the_selectors_know_every_source_even_one_never_run(db):
-    from providers.sources import REGISTRY
+    from providers.sync.sources import REGISTRY
 
     rows = sync_health()
     assert [row.source for row in rows] == list(REGISTRY)

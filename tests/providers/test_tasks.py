@@ -57,7 +57,7 @@ def test_a_real_worker_fans_out_sync_all_one_task_per_source(transactional_db, s
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
-    from providers.sources import live_sources
+    from providers.sync.sources import live_sources
 
     queue = f"test-{uuid.uuid4().hex}"
     monkeypatch.setitem(app.conf, "task_default_queue", queue)  # the fan-out's children follow the default

@@ -42,7 +42,7 @@ from django.urls import reverse
 from benchmarks.models import Benchmark
 from catalog.models import Lab, LanguageModel
 from providers.models import Disagreement, HeldChange, Offering, Provider, SyncRun, UnmatchedId
-from providers.services import run_sync
+from providers.sync.run import run_sync
 from tests.conftest import FIXTURES
 from tests.payload_server import PayloadServer, Reply
 
@@ -729,6 +729,6 @@ def test_templates_link_only_http_urls(url, shown):
     ],
 )
 def test_csv_cells_a_spreadsheet_would_evaluate_are_written_as_text(cell, written):
-    from catalog.export import inert_cell
+    from catalog.pages.export import inert_cell
 
     assert inert_cell(cell) == written

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from providers.models import SyncRun
-from providers.services import run_sync
-from providers.sources.http import (
+from providers.sync.run import run_sync
+from providers.sync.sources.http import (
     SOURCE_URL_SETTINGS,
     SourceHostRefusedError,
     allowed_hosts,

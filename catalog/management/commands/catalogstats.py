@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from catalog.stats import catalog_counts
+from catalog.pages.stats import catalog_counts
 
 
 class Command(BaseCommand):

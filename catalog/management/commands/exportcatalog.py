@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.export import iter_export_csv, iter_export_json
+from catalog.pages.export import iter_export_csv, iter_export_json
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from providers.models import SyncPayload, SyncRun
-from providers.services import run_sync
-from providers.sources import REGISTRY
+from providers.sync.run import run_sync
+from providers.sync.sources import REGISTRY
 
 
 class Command(BaseCommand):

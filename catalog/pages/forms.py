@@ -1,0 +1,258 @@
+"""The workload form shared by the calculator and the compare page, the calculator's route filters, and the
+compare page's model list. All are GET forms: every state is a URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from benchmarks.selectors import benchmark_choices
+from catalog.models import Capability, Lab, Modality
+from providers.pricing.costing import RouteFilter, Workload, providers_with_routes
+
+MAX_REQUESTS = 10**12
+MAX_TOKENS = 100_000_000  # per request: far above any context window
+MIN_MODELS, MAX_MODELS = 2, 4
+
+# What the calculator starts from when the URL says nothing: a modest chat workload.
+WORKLOAD_DEFAULTS = {
+    "requests": "100000",
+    "input_tokens": "1000",
+    "output_tokens": "300",
+    "cached_pct": "0",
+    "cache_write_tokens": "0",
+}
+SEPARATORS = re.compile(r"[,_\s]")
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer that may be typed with thousands separators: 100,000 or 100 000 or 100_000. A text input, since a
+    number input refuses separators."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "min_value": "Must be %(limit_value)s or more.",
+        "max_value": "Must be at most %(limit_value)s.",
+    }
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, str]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = SEPARATORS.sub("", value)
+        return super().to_python(value)
+
+
+class PercentField(forms.DecimalField):
+    widget = forms.TextInput
+    default_error_messages = {
+        "min_value": "Must be between 0 and 100.",
+        "max_value": "Must be between 0 and 100.",
+        "max_decimal_places": "Use at most %(max)s decimal places.",
+        "max_digits": "Use at most %(max)s digits.",
+        "max_whole_digits": "Must be between 0 and 100.",
+    }
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, str]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+        return super().to_python(value)
+
+
+class WorkloadForm(forms.Form):
+    requests = WholeNumberField(
+        label="Requests per month",
+        min_value=1,
+        max_value=MAX_REQUESTS,
+        error_messages={"invalid": "Enter a whole number of requests, like 100000."},
+    )
+    input_tokens = WholeNumberField(
+        label="Input tokens per request",
+        help_text="the whole prompt, cached tokens included",
+        min_value=0,
+        max_value=MAX_TOKENS,
+        error_messages={"invalid": "Enter a whole number of tokens, like 1000."},
+    )
+    output_tokens = WholeNumberField(
+        label="Output tokens per request",
+        help_text="reasoning tokens included",
+        min_value=0,
+        max_value=MAX_TOKENS,
+        error_messages={"invalid": "Enter a whole number of tokens, like 300."},
+    )
+    cached_pct = PercentField(
+        label="Cached share of the input (%)",
+        help_text="read from the prompt cache",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=7,
+        decimal_places=4,
+        error_messages={"invalid": "Enter a percentage from 0 to 100."},
+    )
+    cache_write_tokens = WholeNumberField(
+        label="Cache-write tokens per request",
+        help_text="written to the 5-minute cache, part of the input",
+        required=False,
+        min_value=0,
+        max_value=MAX_TOKENS,
+        error_messages={"invalid": "Enter a whole number of tokens, or 0."},
+    )
+    batch = forms.BooleanField(label="Run as batch", help_text="asynchronous, often half price", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        input_tokens, output_tokens = data.get("input_tokens"), data.get("output_tokens")
+        if input_tokens is None or output_tokens is None:
+            return data
+        if input_tokens + output_tokens == 0:
+            self.add_error("input_tokens", "A request needs some input or output tokens.")
+        pct = data.get("cached_pct") or Decimal(0)
+        writes = data.get("cache_write_tokens") or 0
+        if "cached_pct" in data and "cache_write_tokens" in data and input_tokens * pct / 100 + writes > input_tokens:
+            self.add_error(
+                "cache_write_tokens",
+                "Cached and cache-write tokens are both part of the input: together they cannot exceed "
+                f"{input_tokens:,} input tokens.",
+            )
+        return data
+
+    def workload(self) -> Workload:
+        data = self.cleaned_data
+        return Workload(
+            requests_per_month=data["requests"],
+            input_tokens=data["input_tokens"],
+            output_tokens=data["output_tokens"],
+            cached_share=(data.get("cached_pct") or Decimal(0)) / 100,
+            cache_write_tokens=data.get("cache_write_tokens") or 0,
+            batch=data.get("batch", False),
+        )
+
+
+WORKLOAD_FIELDS = tuple(WorkloadForm.base_fields)
+
+
+def workload_data(params: Mapping[str, str]) -> dict[str, str]:
+    """The defaults overlaid with whatever workload fields the URL sets."""
+    data = dict(WORKLOAD_DEFAULTS)
+    data.update({name: params[name] for name in WORKLOAD_FIELDS if name in params})
+    return data
+
+
+def workload_params(workload: Workload) -> dict[str, str]:
+    """A workload as URL parameters, for links that must keep it."""
+    pct = (workload.cached_share * 100).normalize()
+    params = {
+        "requests": str(workload.requests_per_month),
+        "input_tokens": str(workload.input_tokens),
+        "output_tokens": str(workload.output_tokens),
+        "cached_pct": f"{pct:f}",
+        "cache_write_tokens": str(workload.cache_write_tokens),
+    }
+    if workload.batch:
+        params["batch"] = "on"
+    return params
+
+
+class CalculatorForm(WorkloadForm):
+    capability = forms.ChoiceField(label="Capability", required=False)
+    min_context = WholeNumberField(
+        label="Minimum context window (tokens)",
+        required=False,
+        min_value=1,
+        max_value=MAX_TOKENS,
+        error_messages={"invalid": "Enter a whole number of tokens, like 128000."},
+    )
+    input_modality = forms.ChoiceField(label="Input modality", required=False)
+    benchmark = forms.ChoiceField(label="Benchmark", required=False)
+    min_score = forms.DecimalField(
+        label="Minimum score",
+        help_text="at most, where lower is better",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        error_messages={"invalid": "Enter a number, like 70 or 1250."},
+    )
+    lab = forms.ChoiceField(label="Lab", required=False)
+    provider = forms.ChoiceField(label="Provider", required=False)
+
+    FILTERS = ("capability", "min_context", "input_modality", "benchmark", "min_score", "lab", "provider")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One query per vocabulary: 5, whatever the catalog's size.
+        anything = [("", "Any")]
+        self.fields["capability"].choices = anything + list(Capability.objects.values_list("slug", "name"))
+        self.fields["input_modality"].choices = anything + list(Modality.objects.values_list("slug", "name"))
+        self.fields["lab"].choices = anything + list(Lab.objects.order_by("name").values_list("slug", "name"))
+        self.fields["provider"].choices = anything + providers_with_routes()
+        self.fields["benchmark"].choices = [("", "None"), *((b.slug, b.name) for b in benchmark_choices())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("min_score") is not None and not data.get("benchmark"):
+            self.add_error("benchmark", "Choose the benchmark the minimum score is for.")
+        return data
+
+    def route_filter(self) -> RouteFilter:
+        data = self.cleaned_data
+        return RouteFilter(
+            capability=data.get("capability") or "",
+            min_context_tokens=data.get("min_context"),
+            input_modality=data.get("input_modality") or "",
+            benchmark=data.get("benchmark") or "",
+            min_score=data.get("min_score"),
+            lab=data.get("lab") or "",
+            provider=data.get("provider") or "",
+        )
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, value shown) of every filter in use, for the results summary and the empty state."""
+        active = []
+        for name in self.FILTERS:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                shown = dict(field.choices).get(value, value)
+            elif name == "min_context":
+                shown = f"{value:,} tokens"
+            else:
+                shown = f"{value.normalize():f}"
+            active.append((field.label, shown))
+        return active
+
+
+def calculator_data(params: Mapping[str, str]) -> dict[str, str]:
+    data = workload_data(params)
+    data.update({name: params[name] for name in CalculatorForm.FILTERS if name in params})
+    return data
+
+
+def parse_model_list(value: str) -> list[str]:
+    """'a, b,,c' -> ['a', 'b', 'c']: the slugs of ?models=, in order, blanks dropped."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def validate_model_count(count: int) -> None:
+    if count < MIN_MODELS:
+        raise ValidationError(
+            f"Compare needs at least {MIN_MODELS} different models; this list has {count}. Add another below."
+        )
+    if count > MAX_MODELS:
+        raise ValidationError(
+            f"Compare shows at most {MAX_MODELS} models side by side; this list has {count}. Remove "
+            f"{count - MAX_MODELS} below."
+        )

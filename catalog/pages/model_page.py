@@ -1,0 +1,161 @@
+"""Everything the model page shows, gathered in a fixed number of queries.
+
+Sections follow PRODUCT.md's order. Reads of prices and scores go through the providers and benchmarks apps'
+selector modules; the rules that turn data into words (use it for / do not use it for, the FAQ) live in
+catalog/pages/presenters.py, each with its rule shown on the page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import F, Func
+from django.utils import timezone
+
+from benchmarks.peers import peers_by_benchmark
+from benchmarks.selectors import percentiles, scores_for_model
+from catalog.models import LanguageModel
+from catalog.pages import presenters
+from catalog.pages.forms import WorkloadForm, workload_data, workload_params
+from providers.history import price_periods_for_model
+from providers.pricing.costing import RouteFilter, live_routes, rank_routes
+from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
+
+ALTERNATIVES = 5
+LAB_MODELS = 12
+
+
+@dataclass(frozen=True)
+class SampleCode:
+    provider: str
+    base_url: str
+    model_id: str
+    env_var: str
+
+
+def sample_code(ladder: list[presenters.LadderRow]) -> list[SampleCode]:
+    """One snippet per OpenAI-compatible route, cheapest first."""
+    samples = []
+    for row in ladder:
+        provider = row.offering.provider
+        if provider.openai_compatible and provider.api_base_url and not row.retired:
+            env_var = provider.slug.upper().replace("-", "_") + "_API_KEY"
+            samples.append(SampleCode(provider.name, provider.api_base_url, row.offering.provider_model_id, env_var))
+    return samples
+
+
+def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) -> dict[str, Any]:
+    """Step-chart series of each live route's standard input price over time (for static/js/model.js); every
+    other component's history is in the table under the chart."""
+    now = timezone.now().isoformat()
+    series = []
+    for row in ladder:
+        if row.retired:
+            continue
+        points = [
+            [price.effective_from.isoformat(), f"{price.usd.normalize():f}"]
+            for price in periods.get(row.offering.pk, [])
+            if price.component == "input" and price.service_tier == "standard" and not price.tier_min_tokens
+        ]
+        if points:
+            points.append([now, points[-1][1]])
+            series.append({"label": row.offering.route_label, "points": points})
+    return {"series": series}
+
+
+def changes_recorded(periods: dict[int, list]) -> bool:
+    return any(price.effective_to is not None for rows in periods.values() for price in rows)
+
+
+def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str, Any]:
+    """The cost of one workload on each of this model's routes, by the calculator's engine: 2 queries (none when
+    the workload is invalid)."""
+    form = WorkloadForm(data=workload_data(params))
+    if not form.is_valid():
+        return {"workload_form": form}
+    workload = form.workload()
+    costs = rank_routes(live_routes(RouteFilter(model_ids=(model.pk,))), workload)
+    return {
+        "workload_form": form,
+        "workload": workload,
+        "workload_costs": [cost for cost in costs if cost.usable],
+        "workload_unpriced": [cost for cost in costs if not cost.usable],
+        "workload_query": urlencode(workload_params(workload)),
+    }
+
+
+def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """All sections of the model page: a fixed number of queries whatever the catalog's size (17 for the whole
+    page with the model itself, tested in tests/catalog/test_pages.py)."""
+    ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
+    scores = list(scores_for_model(model))  # 1
+    periods = price_periods_for_model(model)  # 1
+    priced = [row for row in ladder if row.input is not None and not row.retired]
+    own_blended = priced[0].blended if priced else None
+
+    # Alternatives: other live models with every input modality and capability this one has, nearest in price. 1
+    alternatives = (
+        LanguageModel.objects.exclude(pk=model.pk)
+        .exclude(status=LanguageModel.Status.RETIRED)
+        .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
+        .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
+    )
+    alternatives = with_blended_price(alternatives.select_related("lab")).filter(blended_usd__isnull=False)
+    if own_blended is not None:
+        alternatives = alternatives.annotate(
+            distance=Func(F("blended_usd") - Decimal(own_blended), function="ABS", output_field=USD)
+        ).order_by("distance", "slug")
+    else:
+        alternatives = alternatives.order_by("blended_usd", "slug")
+    alternatives = list(alternatives[:ALTERNATIVES])  # each join matches one row: no duplicates
+
+    lab_models = list(  # 1
+        with_cheapest_route(LanguageModel.objects.filter(lab=model.lab).exclude(pk=model.pk)).order_by(
+            F("release_date").desc(nulls_last=True), "name"
+        )[:LAB_MODELS]
+    )
+    best_scores = presenters.best_scores(scores)
+    rows = presenters.score_rows(scores, percentiles(model, scores))  # 1
+    peers = peers_by_benchmark(  # 1
+        model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended
+    )
+    faq = presenters.faq(model, ladder, scores)
+    return {
+        **workload_costs(model, params or {}),  # 2
+        "model": model,
+        "ladder": ladder,
+        "priced_rows": priced,
+        "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
+        "fit": presenters.use_case_fit(model, priced, rows),
+        "summary": presenters.summary(model, priced, best_scores),
+        "scores": scores,
+        "score_rows": rows,
+        "credit_epoch": any("epoch.ai" in score.source_url for score in scores),
+        "peer_bars": [
+            (score, peers[score.benchmark_id])
+            for score in best_scores[:3]
+            if len(peers.get(score.benchmark_id, [])) > 1
+        ],
+        "history": history_chart(ladder, periods),
+        "history_rows": [(row, periods.get(row.offering.pk, [])) for row in ladder],
+        "changes_recorded": changes_recorded(periods),
+        "alternatives": alternatives,
+        "lab_models": lab_models,
+        "samples": sample_code(ladder),
+        "faq": faq,
+        "faq_json_ld": json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {"@type": "Question", "name": question, "acceptedAnswer": {"@type": "Answer", "text": answer}}
+                    for question, answer in faq
+                ],
+            }
+        ),
+    }

@@ -1,0 +1,269 @@
+"""Ranking every live route for one workload, fast enough for a catalog of 50,000 routes.
+
+Loading 50,000 routes with their price rows as model instances and pricing each through the cost engine takes
+seconds. This module keeps instead a compact copy of every live route's current rates in process memory (the
+`RouteIndex`, rebuilt when the catalog version changes) and splits the work with the engine
+(providers/pricing/costing.py):
+
+- The engine's decisions (which row prices which part of the workload, which fallback is taken, whether a needed
+  price is missing) depend on the *shape* of a route's price book (its components, service tiers and tier
+  thresholds), never on the rates. The catalog has few shapes, so the engine prices the workload once per shape
+  on a stand-in route and yields a plan: "quantity a times rate row i, plus quantity b times rate row j".
+- Each route's cost is then its plan applied to its own rates: a few Decimal multiplications, column by column.
+- Only the routes shown (the cheapest `limit`, and the first few that cannot be ranked) are loaded as model
+  instances and priced by the engine itself, for their breakdowns.
+
+The arithmetic is exact Decimal, as the engine's; tests check that this ranking and `rank_routes` agree.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from django.conf import settings
+
+from catalog.models import LanguageModel
+from lib import db_router
+from lib.caching import catalog_version
+from providers.models import Offering, Price
+from providers.pricing.costing import (
+    MILLION,
+    RouteCost,
+    RouteFilter,
+    Workload,
+    estimate,
+    live_routes,
+    rank_key,
+)
+from providers.selectors import KIND_ORDER
+
+# A price book's shape: (component, service tier, tier threshold) of each current row, in a fixed order.
+Shape = tuple[tuple[str, str, int], ...]
+# What breaks a tie between equal costs, as `rank_key` does: provider kind, provider name, model name, route id.
+TieKey = tuple[int, str, str, int]
+# Filters whose matching route ids are kept per catalog version (each is one query to compute).
+FILTER_MEMORY = 128
+# Exact arithmetic: token counts (up to 10^8) times shares (6 places) times rates (9 places) fit easily.
+EXACT_DIGITS = 60
+
+
+@dataclass
+class ShapeGroup:
+    """Every route with one price-book shape, as parallel lists (column-wise arithmetic is the fast kind)."""
+
+    ids: list[int] = field(default_factory=list)
+    ties: list[TieKey] = field(default_factory=list)
+    context: list[int] = field(default_factory=list)  # 0 when unknown
+    max_output: list[int] = field(default_factory=list)  # 0 when unknown
+    rates: list[tuple[Decimal, ...]] = field(default_factory=list)  # in the order of the shape
+
+
+@dataclass
+class RouteIndex:
+    version: int | None
+    groups: dict[Shape, ShapeGroup]
+    size: int
+    filters: OrderedDict[RouteFilter, frozenset[int]] = field(default_factory=OrderedDict)
+
+    def matching(self, route_filter: RouteFilter | None) -> frozenset[int] | None:
+        """The ids of the routes the filter lets through (None: no filter). 1 query, then remembered."""
+        if route_filter is None or route_filter == RouteFilter():
+            return None
+        ids = self.filters.get(route_filter)
+        if ids is None:
+            ids = frozenset(route_filter.apply(Offering.objects.all()).values_list("pk", flat=True))
+            self.filters[route_filter] = ids
+            while len(self.filters) > FILTER_MEMORY:
+                self.filters.popitem(last=False)
+        else:
+            self.filters.move_to_end(route_filter)
+        return ids
+
+
+def build_index(version: int | None = None) -> RouteIndex:
+    """Every live route's rates and limits: 2 queries, whatever the catalog's size."""
+    routes = (
+        Offering.objects.exclude(status=Offering.Status.RETIRED)
+        .exclude(model__status=LanguageModel.Status.RETIRED)
+        .values_list(
+            "pk",
+            "provider__kind",
+            "provider__name",
+            "model__name",
+            "context_window",
+            "model__context_window",
+            "max_output_tokens",
+            "model__max_output_tokens",
+        )
+    )
+    books: dict[int, list[tuple[str, str, int, Decimal]]] = defaultdict(list)
+    rows = (
+        Price.objects.current()
+        .order_by()
+        .values_list("offering_id", "component", "service_tier", "tier_min_tokens", "usd")
+    )
+    for offering_id, component, service_tier, threshold, usd in rows.iterator(chunk_size=20_000):
+        books[offering_id].append((component, service_tier, threshold, usd))
+    groups: dict[Shape, ShapeGroup] = defaultdict(ShapeGroup)
+    size = 0
+    for pk, kind, provider, model, context, model_context, max_output, model_max_output in routes.iterator():
+        book = sorted(books.get(pk, ()))
+        group = groups[tuple((component, tier, threshold) for component, tier, threshold, _ in book)]
+        group.ids.append(pk)
+        group.ties.append((KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), provider, model, pk))
+        # The route's own limits when it states them, else the model's (as RouteCost.unfit_reason).
+        group.context.append(context or model_context or 0)
+        group.max_output.append(max_output or model_max_output or 0)
+        group.rates.append(tuple(usd for *_, usd in book))
+        size += 1
+    return RouteIndex(version=version, groups=dict(groups), size=size)
+
+
+_lock = threading.Lock()
+_index: RouteIndex | None = None
+
+
+def route_index() -> RouteIndex:
+    """The index of the current catalog version, rebuilt on the first use after a change. Without
+    ROUTE_INDEX_CACHE (the tests' default) every call builds a fresh one."""
+    global _index
+    if not settings.ROUTE_INDEX_CACHE:
+        return build_index()
+    version = catalog_version()
+    with _lock:
+        if _index is None or _index.version != version:
+            db_router.recheck_replica()  # kept under this version: never built from a lagging replica
+            _index = build_index(version)
+        return _index
+
+
+def forget_index() -> None:
+    """Drop this process's index (the next ranking builds one)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the engine prices one workload on every route of one shape."""
+
+    complete: bool  # every needed price is there (or has a noted fallback)
+    terms: tuple[tuple[Decimal, int], ...]  # (quantity a month, index of the rate in the shape)
+
+
+def plan_for(shape: Shape, workload: Workload) -> Plan:
+    """Price the workload on a stand-in route of this shape with the engine itself, and keep what it did."""
+    prices = [
+        Price(component=component, service_tier=tier, tier_min_tokens=threshold, usd=Decimal(1))
+        for component, tier, threshold in shape
+    ]
+    stand_in = Offering()
+    stand_in.current_prices = prices
+    cost = estimate(stand_in, workload)
+    position = {id(price): index for index, price in enumerate(prices)}
+    terms = []
+    for line in cost.lines:
+        per_rate = line.per_request / MILLION if line.is_tokens else line.per_request
+        terms.append((per_rate * line.requests_per_month, position[id(line.price)]))
+    return Plan(complete=cost.complete, terms=tuple(terms))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A workload priced on every matching route: the cheapest `limit` in full, and the counts."""
+
+    workload: Workload
+    considered: int  # live routes matching the filters
+    ranked_count: int  # priced, and the requests fit
+    results: list[RouteCost]  # the cheapest, at most `limit`, in `rank_key` order
+    unpriced_count: int  # a price the workload needs is missing
+    unpriced: list[RouteCost]  # the first of them (by provider and model), at most `unranked_limit`
+    too_small_count: int  # priced, but the requests do not fit
+    too_small: list[RouteCost]  # the first of them, at most `unranked_limit`
+
+    @property
+    def unranked_count(self) -> int:
+        return self.unpriced_count + self.too_small_count
+
+
+def _monthly_costs(group: ShapeGroup, members: list[int], terms: tuple[tuple[Decimal, int], ...]) -> list[Decimal]:
+    """The sum of quantity times rate for the members (positions in the group), one column at a time."""
+    rates = group.rates
+    costs = [Decimal(0)] * len(members)
+    for quantity, index in terms:
+        costs = [cost + quantity * rates[member][index] for cost, member in zip(costs, members, strict=True)]
+    return costs
+
+
+def rank_workload(
+    workload: Workload, route_filter: RouteFilter | None = None, *, limit: int = 100, unranked_limit: int = 50
+) -> Ranking:
+    """Every live route matching the filter priced for `workload`; the cheapest `limit` come back as the engine's
+    RouteCosts, cheapest first. Queries: the index's 2 when it is stale, 1 per new filter, and 2 for the shown
+    routes."""
+    index = route_index()
+    allowed = index.matching(route_filter)
+    need_context = workload.input_tokens + workload.output_tokens
+    need_output = workload.output_tokens
+    considered = 0
+    ranked: list[Iterable[tuple[Decimal, TieKey]]] = []
+    ranked_count = 0
+    unpriced: list[TieKey] = []
+    too_small: list[TieKey] = []
+    with localcontext(prec=EXACT_DIGITS):
+        for shape, group in index.groups.items():
+            if allowed is None:
+                members = list(range(len(group.ids)))
+            else:
+                members = [position for position, pk in enumerate(group.ids) if pk in allowed]
+            if not members:
+                continue
+            considered += len(members)
+            plan = plan_for(shape, workload)
+            if not plan.complete:
+                unpriced.extend(group.ties[member] for member in members)
+                continue
+            context, max_output = group.context, group.max_output
+            fits = []
+            for member in members:
+                if (context[member] and need_context > context[member]) or (
+                    max_output[member] and need_output > max_output[member]
+                ):
+                    too_small.append(group.ties[member])
+                else:
+                    fits.append(member)
+            ranked_count += len(fits)
+            ranked.append(zip(_monthly_costs(group, fits, plan.terms), [group.ties[m] for m in fits], strict=True))
+        cheapest = heapq.nsmallest(limit, (entry for entries in ranked for entry in entries))
+    shown = {
+        "cheapest": [tie for _, tie in cheapest],
+        "unpriced": heapq.nsmallest(unranked_limit, unpriced),
+        "too_small": heapq.nsmallest(unranked_limit, too_small),
+    }
+    costs = _priced_by_engine(shown, workload)
+    return Ranking(
+        workload=workload,
+        considered=considered,
+        ranked_count=ranked_count,
+        results=sorted(costs["cheapest"], key=rank_key),
+        unpriced_count=len(unpriced),
+        unpriced=costs["unpriced"],
+        too_small_count=len(too_small),
+        too_small=costs["too_small"],
+    )
+
+
+def _priced_by_engine(shown: dict[str, list[TieKey]], workload: Workload) -> dict[str, list[RouteCost]]:
+    """The shown routes loaded and priced by the engine itself, for their breakdowns: 2 queries."""
+    wanted = tuple(tie[-1] for ties in shown.values() for tie in ties)
+    if not wanted:
+        return {name: [] for name in shown}
+    costs = {route.pk: estimate(route, workload) for route in live_routes(RouteFilter(offering_ids=wanted))}
+    # A route retired between the index's build and this read drops out rather than failing the page.
+    return {name: [costs[tie[-1]] for tie in ties if tie[-1] in costs] for name, ties in shown.items()}

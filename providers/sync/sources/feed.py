@@ -1,0 +1,41 @@
+"""The shared shape of a network source: fetch (adapter), parse (normalizer), then the shared identity step."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import httpx
+
+from providers.sync.identity import resolve_identities
+from providers.sync.records import Batch
+from providers.sync.sources.base import AGGREGATOR_PRECEDENCE, Known
+
+
+class FeedSource(ABC):
+    name: ClassVar[str]
+    description: ClassVar[str]
+    needs_network: ClassVar[bool] = True
+    precedence: ClassVar[int] = AGGREGATOR_PRECEDENCE
+    first_party_providers: ClassVar[frozenset[str]] = frozenset()
+    # Whether an id this source introduces may become a new canonical model (only a namespace we trust to be one).
+    creates_models: ClassVar[bool] = False
+    # Whether a dated id of a known model becomes a snapshot model of its own (False: it names the model itself).
+    creates_snapshots: ClassVar[bool] = True
+
+    @abstractmethod
+    def fetch(self, client: httpx.Client) -> Any:
+        """The adapter: GET the source (through providers.sync.sources.http.get_json) and return it as said."""
+
+    @abstractmethod
+    def parse(self, raw: Any, known: Known) -> Batch:
+        """The normalizer: records keyed by the source's own ids, prices through checked_price. Pure."""
+
+    def normalize(self, raw: Any, known: Known) -> Batch:
+        return resolve_identities(
+            self.parse(raw, known),
+            known,
+            source=self.name,
+            creates_models=self.creates_models,
+            creates_snapshots=self.creates_snapshots,
+        )
