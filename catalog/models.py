@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from catalog.vocabulary import CAPABILITIES, MODALITIES
+from lib import lookups  # noqa: F401 - registers pk__any_of
 from lib.history import CuratedHistory
 
 
@@ -79,24 +79,6 @@ def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str]
         model.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
     return existing
-
-
-class AnyOf(models.lookups.In):
-    """`pk__any_of=[...]`: like `__in`, but PostgreSQL gets the values as one array parameter (`= ANY(%s)`). A
-    list of ~2,000 ids as separate placeholders cost ~7 ms per query in psycopg's client-side query splitting
-    alone, twice per listing (the page and its count). Other databases get the plain IN list."""
-
-    lookup_name = "any_of"
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list]:
-        if not isinstance(self.rhs, (list, tuple, set, frozenset)):  # a subquery or an expression: a plain IN
-            return self.as_sql(compiler, connection)
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [int(value) for value in self.rhs]
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, values]
-
-
-models.BigAutoField.register_lookup(AnyOf)
 
 
 class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):

@@ -31,7 +31,7 @@ class CatalogAdminSite(admin.AdminSite):
 
     def operations(self, request: HttpRequest) -> HttpResponse:
         """For whoever runs the site: is every source syncing, how old are the prices, how long are the queues."""
-        from providers.selectors import operations_overview
+        from providers.sync.health import operations_overview
 
         context = {**self.each_context(request), "title": "Operations", **operations_overview()}
         return TemplateResponse(request, "admin/operations.html", context)

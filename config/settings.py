@@ -162,6 +162,8 @@ API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
 API_USER_RATE = env_str("API_USER_RATE", "1200/min")
 # How long clients and shared caches may keep a read (seconds).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300, minimum=0)
+# What an API read gives as Last-Modified (lib/api/plumbing.py may not import the apps that know it).
+API_LAST_MODIFIED = "providers.selectors.latest_change_timestamp"
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Catalog API",
     "DESCRIPTION": "Models, routes, prices with history and provenance, benchmarks. Money is a decimal string in "

@@ -25,24 +25,11 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.text import compress_string
 
 from lib import db_router
+from lib.versions import VERSION_KEY, catalog_version
 
-VERSION_KEY = "catalog:version"
 # Rows whose changes do not change what a page shows.
 BOOKKEEPING_MODELS = frozenset({"syncrun", "syncpayload", "unmatchedid"})
 WATCHED_APPS = frozenset({"catalog", "providers", "benchmarks"})
-
-
-def catalog_version() -> int:
-    """The current version. A missing key (a new or flushed cache) starts from the clock in microseconds, never
-    from a small number an earlier cache already used: processes compare it with the version of what they hold
-    in memory (providers.pricing.ranking), which a flush does not clear."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY)
-        if version is None:  # a cache that keeps nothing (DummyCache): every read is a new version
-            return time.time_ns() // 1000
-    return int(version)
 
 
 def bump_catalog_version() -> None:

@@ -32,6 +32,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.http import HttpRequest, HttpResponse
 
+from lib.versions import catalog_version
+
 REPLICA_DB_ALIAS = "replica"
 # How long the primary's WAL position (a PostgreSQL LSN such as "0/16B3748") is kept per catalog version;
 # a version outlives its key only when nothing changed for that long, and then the key is recomputed.
@@ -117,8 +119,6 @@ def replica_caught_up() -> bool:
     """The replica has replayed every change of the current catalog version. A database that is not a standby
     (a test mirror, a promoted replica) is always current; an unreachable one never is, so reads go to the
     primary."""
-    from lib.caching import catalog_version  # the version names what pages and the route index show
-
     replica = connections[REPLICA_DB_ALIAS]
     if replica.vendor != "postgresql":
         return True

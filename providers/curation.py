@@ -22,7 +22,7 @@ from django.utils import timezone
 from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
 from lib.history import ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
-from providers.sync.sources import RELEASED
+from providers.precedence import RELEASED
 from providers.validation import model_problems, price_problems
 
 CURATOR = "curator"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -27,10 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils import timezone
 
-from benchmarks.selectors import benchmark_slugs
-from catalog.models import Lab, LanguageModel, ModelAlias
+from catalog.models import Lab, LanguageModel
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
-from providers.sync.sources.base import Known
 
 USD = DecimalField(max_digits=19, decimal_places=9)
 KIND_ORDER = (
@@ -39,20 +35,6 @@ KIND_ORDER = (
     Provider.Kind.INFERENCE_HOST,
     Provider.Kind.GATEWAY,
 )
-
-
-def known_catalog() -> Known:
-    """What a normalizer may resolve against: 5 queries, whatever the catalog's size."""
-    return Known(
-        labs=frozenset(Lab.objects.values_list("slug", flat=True)),
-        providers=frozenset(Provider.objects.values_list("slug", flat=True)),
-        benchmarks=frozenset(benchmark_slugs()),
-        models=frozenset(LanguageModel.objects.values_list("slug", flat=True)),
-        aliases={
-            (source, external_id): slug
-            for source, external_id, slug in ModelAlias.objects.values_list("source", "external_id", "model__slug")
-        },
-    )
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
@@ -322,6 +304,12 @@ def change_events() -> QuerySet[ChangeEvent]:
     )
 
 
+def latest_change_timestamp() -> float | None:
+    """When the catalog last changed (its newest change event), as a timestamp: 1 query."""
+    latest = ChangeEvent.objects.aggregate(latest=Max("occurred_at"))["latest"]
+    return latest.timestamp() if latest else None
+
+
 def offering_with_prices(pk: int) -> Offering | None:
     """One route with its model, provider and current prices: 2 queries."""
     return (
@@ -333,64 +321,6 @@ def offering_with_prices(pk: int) -> Offering | None:
 
 
 # --- the admin's operations page ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """A source's last successful run, and its last failed run when that came after."""
-
-    source: str
-    live: bool
-    last_success: SyncRun | None
-    failed_since: SyncRun | None
-    now: dt.datetime
-
-    @property
-    def age(self) -> dt.timedelta | None:
-        if self.last_success is None or self.last_success.finished_at is None:
-            return None
-        return self.now - self.last_success.finished_at
-
-    @property
-    def overdue(self) -> bool:
-        """A live source that beat should have synced twice since its last success (or never has)."""
-        if not self.live:
-            return False
-        age = self.age
-        return age is None or age > dt.timedelta(hours=2 * settings.SYNC_EVERY_HOURS)
-
-
-def sync_health(*, now: dt.datetime | None = None) -> list[SourceHealth]:
-    """Every registered source, in `sync all` order, with its last success and any later failure: 1 query.
-
-    "Last" is the most recently started run (the highest id) of each status; dry runs wrote nothing and count
-    for neither."""
-    from providers.sync.sources import REGISTRY
-
-    def latest(status: str) -> QuerySet:
-        return (
-            SyncRun.objects.filter(status=status, dry_run=False)
-            .order_by()
-            .values("source")
-            .annotate(latest=Max("pk"))
-            .values("latest")
-        )
-
-    runs = SyncRun.objects.filter(
-        Q(pk__in=latest(SyncRun.Status.SUCCEEDED)) | Q(pk__in=latest(SyncRun.Status.FAILED))
-    ).defer("rejections", "counts", "notes", "skipped", "partial_failures")
-    succeeded: dict[str, SyncRun] = {}
-    failed: dict[str, SyncRun] = {}
-    for run in runs:
-        (succeeded if run.status == SyncRun.Status.SUCCEEDED else failed)[run.source] = run
-    now = now or timezone.now()
-    rows = []
-    for name, source in REGISTRY.items():
-        success, failure = succeeded.get(name), failed.get(name)
-        if failure is not None and success is not None and failure.finished_at <= success.finished_at:
-            failure = None
-        rows.append(SourceHealth(name, source.needs_network, success, failure, now))
-    return rows
 
 
 def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
@@ -415,14 +345,3 @@ def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
         oldest = provider.oldest_verified_on
         provider.oldest_age_days = (today - oldest).days if oldest else None
     return providers
-
-
-def operations_overview() -> dict[str, Any]:
-    """Everything the operations page shows: 6 queries whatever the number of sources and providers (sync runs,
-    providers with their price freshness, and the 4 review queue counts)."""
-    return {
-        "sources": sync_health(),
-        "providers": price_freshness(),
-        "queues": review_queue_counts(),
-        "stale_days": settings.PRICE_STALE_DAYS,
-    }

@@ -11,7 +11,11 @@ from decimal import Decimal
 
 from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE
 from providers.models import TOKEN_COMPONENTS, PriceComponent, PriceUnit, ServiceTier
-from providers.sync.sources.common import MAX_USD_PER_MTOK, MAX_USD_PER_UNIT
+
+# The largest price any writer accepts (a feed's row, a curator's edit): above it, a unit error is far likelier
+# than a real price.
+MAX_USD_PER_MTOK = Decimal(1000)
+MAX_USD_PER_UNIT = Decimal(1000)
 
 
 def price_problems(

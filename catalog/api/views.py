@@ -42,6 +42,7 @@ from catalog.api.serializers import (
     model_api_path,
 )
 from catalog.models import LanguageModel
+from catalog.pages import listings
 from catalog.pages.compare import compared_models, model_index, resolve
 from catalog.pages.export import EXPORT_CSV_COLUMNS, iter_export_csv, iter_export_json
 from catalog.pages.forms import MAX_MODELS, parse_model_list, validate_model_count
@@ -192,10 +193,10 @@ def _valid_input(serializer: serializers.Serializer) -> dict[str, Any]:
 
 class ModelFilterMixin:
     def filtered_models(self, request: Request) -> QuerySet[LanguageModel]:
-        """The list's rows (catalog.selectors.browse_models plus the cheapest route's provider slug), filtered and
+        """The list's rows (catalog.pages.listings.browse_models plus the cheapest route's provider slug), filtered and
         ordered by the page's ModelFilter: 3 vocabulary queries, then the rows."""
         filters = ApiModelFilter(
-            request.query_params, queryset=queries.with_cheapest_provider(selectors.browse_models())
+            request.query_params, queryset=queries.with_cheapest_provider(listings.browse_models())
         )
         if not filters.is_valid():
             raise ValidationError(filters.errors_by_parameter())
@@ -412,7 +413,7 @@ class LabDetailView(CachingHeadersMixin, APIView):
         lab = selectors.lab_page(slug) if "\x00" not in slug else None
         if lab is None:
             raise NotFound(f"No lab {slug}.")
-        models = list(queries.with_cheapest_provider(selectors.lab_models(lab)))
+        models = list(queries.with_cheapest_provider(listings.lab_models(lab)))
         for model in models:
             model.lab = lab  # every row's lab is this one: no query per row
         lab.model_rows = models

@@ -13,6 +13,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from benchmarks.selectors import top_scores
 from catalog import selectors
+from catalog.pages import listings
 from lib.caching import cached_page
 from providers.selectors import (
     biggest_price_moves,
@@ -32,10 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "model_count": selectors.catalog_size(),
         "counts": provider_counts(),
-        "newest": selectors.newest_models(limit=8),
+        "newest": listings.newest_models(limit=8),
         "price_moves": biggest_price_moves(since=since, limit=8),
         "price_moves_days": PRICE_MOVES_DAYS,
-        "workloads": [(w, selectors.cheapest_for_workload(w, limit=3)) for w in selectors.WORKLOADS],
+        "workloads": [(w, listings.cheapest_for_workload(w, limit=3)) for w in listings.WORKLOADS],
     }
     return render(request, "catalog/home.html", context)
 
@@ -50,7 +51,7 @@ def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lab = selectors.lab_page(slug)
     if lab is None:
         raise Http404(f"No lab {slug}")
-    models = list(selectors.lab_models(lab))
+    models = list(listings.lab_models(lab))
     scores = top_scores([m.pk for m in models], per_model=TOP_SCORES_PER_MODEL)
     rows = [(model, scores.get(model.pk, [])) for model in models]
     context = {

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
@@ -108,11 +108,11 @@ class ReadOnlyOrStaff(BasePermission):
 
 
 def catalog_last_modified() -> float | None:
-    """When the catalog last changed (its newest change event), as a timestamp: 1 query."""
-    from providers.models import ChangeEvent
-
-    latest = ChangeEvent.objects.aggregate(latest=Max("occurred_at"))["latest"]
-    return latest.timestamp() if latest else None
+    """When the catalog last changed, as a timestamp: the function API_LAST_MODIFIED names (settings wire it to an
+    app's reads, which this module may not import), or None when unset."""
+    if not settings.API_LAST_MODIFIED:
+        return None
+    return import_string(settings.API_LAST_MODIFIED)()
 
 
 class _Kept(Exception):  # noqa: N818 - carries a kept response past the view, not an error

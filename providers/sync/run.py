@@ -22,7 +22,7 @@ from lib.caching import bump_catalog_version
 from lib.history import during_sync
 from lib.logs import log_context
 from providers.models import SyncPayload, SyncRun
-from providers.selectors import known_catalog
+from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
 from providers.sync.sources import get_source
 from providers.sync.sources.http import source_client

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from providers.models import Offering, Price, SyncRun, UnmatchedId
 from providers.roles import EDITOR_GROUP
-from providers.selectors import price_freshness, sync_health
+from providers.selectors import price_freshness
+from providers.sync.health import sync_health
 from tests.factories import build_catalog
 
 User = get_user_model()

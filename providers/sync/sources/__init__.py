@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from providers.precedence import RELEASED
 from providers.sync.sources.base import CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE, Known, Source
 from providers.sync.sources.curated import CuratedSource
 from providers.sync.sources.epoch import EpochSource
@@ -26,10 +27,6 @@ REGISTRY: dict[str, type[Source]] = {
 class UnknownSourceError(KeyError):
     def __str__(self) -> str:
         return f"unknown source {self.args[0]!r}; known sources: {', '.join(sorted(REGISTRY))}"
-
-
-# What a curator's value becomes when they unlock it: it ranks below every source, so the next sync replaces it.
-RELEASED = "released"
 
 
 def source_rank(name: str | None, provider: str | None = None) -> int:

@@ -8,12 +8,10 @@ from typing import Any, ClassVar, Protocol
 
 import httpx
 
+from providers.precedence import AGGREGATOR_PRECEDENCE, CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE
 from providers.sync.records import Batch
 
-# Precedence ranks: higher wins when two sources state the same price.
-CURATOR_PRECEDENCE = 100
-FIRST_PARTY_PRECEDENCE = 50
-AGGREGATOR_PRECEDENCE = 10
+__all__ = ["AGGREGATOR_PRECEDENCE", "CURATOR_PRECEDENCE", "FIRST_PARTY_PRECEDENCE", "Known", "Source"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from providers.models import Offering, Price
-from providers.selectors import known_catalog
+from providers.sync.known import known_catalog
 from providers.sync.records import Batch, ModelRecord, OfferingRecord
 from providers.sync.run import apply_batch, run_sync
 from providers.sync.sources import REGISTRY

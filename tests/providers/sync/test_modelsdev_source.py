@@ -411,7 +411,7 @@ def _tally(result: Any) -> Any:
 
 
 def test_it_syncs_end_to_end_and_a_rerun_writes_nothing(load_fixture_catalog, payload_server, settings, monkeypatch):
-    from providers.selectors import known_catalog
+    from providers.sync.known import known_catalog
     from providers.sync.run import apply_batch
 
     load_fixture_catalog()

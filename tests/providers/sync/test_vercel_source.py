@@ -11,7 +11,7 @@ from django.db import transaction
 
 from catalog.models import LanguageModel
 from providers.models import Offering, Price, Provider
-from providers.selectors import known_catalog
+from providers.sync.known import known_catalog
 from providers.sync.records import Batch, ModelRecord
 from providers.sync.run import apply_batch
 from providers.sync.sources import REGISTRY

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent, SyncRun
-
-if TYPE_CHECKING:
-    from providers.sync.records import BenchmarkRecord, ScoreRecord
-    from providers.sync.run import Tally
+from providers.sync.records import BenchmarkRecord, ScoreRecord
+from providers.sync.upsert.base import Tally
 
 BENCHMARK_FIELDS = ("name", "category", "metric", "scale", "higher_is_better", "url", "description")
 

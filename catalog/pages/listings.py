@@ -1,0 +1,110 @@
+"""Reads that join the catalog with prices and scores, shared by the pages and the API: the browser's rows and its
+filter vocabulary, a lab's models, the home page's lists. The catalog's own reads are in catalog.selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+
+from benchmarks.selectors import BenchmarkChoice, benchmark_choices
+from catalog.models import Lab, LanguageModel
+from catalog.selectors import lab_choices
+from catalog.vocabulary import CAPABILITIES, MODALITIES
+from providers.selectors import provider_choices, with_cheapest_route
+
+
+def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
+    """The catalog browser's rows: lab, modalities, capabilities and cheapest route; 4 queries per page."""
+    return browse_models().search(search)
+
+
+def browse_models() -> QuerySet[LanguageModel]:
+    """Every model with its facets and cheapest route, by name: the catalog browser's base queryset (count,
+    rows, 3 facet prefetches per page)."""
+    return with_cheapest_route(LanguageModel.objects.with_facets()).order_by("name", "slug")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values the catalog's filters accept, as (slug, label) pairs: 3 queries (modalities and capabilities are
+    the controlled vocabularies every source is held to, so a filter on one no model has yet is valid)."""
+
+    labs: list[tuple[str, str]] = field(default_factory=list)
+    providers: list[tuple[str, str]] = field(default_factory=list)
+    modalities: list[tuple[str, str]] = field(default_factory=list)
+    capabilities: list[tuple[str, str]] = field(default_factory=list)
+    benchmarks: list[BenchmarkChoice] = field(default_factory=list)
+
+
+def browse_vocabulary() -> Vocabulary:
+    return Vocabulary(
+        labs=lab_choices(),
+        providers=provider_choices(),
+        modalities=list(MODALITIES.items()),
+        capabilities=sorted(CAPABILITIES.items(), key=lambda item: item[1]),
+        benchmarks=benchmark_choices(),
+    )
+
+
+def lab_models(lab: Lab) -> QuerySet[LanguageModel]:
+    """A lab's models newest first (undated last) with modalities and cheapest route: 3 queries."""
+    return (
+        with_cheapest_route(LanguageModel.objects.filter(lab=lab))
+        .prefetch_related("input_modalities", "output_modalities")
+        .order_by(F("release_date").desc(nulls_last=True), "name", "slug")
+    )
+
+
+# --- the home page ---------------------------------------------------------------------------------------------
+
+
+def newest_models(*, limit: int = 8) -> list[LanguageModel]:
+    """The latest releases with their lab and cheapest route: 1 query."""
+    return list(
+        with_cheapest_route(LanguageModel.objects.filter(release_date__isnull=False).select_related("lab")).order_by(
+            "-release_date", "name"
+        )[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Workload:
+    key: str
+    title: str
+    rule: str
+    condition: Q
+
+
+LIVE = Q(status__in=[LanguageModel.Status.ACTIVE, LanguageModel.Status.PREVIEW])
+WORKLOADS = (
+    Workload(
+        key="long-context-tools",
+        title="Agents with long context",
+        rule="active or preview models with a context window of at least 128,000 tokens and tool calling",
+        condition=LIVE & Q(context_window__gte=128_000) & Q(capabilities__slug="tool_calling"),
+    ),
+    Workload(
+        key="vision",
+        title="Vision",
+        rule="active or preview models that accept image input",
+        condition=LIVE & Q(input_modalities__slug="image"),
+    ),
+    Workload(
+        key="reasoning",
+        title="Reasoning",
+        rule="active or preview models with a reasoning mode",
+        condition=LIVE & Q(capabilities__slug="reasoning"),
+    ),
+)
+
+
+def cheapest_for_workload(workload: Workload, *, limit: int = 3) -> list[LanguageModel]:
+    """The models meeting a workload's condition with the lowest 3:1 blended price on their cheapest route,
+    ties by name: 1 query."""
+    models = LanguageModel.objects.filter(workload.condition).select_related("lab")
+    return list(
+        with_cheapest_route(models)
+        .filter(cheapest_offering_id__isnull=False)
+        .order_by("cheapest_blended_usd", "name", "slug")[:limit]
+    )
