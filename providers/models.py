@@ -138,6 +138,8 @@ class ServiceTier(models.TextChoices):
     BATCH = "batch", "Batch"
     FLEX = "flex", "Flex"
     PRIORITY = "priority", "Priority"
+    # A no-cost, rate-limited offer (OpenRouter's `:free` variants, a lab's free API tier): never a paid price.
+    FREE = "free", "Free (rate-limited)"
 
 
 # Components that are always billed per token, hence stored per 1M tokens.
@@ -172,6 +174,11 @@ class Price(models.Model):
     service_tier = models.CharField(max_length=10, choices=ServiceTier.choices, default=ServiceTier.STANDARD)
     effective_from = models.DateTimeField()
     effective_to = models.DateTimeField(null=True, blank=True)
+    # False when the price was first seen in a dated source (a snapshot, a dated pricing page): the period began on
+    # or before effective_from, which is the source's date ("since ≤ 2026-05-15"), not the day it was read.
+    start_known = models.BooleanField(
+        default=True, help_text="whether effective_from is when the price started, not only when a source stated it"
+    )
     source = models.CharField(max_length=40, help_text="the sync source that wrote this row")
     source_name = models.CharField(max_length=200, blank=True, help_text="where the figure came from")
     source_url = models.URLField(max_length=500, blank=True)
