@@ -342,7 +342,7 @@ def set_price(
             model=offering.model,
             offering=offering,
             field=what,
-            new_value=str(usd),
+            new_usd=usd,
         )
     else:
         _event(
@@ -352,8 +352,8 @@ def set_price(
             model=offering.model,
             offering=offering,
             field=what,
-            old_value=str(old.usd),
-            new_value=str(usd),
+            old_usd=old.usd,
+            new_usd=usd,
         )
     return price
 
@@ -376,7 +376,7 @@ def end_price(price: Price, *, user: Any) -> Price:
         model=offering.model,
         offering=offering,
         field=what,
-        old_value=str(price.usd),
+        old_usd=price.usd,
     )
     return price
 
@@ -448,8 +448,8 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         model=offering.model,
         offering=offering,
         field=what,
-        old_value=str(held.old_usd),
-        new_value=str(held.new_usd),
+        old_usd=held.old_usd,
+        new_usd=held.new_usd,
     )
     return price
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -442,6 +443,9 @@ class ChangeEvent(models.Model):
     field = models.CharField(max_length=200, blank=True)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    # A price event's amounts as numbers (USD per its unit), so that moves are computed, never parsed from text.
+    old_usd = models.DecimalField(max_digits=19, decimal_places=9, null=True, blank=True)
+    new_usd = models.DecimalField(max_digits=19, decimal_places=9, null=True, blank=True)
     summary = models.CharField(max_length=300)
     # Who made the change when a person did (an admin or API edit); empty for a sync.
     actor = models.CharField(max_length=150, blank=True)
@@ -454,9 +458,32 @@ class ChangeEvent(models.Model):
         return self.summary
 
     @classmethod
-    def make(cls, kind: str, summary: str, *, field: str = "", actor: str = "", **values: object) -> ChangeEvent:
-        """An unsaved event with its texts cut to fit their columns (names from sources can be long)."""
-        return cls(kind=kind, summary=summary[:300], field=field[:200], actor=actor[:150], **values)
+    def make(
+        cls,
+        kind: str,
+        summary: str,
+        *,
+        field: str = "",
+        actor: str = "",
+        old_usd: Decimal | None = None,
+        new_usd: Decimal | None = None,
+        **values: object,
+    ) -> ChangeEvent:
+        """An unsaved event with its texts cut to fit their columns (names from sources can be long). A price
+        event gives its amounts as `old_usd` / `new_usd`; the text columns show them as stated."""
+        if old_usd is not None:
+            values.setdefault("old_value", str(old_usd))
+        if new_usd is not None:
+            values.setdefault("new_value", str(new_usd))
+        return cls(
+            kind=kind,
+            summary=summary[:300],
+            field=field[:200],
+            actor=actor[:150],
+            old_usd=old_usd,
+            new_usd=new_usd,
+            **values,
+        )
 
 
 class CheapestRoute(models.Model):

@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Abs, Cast, Coalesce
+from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from catalog.models import Lab, LanguageModel
@@ -230,10 +230,7 @@ def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEve
     alike), each annotated with old_usd, new_usd and change_pct: 1 query."""
     return list(
         ChangeEvent.objects.filter(kind=ChangeEvent.Kind.PRICE_CHANGED, occurred_at__gte=since)
-        .exclude(old_value="")
-        .exclude(new_value="")
-        .annotate(old_usd=Cast("old_value", USD), new_usd=Cast("new_value", USD))
-        .filter(old_usd__gt=0)
+        .filter(old_usd__gt=0, new_usd__isnull=False)
         .annotate(
             change_pct=ExpressionWrapper((F("new_usd") - F("old_usd")) * 100 / F("old_usd"), output_field=PCT),
         )

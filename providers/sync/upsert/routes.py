@@ -168,7 +168,7 @@ class RouteWrites(QueueWrites):
                         model=offering.model,
                         offering=offering,
                         field=self._what(record),
-                        new_value=str(record.usd),
+                        new_usd=record.usd,
                     )
                 elif old.usd != record.usd or old.unit != record.unit:
                     reason = "" if self.rank >= source_rank("curated") else hold_reason(old.usd, record.usd)
@@ -190,8 +190,8 @@ class RouteWrites(QueueWrites):
                         model=offering.model,
                         offering=offering,
                         field=self._what(record),
-                        old_value=str(old.usd),
-                        new_value=str(record.usd),
+                        old_usd=old.usd,
+                        new_usd=record.usd,
                     )
                 elif changed := _changes(
                     old,
@@ -252,5 +252,5 @@ class RouteWrites(QueueWrites):
                 model=offering.model,
                 offering=offering,
                 field=what,
-                old_value=str(old.usd),
+                old_usd=old.usd,
             )
