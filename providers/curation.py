@@ -23,6 +23,7 @@ from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
 from lib.history import ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
 from providers.precedence import RELEASED
+from providers.pricing.rules import price_label
 from providers.validation import model_problems, price_problems
 
 CURATOR = "curator"
@@ -253,15 +254,6 @@ def create_offering(
         offering=offering,
     )
     return offering
-
-
-def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
-    label = component.replace("_", " ")
-    if service_tier != "standard":
-        label += f" ({service_tier})"
-    if tier_min_tokens:
-        label += f" above {tier_min_tokens:,} tokens"
-    return label
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from catalog.models import Lab, LanguageModel
 from lib.history import CuratedHistory
+from providers.pricing.rules import HEADLINE_SERVICE_TIER, HEADLINE_TIER_MIN_TOKENS, TOKEN_COMPONENTS
 
 
 class Provider(models.Model):
@@ -143,10 +144,6 @@ class ServiceTier(models.TextChoices):
     FREE = "free", "Free (rate-limited)"
 
 
-# Components that are always billed per token, hence stored per 1M tokens.
-TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
-
-
 class PriceQuerySet(models.QuerySet["Price"]):
     def current(self) -> PriceQuerySet:
         return self.filter(effective_to__isnull=True)
@@ -156,8 +153,8 @@ class PriceQuerySet(models.QuerySet["Price"]):
         return self.filter(effective_from__lte=moment).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=moment))
 
     def headline(self) -> PriceQuerySet:
-        """Standard-tier, base (no threshold) prices: the ones a price comparison leads with."""
-        return self.filter(service_tier=ServiceTier.STANDARD, tier_min_tokens=0)
+        """Standard-tier, base (no threshold) prices: the ones a price comparison leads with (never a free one)."""
+        return self.filter(service_tier=HEADLINE_SERVICE_TIER, tier_min_tokens=HEADLINE_TIER_MIN_TOKENS)
 
 
 class Price(models.Model):

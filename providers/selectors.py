@@ -29,12 +29,6 @@ from catalog.models import Lab, LanguageModel
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
 
 USD = DecimalField(max_digits=19, decimal_places=9)
-KIND_ORDER = (
-    Provider.Kind.FIRST_PARTY,
-    Provider.Kind.CLOUD,
-    Provider.Kind.INFERENCE_HOST,
-    Provider.Kind.GATEWAY,
-)
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:

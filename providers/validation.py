@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE
-from providers.models import TOKEN_COMPONENTS, PriceComponent, PriceUnit, ServiceTier
+from providers.models import PriceComponent, PriceUnit, ServiceTier
+from providers.pricing.rules import TOKEN_COMPONENTS
 
 # The largest price any writer accepts (a feed's row, a curator's edit): above it, a unit error is far likelier
 # than a real price.

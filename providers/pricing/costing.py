@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from catalog.models import LanguageModel
 from providers.models import Offering, Price, PriceComponent, Provider, ServiceTier
-from providers.selectors import KIND_ORDER
+from providers.pricing.rules import TieBreak, tie_break
 
 MILLION = Decimal(1_000_000)
 STANDARD = ServiceTier.STANDARD.value
@@ -359,23 +359,20 @@ def estimate(offering: Offering, workload: Workload) -> RouteCost:
     return _Pricer(offering, workload).run()
 
 
-def _kind_rank(offering: Offering) -> int:
-    kind = offering.provider.kind
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def rank_key(cost: RouteCost) -> tuple:
-    """Cheapest first; on a tie the lab's own API first and gateways last, then by name, so the order is stable.
-    Routes that cannot be ranked (a price missing, requests too large) come last."""
-    offering = cost.offering
-    return (
-        not cost.usable,
-        cost.monthly_usd,
-        _kind_rank(offering),
-        offering.provider.name,
-        offering.model.name,
-        offering.pk,
+def route_tie_break(offering: Offering) -> TieBreak:
+    """The route's place among routes of equal cost (providers/pricing/rules.py)."""
+    return tie_break(
+        kind=offering.provider.kind,
+        provider_name=offering.provider.name,
+        model_name=offering.model.name,
+        route_id=offering.pk,
     )
+
+
+def rank_key(cost: RouteCost) -> tuple[bool, Decimal, TieBreak]:
+    """Cheapest first, equal costs in the order of `rules.tie_break`. Routes that cannot be ranked (a price missing,
+    requests too large) come last."""
+    return (not cost.usable, cost.monthly_usd, route_tie_break(cost.offering))
 
 
 def rank_routes(offerings: Iterable[Offering], workload: Workload) -> list[RouteCost]:

@@ -21,6 +21,7 @@ import httpx
 from django.conf import settings
 
 from catalog.vocabulary import CAPABILITIES, KNOWLEDGE_CUTOFF_RE, MODALITIES, SLUG_PART_RE
+from providers.pricing.rules import TOKEN_COMPONENTS
 from providers.sync.records import (
     MODEL_M2M_FIELDS,
     MODEL_SCALAR_FIELDS,
@@ -68,7 +69,6 @@ COMPONENTS = (
     "request",
     "web_search",
 )
-TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
 UNITS = ("per_1m_tokens", "per_image", "per_request", "per_search", "per_second", "per_minute")
 SERVICE_TIERS = ("standard", "batch", "flex", "priority")
 # A curated price above this many dollars per unit is a typo (or a unit error), not a price.

@@ -81,15 +81,6 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
-    label = component.replace("_", " ")
-    if service_tier != "standard":
-        label += f" ({service_tier})"
-    if tier_min_tokens:
-        label += f" above {tier_min_tokens:,} tokens"
-    return label
-
-
 def hold_reason(old: Decimal, new: Decimal) -> str:
     """Why a change from `old` to `new` must wait for a curator, or "" when it may apply."""
     if old <= 0 or new <= 0:

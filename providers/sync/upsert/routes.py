@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent, HeldChange, Offering, Price, Provider
+from providers.pricing.rules import price_label
 from providers.sync.records import ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources import source_rank
 from providers.sync.upsert.base import (
@@ -17,7 +18,6 @@ from providers.sync.upsert.base import (
     _given,
     _shown,
     hold_reason,
-    price_label,
 )
 from providers.sync.upsert.queues import QueueWrites
 
