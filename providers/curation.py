@@ -285,12 +285,8 @@ def set_price(
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
-    start = min(effective_from or now, now)
-    old = (
-        Price.objects.current()
-        .select_for_update()
-        .filter(offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens)
-        .first()
+    old = Price.objects.open_for_update(
+        offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
     what = price_label(component, service_tier, tier_min_tokens)
     provenance = {
@@ -308,11 +304,6 @@ def set_price(
         old._history_user = user
         old.save()
         return old
-    if old is not None:
-        old.effective_to = start if start > old.effective_from else now
-        old._history_user = user
-        old.save(update_fields=["effective_to"])
-        start = old.effective_to
     price = Price(
         offering=offering,
         component=component,
@@ -320,10 +311,13 @@ def set_price(
         usd=usd,
         service_tier=service_tier,
         tier_min_tokens=tier_min_tokens,
-        effective_from=start,
+        effective_from=min(effective_from or now, now),
         source=CURATOR,
         **provenance,
     )
+    if old is not None:
+        old._history_user = user
+        old.hand_over(price, now=now)
     price._history_user = user
     price.save()
     if old is None:
@@ -356,9 +350,8 @@ def end_price(price: Price, *, user: Any) -> Price:
     if price.effective_to is not None:
         raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
-    price.effective_to = max(timezone.now(), price.effective_from + dt.timedelta(microseconds=1))
     price._history_user = user
-    price.save(update_fields=["effective_to"])
+    price.close(timezone.now())
     what = price_label(price.component, price.service_tier, price.tier_min_tokens)
     offering = price.offering
     _event(
@@ -398,21 +391,12 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         raise ValidationError({"status": f"This change was already {held.get_status_display().lower()}."})
     offering = held.offering
     now = timezone.now()
-    old = (
-        Price.objects.current()
-        .select_for_update()
-        .filter(
-            offering=offering,
-            component=held.component,
-            service_tier=held.service_tier,
-            tier_min_tokens=held.tier_min_tokens,
-        )
-        .first()
+    old = Price.objects.open_for_update(
+        offering=offering,
+        component=held.component,
+        service_tier=held.service_tier,
+        tier_min_tokens=held.tier_min_tokens,
     )
-    if old is not None:
-        old.effective_to = now if now > old.effective_from else old.effective_from + dt.timedelta(microseconds=1)
-        old._history_user = user
-        old.save(update_fields=["effective_to"])
     price = Price(
         offering=offering,
         component=held.component,
@@ -420,13 +404,16 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         usd=held.new_usd,
         service_tier=held.service_tier,
         tier_min_tokens=held.tier_min_tokens,
-        effective_from=old.effective_to if old else now,
+        effective_from=now,
         source=held.source,
         source_name=held.source_name,
         source_url=held.source_url,
         verified_on=held.verified_on,
         published=held.published,
     )
+    if old is not None:
+        old._history_user = user
+        old.hand_over(price, now=now)
     price._history_user = user
     price.save()
     held.status, held.review_note = HeldChange.Status.APPROVED, note or f"approved by {_actor(user)}"

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from catalog.models import Lab, LanguageModel
 from lib.history import CuratedHistory
@@ -144,9 +144,34 @@ class ServiceTier(models.TextChoices):
     FREE = "free", "Free (rate-limited)"
 
 
+# A price period lasts at least this long: it never ends at or before it began (the database checks it).
+SHORTEST_PERIOD = dt.timedelta(microseconds=1)
+
+
 class PriceQuerySet(models.QuerySet["Price"]):
     def current(self) -> PriceQuerySet:
         return self.filter(effective_to__isnull=True)
+
+    def open_for_update(
+        self, *, offering: Offering, component: str, service_tier: str, tier_min_tokens: int
+    ) -> Price | None:
+        """The open period of one price of a route, locked until the transaction ends (None: there is none)."""
+        return (
+            self.current()
+            .select_for_update()
+            .filter(offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens)
+            .first()
+        )
+
+    def close(self, at: dt.datetime) -> int:
+        """End every period in the set at `at`, by Price.close's rule, in one UPDATE; returns how many ended."""
+        return self.update(
+            effective_to=Case(
+                When(effective_from__lt=at, then=Value(at)),
+                default=F("effective_from") + Value(SHORTEST_PERIOD),
+                output_field=models.DateTimeField(),
+            )
+        )
 
     def as_of(self, moment: dt.datetime) -> PriceQuerySet:
         """The prices in force at `moment`: started at or before it, not yet ended."""
@@ -160,7 +185,8 @@ class PriceQuerySet(models.QuerySet["Price"]):
 class Price(models.Model):
     """One price component of one route over one effective period.
 
-    A change never overwrites a row: the open row is closed (effective_to) and a new one opens.
+    A change never overwrites a row: the open row is closed (effective_to) and a new one opens, by `close` and
+    `hand_over`, which the sync and a curator's edits both call.
     """
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="prices")
@@ -218,6 +244,23 @@ class Price(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offering}: {self.describe()}"
+
+    def close(self, at: dt.datetime) -> dt.datetime:
+        """End this period at `at`; a period that began at or after `at` ends one SHORTEST_PERIOD after it began,
+        since a period never ends before it starts. Writes effective_to only; returns the end."""
+        self.effective_to = max(at, self.effective_from + SHORTEST_PERIOD)
+        self.save(update_fields=["effective_to"])
+        return self.effective_to
+
+    def hand_over(self, successor: Price, *, now: dt.datetime) -> Price:
+        """Close this period and open `successor` (unsaved: the same route, component, service tier and threshold)
+        exactly where it ends, so that history has neither a gap nor an overlap. The successor keeps its own start
+        when that is after this period's start (a source or a curator dating the change); a start at or before it
+        (a change dated before the price it replaces began) cannot be, and the handover is `now`. Returns the
+        successor, for the caller to save."""
+        at = successor.effective_from if successor.effective_from > self.effective_from else now
+        successor.effective_from = self.close(at)
+        return successor
 
     def describe(self) -> str:
         """'$0.15 / 1M input tokens, standard' and ', above 200k' for a tier: a price said plainly."""

@@ -122,7 +122,7 @@ class RouteWrites(QueueWrites):
         for offering in vanished:
             offering.status = Offering.Status.RETIRED
             offering.save(update_fields=["status", "updated_at"])
-            closed = Price.objects.current().filter(offering=offering, source=self.source).update(effective_to=self.now)
+            closed = Price.objects.current().filter(offering=offering, source=self.source).close(self.now)
             self.tally.add("offering", "retired")
             self.event(
                 ChangeEvent.Kind.OFFERING_CHANGED,
@@ -175,13 +175,7 @@ class RouteWrites(QueueWrites):
                     if reason:
                         self._hold(offering, record, old, reason, pending)
                         continue
-                    # History is kept: the old period ends where the new one starts.
-                    new_price.effective_from = (
-                        new_price.effective_from if new_price.effective_from > old.effective_from else self.now
-                    )
-                    old.effective_to = new_price.effective_from
-                    old.save(update_fields=["effective_to"])
-                    to_create.append(new_price)
+                    to_create.append(old.hand_over(new_price, now=self.now))  # history is kept
                     self.tally.add("price", "updated")
                     self.event(
                         ChangeEvent.Kind.PRICE_CHANGED,
@@ -242,8 +236,7 @@ class RouteWrites(QueueWrites):
         for key, old in current.items():
             if key in stated or old.source != self.source:
                 continue
-            old.effective_to = self.now
-            old.save(update_fields=["effective_to"])
+            old.close(self.now)
             self.tally.add("price", "updated")
             what = price_label(*key)
             self.event(
