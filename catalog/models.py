@@ -81,7 +81,42 @@ def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str]
     return existing
 
 
+# A model's facts as a source or a curator states them: the scalar fields a sync compares and writes, a curator
+# edits and locks, and the admin's form shows (LanguageModel's columns of the same names).
+MODEL_FACTS = (
+    "name",
+    "family",
+    "description",
+    "release_date",
+    "knowledge_cutoff",
+    "context_window",
+    "max_output_tokens",
+    "supported_parameters",
+    "open_weights",
+    "license",
+    "commercial_use",
+    "parameters_b",
+    "architecture",
+    "status",
+    "deprecation_date",
+    "retirement_date",
+    "facts_source_url",
+)
+# Its facts that are lists of vocabulary rows (many-to-many).
+MODEL_FACT_LISTS = ("input_modalities", "output_modalities", "capabilities")
+
+
+def live_model(path: str = "") -> Q:
+    """ "Not retired", for models reached through `path` ("model__" from a route): LanguageModelQuerySet.live's
+    condition, for filters on related rows."""
+    return ~Q(**{f"{path}status": LanguageModel.Status.RETIRED})
+
+
 class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
+    def live(self) -> LanguageModelQuerySet:
+        """Models that are not retired."""
+        return self.filter(live_model())
+
     def search(self, text: str) -> LanguageModelQuerySet:
         """Models whose name, canonical slug or any alias contains `text` (case-insensitive)."""
         text = text.strip()

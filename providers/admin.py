@@ -154,7 +154,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
                 )
                 obj.pk = created.pk
                 return
-            edits = {name: data[name] for name in curation.OFFERING_FIELDS if name in data}
+            edits = {name: data[name] for name in Offering.FACTS if name in data}
             curation.edit_offering(Offering.objects.get(pk=obj.pk), edits, user=request.user)
         except ValidationError as error:
             _report(request, error)
@@ -484,6 +484,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         "skipped",
         "partial_failures",
         "notes",
+        "error_kind",
         "error",
         "rejection_table",
         "changes_made",

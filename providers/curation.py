@@ -19,35 +19,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Capability, Lab, LanguageModel, Modality, ModelAlias
+from catalog.vocabulary import MAX_TOKENS
 from lib.history import ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
 from providers.precedence import RELEASED
 from providers.pricing.rules import price_label
-from providers.validation import model_problems, price_problems
+from providers.validation import model_problems, price_problems, too_many_tokens
 
 CURATOR = "curator"
-MODEL_FACTS = (
-    "name",
-    "family",
-    "description",
-    "release_date",
-    "knowledge_cutoff",
-    "context_window",
-    "max_output_tokens",
-    "supported_parameters",
-    "open_weights",
-    "license",
-    "commercial_use",
-    "parameters_b",
-    "architecture",
-    "status",
-    "deprecation_date",
-    "retirement_date",
-    "facts_source_url",
-)
-MODEL_LISTS = {"input_modalities": Modality, "output_modalities": Modality, "capabilities": Capability}
-OFFERING_FIELDS = ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
+# Each list fact with the vocabulary its rows come from.
+MODEL_LISTS: dict[str, type[Modality] | type[Capability]] = {
+    name: LanguageModel._meta.get_field(name).related_model for name in MODEL_FACT_LISTS
+}
 
 
 def _actor(user: Any) -> str:
@@ -191,12 +175,14 @@ def create_model(*, lab: Lab, slug_part: str, name: str, user: Any, **facts: Any
 @transaction.atomic
 def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> list[str]:
     """Change a route's own facts; the route becomes the curator's, so feeds stop describing it."""
-    unknown = set(changes) - set(OFFERING_FIELDS)
+    unknown = set(changes) - set(Offering.FACTS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited."))
     for name in ("context_window", "max_output_tokens"):
         if name in changes and changes[name] is not None and changes[name] <= 0:
             raise ValidationError({name: "A positive number of tokens."})
+        if name in changes and changes[name] is not None and changes[name] > MAX_TOKENS:
+            raise ValidationError({name: too_many_tokens(changes[name])})
     changed = [
         (name, getattr(offering, name), value) for name, value in changes.items() if getattr(offering, name) != value
     ]

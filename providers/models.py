@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 
-from catalog.models import Lab, LanguageModel
+from catalog.models import Lab, LanguageModel, live_model
 from lib.history import CuratedHistory
 from providers.pricing.rules import HEADLINE_SERVICE_TIER, HEADLINE_TIER_MIN_TOKENS, TOKEN_COMPONENTS
 
@@ -49,8 +49,27 @@ class Provider(models.Model):
         return self.name
 
 
+def live_route(path: str = "") -> Q:
+    """ "Not retired", for routes reached through `path` ("offerings__" from a model or a provider, "offering__" from
+    a price): OfferingQuerySet.live's condition, for filters and aggregates on related rows."""
+    return ~Q(**{f"{path}status": Offering.Status.RETIRED})
+
+
+class OfferingQuerySet(models.QuerySet["Offering"]):
+    def live(self) -> OfferingQuerySet:
+        """Routes that are not retired."""
+        return self.filter(live_route())
+
+    def of_live_models(self) -> OfferingQuerySet:
+        """Routes of models that are not retired."""
+        return self.filter(live_model("model__"))
+
+
 class Offering(models.Model):
     """A route: one model on one provider, optionally per region or quantization."""
+
+    # A route's own facts as a source or a curator states them (its key, provenance and measurements aside).
+    FACTS = ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
 
     class RouteType(models.TextChoices):
         SERVERLESS = "serverless", "Serverless"
@@ -79,6 +98,7 @@ class Offering(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OfferingQuerySet.as_manager()
     history = CuratedHistory()
 
     class Meta:
@@ -286,6 +306,15 @@ class SyncRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (another run of this source was in progress)"
 
+    class ErrorKind(models.TextChoices):
+        NONE = "", "No error"
+        # The only kind worth another try later: the source could not be reached (after the request's retries).
+        UNREACHABLE = "unreachable", "The source could not be reached"
+        REFUSED = "refused", "The source refused the request"
+        BAD_ANSWER = "bad_answer", "The source's answer could not be read"
+        ABANDONED = "abandoned", "Still running long after it should have finished"
+        OTHER = "other", "Another fault"
+
     source = models.CharField(max_length=40)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     dry_run = models.BooleanField(default=False)
@@ -304,6 +333,7 @@ class SyncRun(models.Model):
     partial_failures = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True, help_text="what the run decided not to do, and why")
     error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, default=ErrorKind.NONE, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -321,7 +351,7 @@ class SyncRun(models.Model):
     @property
     def failed_transiently(self) -> bool:
         """Failed because the source could not be reached (worth another try later), not because of its content."""
-        return self.status == self.Status.FAILED and self.error.startswith("SourceFetchError")
+        return self.status == self.Status.FAILED and self.error_kind == self.ErrorKind.UNREACHABLE
 
     @property
     def duration(self) -> dt.timedelta | None:
@@ -343,6 +373,7 @@ class SyncRun(models.Model):
             "partial_failures": self.partial_failures,
             "notes": self.notes,
             "error": self.error,
+            "error_kind": self.error_kind,
         }
 
 

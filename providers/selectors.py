@@ -26,7 +26,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from catalog.models import Lab, LanguageModel
-from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
+from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
 USD = DecimalField(max_digits=19, decimal_places=9)
 
@@ -112,16 +112,12 @@ def provider_choices() -> list[tuple[str, str]]:
 
 def served_by(provider_slug: str) -> Exists:
     """True for a model with a live (not retired) route on the provider: a filter expression, no extra query."""
-    return Exists(
-        Offering.objects.filter(model=OuterRef("pk"), provider__slug=provider_slug).exclude(
-            status=Offering.Status.RETIRED
-        )
-    )
+    return Exists(Offering.objects.filter(model=OuterRef("pk"), provider__slug=provider_slug).live())
 
 
 def provider_directory() -> QuerySet[Provider]:
     """Every provider with how many models it serves on live routes: 1 query."""
-    live = ~Q(offerings__status=Offering.Status.RETIRED)
+    live = live_route("offerings__")
     return (
         Provider.objects.select_related("lab")
         .annotate(model_count=Count("offerings__model", filter=live, distinct=True))
@@ -274,7 +270,7 @@ def current_prices_prefetch() -> Prefetch:
     )
 
 
-LIVE_ROUTE = ~Q(offerings__status=Offering.Status.RETIRED)
+LIVE_ROUTE = live_route("offerings__")
 
 
 def provider_rows() -> QuerySet[Provider]:
@@ -320,7 +316,7 @@ def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
     PRICE_STALE_DAYS) and `oldest_age_days`: 1 query."""
     today = today or timezone.localdate()
     stale_before = today - dt.timedelta(days=settings.PRICE_STALE_DAYS)
-    open_price = Q(offerings__prices__effective_to__isnull=True) & ~Q(offerings__status=Offering.Status.RETIRED)
+    open_price = Q(offerings__prices__effective_to__isnull=True) & live_route("offerings__")
     providers = list(
         Provider.objects.annotate(
             open_prices=Count("offerings__prices", filter=open_price),

@@ -14,16 +14,14 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Lab, LanguageModel
-from catalog.vocabulary import CAPABILITIES, MODALITIES, SLUG_PART_RE
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Lab, LanguageModel
+from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES, SLUG_PART_RE
 from lib.api.fields import BlankAsNullCharField, decimal_string
 from providers.api.serializers import PricePeriodSerializer, PriceSerializer
-from providers.curation import MODEL_FACTS, MODEL_LISTS
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier
 
 SLUGS = {"type": "array", "items": {"type": "string"}}
-MAX_TOKENS = 2_147_483_647  # the columns' limit: a larger value is refused as bad input, not a database error
-EDITABLE_FIELDS = (*MODEL_FACTS, *MODEL_LISTS, "successor")
+EDITABLE_FIELDS = (*MODEL_FACTS, *MODEL_FACT_LISTS, "successor")
 
 
 # --- fields ----------------------------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     # Alternatives: other live models with every input modality and capability this one has, nearest in price. 1
     alternatives = (
         LanguageModel.objects.exclude(pk=model.pk)
-        .exclude(status=LanguageModel.Status.RETIRED)
+        .live()
         .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
         .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
     )

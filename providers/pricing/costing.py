@@ -22,6 +22,10 @@ from providers.models import Offering, Price, PriceComponent, Provider, ServiceT
 from providers.pricing.rules import TieBreak, tie_break
 
 MILLION = Decimal(1_000_000)
+# The largest workload a form or the API accepts. Workloads are never stored, so these are not column bounds: a
+# request of more tokens than any context window holds is a typo.
+MAX_REQUESTS = 10**12
+MAX_REQUEST_TOKENS = 100_000_000
 STANDARD = ServiceTier.STANDARD.value
 BATCH = ServiceTier.BATCH.value
 
@@ -438,8 +442,8 @@ def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
     """Every route the engine may price: not retired, of a model that is not retired, with its provider, model
     and lab, and its current prices in `current_prices`. 2 queries, whatever the catalog's size."""
     offerings = (
-        Offering.objects.exclude(status=Offering.Status.RETIRED)
-        .exclude(model__status=LanguageModel.Status.RETIRED)
+        Offering.objects.live()
+        .of_live_models()
         .select_related("provider", "model", "model__lab")
         .prefetch_related(
             Prefetch(
@@ -458,9 +462,7 @@ def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
 def providers_with_routes() -> list[tuple[str, str]]:
     """(slug, name) of every provider with a live route, for a filter's choices: 1 query."""
     return list(
-        Provider.objects.filter(
-            Exists(Offering.objects.filter(provider=OuterRef("pk")).exclude(status=Offering.Status.RETIRED))
-        )
+        Provider.objects.filter(Exists(Offering.objects.filter(provider=OuterRef("pk")).live()))
         .order_by("name")
         .values_list("slug", "name")
     )

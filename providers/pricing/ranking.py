@@ -27,7 +27,6 @@ from decimal import Decimal, localcontext
 
 from django.conf import settings
 
-from catalog.models import LanguageModel
 from lib import db_router
 from lib.caching import catalog_version
 from providers.models import Offering, Price
@@ -86,8 +85,8 @@ class RouteIndex:
 def build_index(version: int | None = None) -> RouteIndex:
     """Every live route's rates and limits: 2 queries, whatever the catalog's size."""
     routes = (
-        Offering.objects.exclude(status=Offering.Status.RETIRED)
-        .exclude(model__status=LanguageModel.Status.RETIRED)
+        Offering.objects.live()
+        .of_live_models()
         .values_list(
             "pk",
             "provider__kind",

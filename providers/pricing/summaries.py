@@ -20,7 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 from lib.history import is_syncing
-from providers.models import CheapestRoute, Offering, Price, PriceComponent, Provider
+from providers.models import CheapestRoute, Offering, Price, PriceComponent, Provider, live_route
 from providers.pricing.rules import TieBreak, blended_usd, tie_break
 
 HEADLINE = (PriceComponent.INPUT, PriceComponent.OUTPUT, PriceComponent.CACHE_READ)
@@ -45,7 +45,7 @@ def compute_cheapest_routes(model_ids: Iterable[int] | None = None) -> dict[int,
         Price.objects.current()
         .headline()
         .filter(component__in=HEADLINE)
-        .exclude(offering__status=Offering.Status.RETIRED)
+        .filter(live_route("offering__"))
         .values_list(
             "offering__model_id",
             "offering_id",

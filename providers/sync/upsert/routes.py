@@ -48,9 +48,7 @@ class RouteWrites(QueueWrites):
                         )
                     )
                     continue
-                values = _given(
-                    route, ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
-                )
+                values = _given(route, Offering.FACTS)
                 measured = _given(route, ("throughput_tps", "latency_p50_ms", "uptime_pct"))
                 offering = existing.get((provider.pk, model.pk, route.region, route.quantization))
                 if offering is None:
@@ -105,7 +103,7 @@ class RouteWrites(QueueWrites):
     def retire_vanished(self, records: list[ModelRecord], seen: set[int]) -> None:
         """Routes this source created and no longer lists are retired (never deleted), unless so many would go
         at once that the source itself is more likely broken than the routes gone."""
-        owned = Offering.objects.filter(source=self.source).exclude(status=Offering.Status.RETIRED)
+        owned = Offering.objects.filter(source=self.source).live()
         protected_models = [r.slug for r in records if not r.routes_complete]
         vanished = list(
             owned.exclude(pk__in=seen).exclude(model__slug__in=protected_models).select_related("model", "provider")
