@@ -453,11 +453,6 @@ def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) ->
     return alias
 
 
-def ignore_unmatched(unmatched: UnmatchedId, *, user: Any) -> None:
-    unmatched.status = UnmatchedId.Status.IGNORED
-    unmatched.save(update_fields=["status"])
-
-
 def _disagreement_price(disagreement: Disagreement) -> Price | None:
     """The current price a price disagreement is about (its field reads "<route>: <price label>")."""
     if disagreement.offering is None:
@@ -511,9 +506,4 @@ def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> 
             model._history_user = user
             model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
     disagreement.status = Disagreement.Status.RESOLVED
-    disagreement.save(update_fields=["status"])
-
-
-def dismiss_disagreement(disagreement: Disagreement, *, user: Any) -> None:
-    disagreement.status = Disagreement.Status.DISMISSED
     disagreement.save(update_fields=["status"])

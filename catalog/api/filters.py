@@ -28,7 +28,6 @@ ORDERINGS: dict[str, str] = {
     "release_date": "release_date",
 }
 ORDERING_CHOICES = [(key, key) for name in ORDERINGS for key in (name, f"-{name}")]
-DEFAULT_ORDERING = "name"
 
 
 def ordering_terms(key: str) -> list[OrderBy | str]:
