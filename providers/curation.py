@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Capability, Lab, LanguageModel, Modality, ModelAlias
 from catalog.vocabulary import MAX_TOKENS
-from lib.history import ensure_baseline
+from lib.history import attribute, ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
 from providers.precedence import RELEASED
 from providers.pricing.rules import price_label
@@ -29,8 +29,9 @@ from providers.validation import model_problems, price_problems, too_many_tokens
 
 CURATOR = "curator"
 # Each list fact with the vocabulary its rows come from.
-MODEL_LISTS: dict[str, type[Modality] | type[Capability]] = {
-    name: LanguageModel._meta.get_field(name).related_model for name in MODEL_FACT_LISTS
+MODEL_LISTS = {
+    name: cast(type[Modality] | type[Capability], LanguageModel._meta.get_field(name).related_model)
+    for name in MODEL_FACT_LISTS
 }
 
 
@@ -67,7 +68,7 @@ def unlock_fields(model: LanguageModel, fields: Iterable[str], *, user: Any) -> 
         model.field_sources[name] = RELEASED  # ranks below every source: the next sync's value wins
     if released:
         ensure_baseline(model)
-        model._history_user = user
+        attribute(model, user)
         model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
         _event(
             ChangeEvent.Kind.MODEL_CHANGED,
@@ -135,10 +136,10 @@ def edit_model(model: LanguageModel, changes: dict[str, Any], *, user: Any) -> l
     if not changed:
         return []
     lock_fields(model, [name for name, _, _ in changed], user=user)
-    model._history_user = user
+    attribute(model, user)
     model.save()
-    for name, rows in list_changes:
-        getattr(model, name).set(rows)
+    for name, members in list_changes:
+        getattr(model, name).set(members)
     for name, old, new in changed:
         _event(
             ChangeEvent.Kind.MODEL_CHANGED,
@@ -163,7 +164,7 @@ def create_model(*, lab: Lab, slug_part: str, name: str, user: Any, **facts: Any
     model = LanguageModel(lab=lab, slug=slug, name=name, successor=successor, **facts)
     _check_model(model, facts, successor)
     lock_fields(model, ["name", *facts, *lists, *(["successor"] if successor else [])], user=user)
-    model._history_user = user
+    attribute(model, user)
     model.save()
     for list_name, slugs in lists.items():
         rows = MODEL_LISTS[list_name].ensure(set(slugs))
@@ -192,7 +193,7 @@ def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> 
     for name, _, value in changed:
         setattr(offering, name, value)
     offering.source = CURATOR
-    offering._history_user = user
+    attribute(offering, user)
     offering.save()
     for name, old, new in changed:
         _event(
@@ -230,7 +231,7 @@ def create_offering(
         source=CURATOR,
         **fields,
     )
-    offering._history_user = user
+    attribute(offering, user)
     offering.save()
     _event(
         ChangeEvent.Kind.OFFERING_ADDED,
@@ -270,6 +271,9 @@ def set_price(
     )
     if problems:
         raise ValidationError(problems)
+    # price_problems refuses a price without them
+    assert unit is not None
+    assert usd is not None
     now = timezone.now()
     old = Price.objects.open_for_update(
         offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens
@@ -287,7 +291,7 @@ def set_price(
         for name, value in provenance.items():
             setattr(old, name, value)
         old.source = CURATOR
-        old._history_user = user
+        attribute(old, user)
         old.save()
         return old
     price = Price(
@@ -302,9 +306,9 @@ def set_price(
         **provenance,
     )
     if old is not None:
-        old._history_user = user
+        attribute(old, user)
         old.hand_over(price, now=now)
-    price._history_user = user
+    attribute(price, user)
     price.save()
     if old is None:
         _event(
@@ -336,7 +340,7 @@ def end_price(price: Price, *, user: Any) -> Price:
     if price.effective_to is not None:
         raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
-    price._history_user = user
+    attribute(price, user)
     price.close(timezone.now())
     what = price_label(price.component, price.service_tier, price.tier_min_tokens)
     offering = price.offering
@@ -361,7 +365,7 @@ def release_price(price: Price, *, user: Any) -> Price:
         raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
     price.source = RELEASED
-    price._history_user = user
+    attribute(price, user)
     price.save(update_fields=["source"])
     return price
 
@@ -398,9 +402,9 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         published=held.published,
     )
     if old is not None:
-        old._history_user = user
+        attribute(old, user)
         old.hand_over(price, now=now)
-    price._history_user = user
+    attribute(price, user)
     price.save()
     held.status, held.review_note = HeldChange.Status.APPROVED, note or f"approved by {_actor(user)}"
     held.save(update_fields=["status", "review_note"])
@@ -438,7 +442,7 @@ def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) ->
         raise ValidationError({"model": f"{unmatched.external_id} already names {taken.model} on {unmatched.source}."})
     alias = taken or ModelAlias(model=model, source=unmatched.source, external_id=unmatched.external_id)
     if taken is None:
-        alias._history_user = user
+        attribute(alias, user)
         alias.save()
     unmatched.status, unmatched.candidate = UnmatchedId.Status.MAPPED, model
     unmatched.save(update_fields=["status", "candidate"])
@@ -503,7 +507,7 @@ def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> 
             edit_model(model, {field: parsed}, user=user)
         else:
             lock_fields(model, [field], user=user)
-            model._history_user = user
+            attribute(model, user)
             model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
     disagreement.status = Disagreement.Status.RESOLVED
     disagreement.save(update_fields=["status"])

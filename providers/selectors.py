@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -28,7 +31,7 @@ from django.utils import timezone
 from catalog.models import Lab, LanguageModel
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
-USD = DecimalField(max_digits=19, decimal_places=9)
+USD: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=9)
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
@@ -212,7 +215,7 @@ def change_log_since(events: QuerySet[ChangeEvent], day: dt.date) -> QuerySet[Ch
     return events.filter(occurred_at__date__gte=day)
 
 
-PCT = DecimalField(max_digits=19, decimal_places=2)
+PCT: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=2)
 
 
 def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEvent]:
@@ -310,7 +313,7 @@ def offering_with_prices(pk: int) -> Offering | None:
 # --- the admin's operations page ------------------------------------------------------------------------------
 
 
-def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
+def price_freshness(*, today: dt.date | None = None) -> Sequence[Provider]:
     """Providers, stalest first, annotated from the open prices of their live routes: `open_prices`,
     `oldest_verified_on` (the stalest price's verification date), `stale_prices` (verified longer ago than
     PRICE_STALE_DAYS) and `oldest_age_days`: 1 query."""
@@ -330,5 +333,6 @@ def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
     )
     for provider in providers:
         oldest = provider.oldest_verified_on
-        provider.oldest_age_days = (today - oldest).days if oldest else None
+        # A figure computed beside the query's annotations, for the operations page.
+        provider.oldest_age_days = (today - oldest).days if oldest else None  # type: ignore[attr-defined]
     return providers

@@ -299,7 +299,8 @@ class _Pricer:
     def __init__(self, offering: Offering, workload: Workload) -> None:
         self.offering = offering
         self.workload = workload
-        self.book = PriceBook(offering.current_prices)
+        # Loaded by live_routes (Prefetch(to_attr="current_prices")), or set on a stand-in by the ranking.
+        self.book = PriceBook(offering.current_prices)  # type: ignore[attr-defined]
         self.lines: list[CostLine] = []
         self.missing: list[MissingPrice] = []
         # A route with no batch price at all is priced at its standard rates, with one note for the whole route.
@@ -441,7 +442,7 @@ class RouteFilter:
 def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
     """Every route the engine may price: not retired, of a model that is not retired, with its provider, model
     and lab, and its current prices in `current_prices`. 2 queries, whatever the catalog's size."""
-    offerings = (
+    offerings: QuerySet[Offering] = (
         Offering.objects.live()
         .of_live_models()
         .select_related("provider", "model", "model__lab")

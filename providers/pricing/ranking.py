@@ -161,7 +161,7 @@ def plan_for(shape: Shape, workload: Workload) -> Plan:
         for component, tier, threshold in shape
     ]
     stand_in = Offering()
-    stand_in.current_prices = prices
+    stand_in.current_prices = prices  # type: ignore[attr-defined]  # what live_routes' Prefetch would have loaded
     cost = estimate(stand_in, workload)
     position = {id(price): index for index, price in enumerate(prices)}
     terms = []

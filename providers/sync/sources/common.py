@@ -42,6 +42,7 @@ def checked_price(
             )
         )
         return None
+    # `fields` are PriceRecord's own keyword arguments (service tier, threshold, provenance), passed through.
     return PriceRecord(component=component, unit=unit, usd=usd, **fields)  # type: ignore[arg-type]
 
 

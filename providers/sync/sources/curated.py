@@ -497,7 +497,7 @@ def _model(
 def _aliases(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         raise _InvalidError("aliases", "must be a table of source = [ids]")
-    aliases = []
+    aliases: list[tuple[str, str]] = []
     for source, ids in value.items():
         if isinstance(ids, str):
             ids = [ids]

@@ -115,7 +115,7 @@ class Writer:
         if self.tally.by_kind.get("provider", Counter())["updated"]:
             return None
         ids = {event.model_id for event in self.events if event.model_id}
-        ids.update(event.offering.model_id for event in self.events if event.offering_id)
+        ids.update(event.offering.model_id for event in self.events if event.offering is not None)
         return ids
 
     def event(self, kind: str, summary: str, **fields: Any) -> None:
