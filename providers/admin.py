@@ -1,4 +1,7 @@
-"""Curating providers, routes and prices; the review queues; syncs. Every edit goes through providers/curation.py."""
+"""Curating providers, routes and prices; the review queues; syncs. Every edit goes through providers/curation.py.
+
+Past 500 lines: one ModelAdmin per table of the app, each short and mostly declarative, where Django looks for them.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,9 @@
 - A price is never overwritten: the open period is closed and a new one opens, written as source "curator", which
   outranks every feed (providers/sources: source_rank).
 - Every change is a ChangeEvent naming the person, and a history row (django-simple-history) with who and what.
+
+About 500 lines: every write a person makes is here, so that the rules above stay the same for all of them; each
+function is one kind of edit, and the price period itself is Price's (close, hand_over).
 """
 
 from __future__ import annotations
@@ -243,6 +246,54 @@ def create_offering(
     return offering
 
 
+def _checked_price(
+    offering: Offering,
+    *,
+    component: str,
+    unit: str | None,
+    usd: Decimal | None,
+    service_tier: str,
+    tier_min_tokens: int,
+) -> tuple[str, Decimal]:
+    """The unit and amount of a price a curator may set on this route, or a ValidationError naming every problem."""
+    problems = price_problems(
+        component=component,
+        unit=unit,
+        usd=usd,
+        service_tier=service_tier,
+        tier_min_tokens=tier_min_tokens,
+        context_window=offering.context_window or offering.model.context_window,
+    )
+    if problems or unit is None or usd is None:  # price_problems names a missing unit or amount
+        raise ValidationError(problems)
+    return unit, usd
+
+
+def _price_event(
+    offering: Offering, what: str, *, old_usd: Decimal | None, new_usd: Decimal, user: Any, note: str = ""
+) -> None:
+    """A price a person added (no `old_usd`) or changed, as a change event."""
+    where = f"{offering.model.name} on {offering.route_label}: {what}"
+    if old_usd is None:
+        kind, summary = ChangeEvent.Kind.PRICE_ADDED, f"{where} ${_shown(new_usd)}"
+    else:
+        kind, summary = ChangeEvent.Kind.PRICE_CHANGED, f"{where} ${_shown(old_usd)} → ${_shown(new_usd)}"
+    summary += f" ({note})" if note else ""
+    _event(
+        kind, summary, user=user, model=offering.model, offering=offering, field=what, old_usd=old_usd, new_usd=new_usd
+    )
+
+
+def _open_next(old: Price | None, price: Price, *, now: dt.datetime, user: Any) -> Price:
+    """Save `price` as the open period of its price, the `old` one (if any) handed over to it."""
+    if old is not None:
+        attribute(old, user)
+        old.hand_over(price, now=now)
+    attribute(price, user)
+    price.save()
+    return price
+
+
 @transaction.atomic
 def set_price(
     offering: Offering,
@@ -261,24 +312,13 @@ def set_price(
 ) -> Price:
     """Set one price of a route: the open period (if any) ends now and the curator's price opens, outranking every
     feed. The same figure again only refreshes its provenance."""
-    problems = price_problems(
-        component=component,
-        unit=unit,
-        usd=usd,
-        service_tier=service_tier,
-        tier_min_tokens=tier_min_tokens,
-        context_window=offering.context_window or offering.model.context_window,
+    unit, usd = _checked_price(
+        offering, component=component, unit=unit, usd=usd, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
-    if problems:
-        raise ValidationError(problems)
-    # price_problems refuses a price without them
-    assert unit is not None
-    assert usd is not None
     now = timezone.now()
     old = Price.objects.open_for_update(
         offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
-    what = price_label(component, service_tier, tier_min_tokens)
     provenance = {
         "source_url": source_url,
         "source_name": source_name or f"curated by {_actor(user)}",
@@ -287,13 +327,13 @@ def set_price(
     }
     if old is not None:
         ensure_baseline(old)
-    if old is not None and old.usd == usd and old.unit == unit:
-        for name, value in provenance.items():
-            setattr(old, name, value)
-        old.source = CURATOR
-        attribute(old, user)
-        old.save()
-        return old
+        if old.usd == usd and old.unit == unit:  # the same figure: it becomes the curator's, with this provenance
+            for name, value in provenance.items():
+                setattr(old, name, value)
+            old.source = CURATOR
+            attribute(old, user)
+            old.save()
+            return old
     price = Price(
         offering=offering,
         component=component,
@@ -305,32 +345,9 @@ def set_price(
         source=CURATOR,
         **provenance,
     )
-    if old is not None:
-        attribute(old, user)
-        old.hand_over(price, now=now)
-    attribute(price, user)
-    price.save()
-    if old is None:
-        _event(
-            ChangeEvent.Kind.PRICE_ADDED,
-            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(usd)}",
-            user=user,
-            model=offering.model,
-            offering=offering,
-            field=what,
-            new_usd=usd,
-        )
-    else:
-        _event(
-            ChangeEvent.Kind.PRICE_CHANGED,
-            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} → ${_shown(usd)}",
-            user=user,
-            model=offering.model,
-            offering=offering,
-            field=what,
-            old_usd=old.usd,
-            new_usd=usd,
-        )
+    _open_next(old, price, now=now, user=user)
+    what = price_label(component, service_tier, tier_min_tokens)
+    _price_event(offering, what, old_usd=old.usd if old else None, new_usd=usd, user=user)
     return price
 
 
@@ -401,25 +418,11 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         verified_on=held.verified_on,
         published=held.published,
     )
-    if old is not None:
-        attribute(old, user)
-        old.hand_over(price, now=now)
-    attribute(price, user)
-    price.save()
+    _open_next(old, price, now=now, user=user)
     held.status, held.review_note = HeldChange.Status.APPROVED, note or f"approved by {_actor(user)}"
     held.save(update_fields=["status", "review_note"])
     what = price_label(held.component, held.service_tier, held.tier_min_tokens)
-    _event(
-        ChangeEvent.Kind.PRICE_CHANGED,
-        f"{offering.model.name} on {offering.route_label}: {what} ${_shown(held.old_usd)} → "
-        f"${_shown(held.new_usd)} (held change approved)",
-        user=user,
-        model=offering.model,
-        offering=offering,
-        field=what,
-        old_usd=held.old_usd,
-        new_usd=held.new_usd,
-    )
+    _price_event(offering, what, old_usd=held.old_usd, new_usd=held.new_usd, user=user, note="held change approved")
     return price
 
 

@@ -1,3 +1,10 @@
+"""The providers app's tables: providers, routes, prices and their periods, sync runs, the review queues, change
+events and the CheapestRoute read table.
+
+Past 500 lines because Django finds an app's models in one module and the rules about one row or one set of rows
+live on them (a price period's close and hand-over, a route being live); each class is short.
+"""
+
 from __future__ import annotations
 
 import datetime as dt

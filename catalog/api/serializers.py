@@ -3,6 +3,9 @@ separate input serializers (the rules themselves are providers.validation's, app
 
 Conventions, shared with the export format (docs/export-format.md): money is a decimal string in USD with its unit;
 unknown values are null, lists are never null; `tier_min_tokens` is null for a base price.
+
+Past 500 lines because every field is declared explicitly (what the API promises is read here, field by field); each
+serializer is short.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Adapter: reads `labs.toml`, `providers.toml`, `benchmarks.toml` and `models/*.to
 returns each file's parsed content (or its syntax error). Units: every price is already USD per 1M tokens (or per
 image / request / search). Quirks: none, but humans type the files, so the normalizer refuses unknown fields
 (typos) and names the file, the entry and the field of every row it stops. Format: docs/curated-data.md.
+
+Past 500 lines: one source is one module (adapter and normalizer together); the normalizer's steps are its functions.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ Quirks, each handled below and described in docs/sources/modelsdev.md:
 - Alias keys are named "... (latest)"; `release_date` is sometimes a month only; `experimental.modes` carries
   OpenAI's priority tier (stored) and Anthropic's fast mode (not a service tier: skipped).
 - Non-chat models (embeddings, image, speech and music generation) are skipped with a counted reason.
+
+Past 500 lines: one source is one module (adapter and normalizer together); the normalizer's steps are its functions.
 """
 
 from __future__ import annotations
