@@ -111,7 +111,7 @@ class Writer:
 
     def changed_model_ids(self) -> set[int] | None:
         """The models whose cheapest route this run may have changed: every change is an event naming its model
-        or route. None (all of them) when a provider changed, since a provider's kind breaks price ties."""
+        or route. None (all of them) when a provider changed, since its kind and name break price ties."""
         if self.tally.by_kind.get("provider", Counter())["updated"]:
             return None
         ids = {event.model_id for event in self.events if event.model_id}
