@@ -250,6 +250,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
                             now,
                             offering_id,
                             None,
+                            True,  # start_known: the seed knows when each period began
                         )
                     )
     _copy(
@@ -293,6 +294,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
             "created_at",
             "offering_id",
             "sync_run_id",
+            "start_known",
         ],
         prices,
     )
