@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate load sync worker beat lint format check clean bench reliability
+.PHONY: run test install migrate load sync worker beat lint typecheck format check clean bench reliability
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,16 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# lib/, the apps' domain and the sync pipeline, strictly (pyproject.toml: [tool.mypy] says what is left out and why).
+typecheck: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-check: lint test
+# What CI runs (.ci/run), on whatever database the environment names: lint, types, migrations, tests.
+check: lint typecheck test
 
 # Seeds a large synthetic catalog on PostgreSQL (BENCH_DATABASE_URL; dropped and recreated), serves it with
 # gunicorn, loads it, times syncs and exports, and writes docs/performance.md. BENCH_SCALE=0.1 for a quick run.

@@ -69,7 +69,7 @@ def _reset_sequences(tables: list[str]) -> None:
 
 def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
     """Fill an empty, migrated database; return the row counts."""
-    from catalog.models import Capability, Modality
+    from catalog.models import MODEL_FACTS, Capability, Modality
 
     rng = random.Random(seed_value)
     scale = Scale.of(factor)
@@ -167,23 +167,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
         [
             "id",
             "slug",
-            "name",
-            "family",
-            "description",
-            "release_date",
-            "knowledge_cutoff",
-            "context_window",
-            "max_output_tokens",
-            "supported_parameters",
-            "open_weights",
-            "license",
-            "commercial_use",
-            "parameters_b",
-            "architecture",
-            "status",
-            "deprecation_date",
-            "retirement_date",
-            "facts_source_url",
+            *MODEL_FACTS,  # each row's values are in this order
             "created_at",
             "updated_at",
             "lab_id",
@@ -266,6 +250,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
                             now,
                             offering_id,
                             None,
+                            True,  # start_known: the seed knows when each period began
                         )
                     )
     _copy(
@@ -309,6 +294,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
             "created_at",
             "offering_id",
             "sync_run_id",
+            "start_known",
         ],
         prices,
     )

@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
+from lib.history import attribute
 from providers.models import ChangeEvent
 
 CURATOR = "curator"  # the source of a person's edits, as in providers.curation
 MAX_SCORE = Decimal(10**8)  # the value column holds 12 digits, 4 of them after the point
-MAX_VERSION = BenchmarkScore._meta.get_field("version").max_length
-MAX_URL = BenchmarkScore._meta.get_field("source_url").max_length
+MAX_VERSION = BenchmarkScore._meta.get_field("version").max_length or 0  # a CharField's: always set
+MAX_URL = BenchmarkScore._meta.get_field("source_url").max_length or 0
 
 
 def _actor(user: Any) -> str:
@@ -52,7 +53,7 @@ def score_problems(
         problems["value"] = "A score cannot be negative."
     elif value >= MAX_SCORE:
         problems["value"] = f"{_shown(value)} is not a plausible score (the limit is {MAX_SCORE:,})."
-    elif value.normalize().as_tuple().exponent < -4:  # type: ignore[operator]
+    elif value.normalize().as_tuple().exponent < -4:  # type: ignore[operator]  # finite here: an int exponent
         problems["value"] = "Use at most 4 decimal places."
     elif benchmark.scale == Benchmark.Scale.PERCENT and value > 100:
         problems["value"] = f"{benchmark.name} is scored in percent: a score is at most 100."
@@ -101,7 +102,7 @@ def set_score(
     now = timezone.now()
     if score is None:
         score = BenchmarkScore(model=model, benchmark=benchmark, source=CURATOR, version=version, **values)
-        score._history_user = user
+        attribute(score, user)
         score.save()
         ChangeEvent.make(
             ChangeEvent.Kind.SCORE_ADDED,
@@ -119,7 +120,7 @@ def set_score(
     old_value = score.value
     for name in changed:
         setattr(score, name, values[name])
-    score._history_user = user
+    attribute(score, user)
     score.save()
     if "value" in changed:
         summary = f"{model.name}: {label} {_shown(old_value)} → {_shown(value)}"

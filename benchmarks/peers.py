@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, DecimalField, Expression, F, Func, Q, Value, When, Window
 from django.db.models.functions import DenseRank
@@ -12,7 +13,7 @@ from benchmarks.models import BenchmarkScore
 from catalog.models import LanguageModel
 
 # The type of a price in the distance expression (the prices' own digits do not matter to it).
-PRICE = DecimalField()
+PRICE: DecimalField[Any, Decimal] = DecimalField()
 
 
 @dataclass(frozen=True)

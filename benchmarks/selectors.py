@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
 
-SCORE = DecimalField(max_digits=12, decimal_places=4)
+SCORE: DecimalField[Any, Decimal] = DecimalField(max_digits=12, decimal_places=4)
 
 
 def benchmark_slugs() -> list[str]:
@@ -152,7 +153,7 @@ def leaderboard(
     if open_weights is not None:
         scores = scores.filter(model__open_weights=open_weights)
     if max_blended_usd is not None:
-        scores = scores.filter(cheapest_blended_usd__lte=max_blended_usd)
+        scores = scores.filter(Q(cheapest_blended_usd__lte=max_blended_usd))  # an annotation of ranked_scores
     chosen: dict[int, BenchmarkScore] = {}
     counts: dict[int, int] = {}
     for score in scores:

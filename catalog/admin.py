@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Capability, Lab, LanguageModel, Modality, ModelAlias
 from config.admin import HTTPS_URLS
 from providers import curation
 from providers.models import Offering
@@ -71,31 +71,7 @@ class LanguageModelForm(forms.ModelForm):
 
     class Meta:
         model = LanguageModel
-        fields = [
-            "lab",
-            "slug",
-            "name",
-            "family",
-            "description",
-            "release_date",
-            "knowledge_cutoff",
-            "context_window",
-            "max_output_tokens",
-            "input_modalities",
-            "output_modalities",
-            "capabilities",
-            "supported_parameters",
-            "open_weights",
-            "license",
-            "commercial_use",
-            "parameters_b",
-            "architecture",
-            "status",
-            "deprecation_date",
-            "retirement_date",
-            "successor",
-            "facts_source_url",
-        ]
+        fields = ["lab", "slug", *MODEL_FACTS, *MODEL_FACT_LISTS, "successor"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar, cast
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -64,7 +65,10 @@ class Capability(models.Model):
         return _ensure_vocabulary(cls, slugs, CAPABILITIES)
 
 
-def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str], names: dict[str, str]):
+_Vocabulary = TypeVar("_Vocabulary", Modality, Capability)
+
+
+def _ensure_vocabulary(model: type[_Vocabulary], slugs: set[str], names: dict[str, str]) -> dict[str, _Vocabulary]:
     existing = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
     order = list(names)
     missing = [
@@ -81,7 +85,42 @@ def _ensure_vocabulary(model: type[Modality] | type[Capability], slugs: set[str]
     return existing
 
 
+# A model's facts as a source or a curator states them: the scalar fields a sync compares and writes, a curator
+# edits and locks, and the admin's form shows (LanguageModel's columns of the same names).
+MODEL_FACTS = (
+    "name",
+    "family",
+    "description",
+    "release_date",
+    "knowledge_cutoff",
+    "context_window",
+    "max_output_tokens",
+    "supported_parameters",
+    "open_weights",
+    "license",
+    "commercial_use",
+    "parameters_b",
+    "architecture",
+    "status",
+    "deprecation_date",
+    "retirement_date",
+    "facts_source_url",
+)
+# Its facts that are lists of vocabulary rows (many-to-many).
+MODEL_FACT_LISTS = ("input_modalities", "output_modalities", "capabilities")
+
+
+def live_model(path: str = "") -> Q:
+    """ "Not retired", for models reached through `path` ("model__" from a route): LanguageModelQuerySet.live's
+    condition, for filters on related rows."""
+    return ~Q(**{f"{path}status": LanguageModel.Status.RETIRED})
+
+
 class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
+    def live(self) -> LanguageModelQuerySet:
+        """Models that are not retired."""
+        return self.filter(live_model())
+
     def search(self, text: str) -> LanguageModelQuerySet:
         """Models whose name, canonical slug or any alias contains `text` (case-insensitive)."""
         text = text.strip()
@@ -99,9 +138,12 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
         if not wanted:
             return self
         m2m = LanguageModel._meta.get_field(field)
-        through, own, other = m2m.remote_field.through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        assert isinstance(m2m, models.ManyToManyField), f"{field} is not a many-to-many field"
+        # A declared many-to-many field always has its (auto-created) through model once the app registry is ready.
+        through = cast(type[models.Model], m2m.remote_field.through)
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
         having = (
-            through.objects.filter(**{f"{other}__slug__in": sorted(wanted)})
+            through._default_manager.filter(**{f"{other}__slug__in": sorted(wanted)})
             .values(own)
             .annotate(matched=Count("pk"))
             .filter(matched=len(wanted))

@@ -1,6 +1,11 @@
-"""The controlled vocabularies of the catalog, shared by normalizers, forms and pages."""
+"""The controlled vocabularies of the catalog and the bounds of its values, shared by normalizers, forms and pages."""
 
 import re
+
+# The most tokens a column holds: context windows, max outputs and tier thresholds are PositiveIntegerFields,
+# 0..2,147,483,647 on PostgreSQL (SQLite would take more; a value must fit every database the catalog runs on).
+# Every writer (sync, admin, API) refuses more, so that a typo is bad input rather than a database error.
+MAX_TOKENS = 2_147_483_647
 
 SLUG_PART_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 KNOWLEDGE_CUTOFF_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")

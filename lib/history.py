@@ -25,6 +25,12 @@ def during_sync() -> Iterator[None]:
         _syncing.reset(token)
 
 
+def attribute(instance: Any, user: Any) -> None:
+    """Name `user` as the author of the history row `instance`'s next save records (django-simple-history reads it
+    from the instance's `_history_user`)."""
+    instance._history_user = user
+
+
 def is_syncing() -> bool:
     """Whether the code running now is inside a sync (which writes in bulk and keeps derived data itself)."""
     return _syncing.get()

@@ -1,4 +1,7 @@
-"""Curating providers, routes and prices; the review queues; syncs. Every edit goes through providers/curation.py."""
+"""Curating providers, routes and prices; the review queues; syncs. Every edit goes through providers/curation.py.
+
+Past 500 lines: one ModelAdmin per table of the app, each short and mostly declarative, where Django looks for them.
+"""
 
 from __future__ import annotations
 
@@ -154,7 +157,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
                 )
                 obj.pk = created.pk
                 return
-            edits = {name: data[name] for name in curation.OFFERING_FIELDS if name in data}
+            edits = {name: data[name] for name in Offering.FACTS if name in data}
             curation.edit_offering(Offering.objects.get(pk=obj.pk), edits, user=request.user)
         except ValidationError as error:
             _report(request, error)
@@ -484,6 +487,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         "skipped",
         "partial_failures",
         "notes",
+        "error_kind",
         "error",
         "rejection_table",
         "changes_made",

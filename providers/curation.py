@@ -6,6 +6,9 @@
 - A price is never overwritten: the open period is closed and a new one opens, written as source "curator", which
   outranks every feed (providers/sources: source_rank).
 - Every change is a ChangeEvent naming the person, and a history row (django-simple-history) with who and what.
+
+About 500 lines: every write a person makes is here, so that the rules above stay the same for all of them; each
+function is one kind of edit, and the price period itself is Price's (close, hand_over).
 """
 
 from __future__ import annotations
@@ -13,40 +16,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
-from lib.history import ensure_baseline
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Capability, Lab, LanguageModel, Modality, ModelAlias
+from catalog.vocabulary import MAX_TOKENS
+from lib.history import attribute, ensure_baseline
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, UnmatchedId
 from providers.precedence import RELEASED
-from providers.validation import model_problems, price_problems
+from providers.pricing.rules import price_label
+from providers.validation import model_problems, price_problems, too_many_tokens
 
 CURATOR = "curator"
-MODEL_FACTS = (
-    "name",
-    "family",
-    "description",
-    "release_date",
-    "knowledge_cutoff",
-    "context_window",
-    "max_output_tokens",
-    "supported_parameters",
-    "open_weights",
-    "license",
-    "commercial_use",
-    "parameters_b",
-    "architecture",
-    "status",
-    "deprecation_date",
-    "retirement_date",
-    "facts_source_url",
-)
-MODEL_LISTS = {"input_modalities": Modality, "output_modalities": Modality, "capabilities": Capability}
-OFFERING_FIELDS = ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
+# Each list fact with the vocabulary its rows come from.
+MODEL_LISTS = {
+    name: cast(type[Modality] | type[Capability], LanguageModel._meta.get_field(name).related_model)
+    for name in MODEL_FACT_LISTS
+}
 
 
 def _actor(user: Any) -> str:
@@ -82,7 +71,7 @@ def unlock_fields(model: LanguageModel, fields: Iterable[str], *, user: Any) -> 
         model.field_sources[name] = RELEASED  # ranks below every source: the next sync's value wins
     if released:
         ensure_baseline(model)
-        model._history_user = user
+        attribute(model, user)
         model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
         _event(
             ChangeEvent.Kind.MODEL_CHANGED,
@@ -150,10 +139,10 @@ def edit_model(model: LanguageModel, changes: dict[str, Any], *, user: Any) -> l
     if not changed:
         return []
     lock_fields(model, [name for name, _, _ in changed], user=user)
-    model._history_user = user
+    attribute(model, user)
     model.save()
-    for name, rows in list_changes:
-        getattr(model, name).set(rows)
+    for name, members in list_changes:
+        getattr(model, name).set(members)
     for name, old, new in changed:
         _event(
             ChangeEvent.Kind.MODEL_CHANGED,
@@ -178,7 +167,7 @@ def create_model(*, lab: Lab, slug_part: str, name: str, user: Any, **facts: Any
     model = LanguageModel(lab=lab, slug=slug, name=name, successor=successor, **facts)
     _check_model(model, facts, successor)
     lock_fields(model, ["name", *facts, *lists, *(["successor"] if successor else [])], user=user)
-    model._history_user = user
+    attribute(model, user)
     model.save()
     for list_name, slugs in lists.items():
         rows = MODEL_LISTS[list_name].ensure(set(slugs))
@@ -190,12 +179,14 @@ def create_model(*, lab: Lab, slug_part: str, name: str, user: Any, **facts: Any
 @transaction.atomic
 def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> list[str]:
     """Change a route's own facts; the route becomes the curator's, so feeds stop describing it."""
-    unknown = set(changes) - set(OFFERING_FIELDS)
+    unknown = set(changes) - set(Offering.FACTS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be edited."))
     for name in ("context_window", "max_output_tokens"):
         if name in changes and changes[name] is not None and changes[name] <= 0:
             raise ValidationError({name: "A positive number of tokens."})
+        if name in changes and changes[name] is not None and changes[name] > MAX_TOKENS:
+            raise ValidationError({name: too_many_tokens(changes[name])})
     changed = [
         (name, getattr(offering, name), value) for name, value in changes.items() if getattr(offering, name) != value
     ]
@@ -205,7 +196,7 @@ def edit_offering(offering: Offering, changes: dict[str, Any], *, user: Any) -> 
     for name, _, value in changed:
         setattr(offering, name, value)
     offering.source = CURATOR
-    offering._history_user = user
+    attribute(offering, user)
     offering.save()
     for name, old, new in changed:
         _event(
@@ -243,7 +234,7 @@ def create_offering(
         source=CURATOR,
         **fields,
     )
-    offering._history_user = user
+    attribute(offering, user)
     offering.save()
     _event(
         ChangeEvent.Kind.OFFERING_ADDED,
@@ -255,13 +246,52 @@ def create_offering(
     return offering
 
 
-def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
-    label = component.replace("_", " ")
-    if service_tier != "standard":
-        label += f" ({service_tier})"
-    if tier_min_tokens:
-        label += f" above {tier_min_tokens:,} tokens"
-    return label
+def _checked_price(
+    offering: Offering,
+    *,
+    component: str,
+    unit: str | None,
+    usd: Decimal | None,
+    service_tier: str,
+    tier_min_tokens: int,
+) -> tuple[str, Decimal]:
+    """The unit and amount of a price a curator may set on this route, or a ValidationError naming every problem."""
+    problems = price_problems(
+        component=component,
+        unit=unit,
+        usd=usd,
+        service_tier=service_tier,
+        tier_min_tokens=tier_min_tokens,
+        context_window=offering.context_window or offering.model.context_window,
+    )
+    if problems or unit is None or usd is None:  # price_problems names a missing unit or amount
+        raise ValidationError(problems)
+    return unit, usd
+
+
+def _price_event(
+    offering: Offering, what: str, *, old_usd: Decimal | None, new_usd: Decimal, user: Any, note: str = ""
+) -> None:
+    """A price a person added (no `old_usd`) or changed, as a change event."""
+    where = f"{offering.model.name} on {offering.route_label}: {what}"
+    if old_usd is None:
+        kind, summary = ChangeEvent.Kind.PRICE_ADDED, f"{where} ${_shown(new_usd)}"
+    else:
+        kind, summary = ChangeEvent.Kind.PRICE_CHANGED, f"{where} ${_shown(old_usd)} → ${_shown(new_usd)}"
+    summary += f" ({note})" if note else ""
+    _event(
+        kind, summary, user=user, model=offering.model, offering=offering, field=what, old_usd=old_usd, new_usd=new_usd
+    )
+
+
+def _open_next(old: Price | None, price: Price, *, now: dt.datetime, user: Any) -> Price:
+    """Save `price` as the open period of its price, the `old` one (if any) handed over to it."""
+    if old is not None:
+        attribute(old, user)
+        old.hand_over(price, now=now)
+    attribute(price, user)
+    price.save()
+    return price
 
 
 @transaction.atomic
@@ -282,25 +312,13 @@ def set_price(
 ) -> Price:
     """Set one price of a route: the open period (if any) ends now and the curator's price opens, outranking every
     feed. The same figure again only refreshes its provenance."""
-    problems = price_problems(
-        component=component,
-        unit=unit,
-        usd=usd,
-        service_tier=service_tier,
-        tier_min_tokens=tier_min_tokens,
-        context_window=offering.context_window or offering.model.context_window,
+    unit, usd = _checked_price(
+        offering, component=component, unit=unit, usd=usd, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
-    if problems:
-        raise ValidationError(problems)
     now = timezone.now()
-    start = min(effective_from or now, now)
-    old = (
-        Price.objects.current()
-        .select_for_update()
-        .filter(offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens)
-        .first()
+    old = Price.objects.open_for_update(
+        offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
-    what = price_label(component, service_tier, tier_min_tokens)
     provenance = {
         "source_url": source_url,
         "source_name": source_name or f"curated by {_actor(user)}",
@@ -309,18 +327,13 @@ def set_price(
     }
     if old is not None:
         ensure_baseline(old)
-    if old is not None and old.usd == usd and old.unit == unit:
-        for name, value in provenance.items():
-            setattr(old, name, value)
-        old.source = CURATOR
-        old._history_user = user
-        old.save()
-        return old
-    if old is not None:
-        old.effective_to = start if start > old.effective_from else now
-        old._history_user = user
-        old.save(update_fields=["effective_to"])
-        start = old.effective_to
+        if old.usd == usd and old.unit == unit:  # the same figure: it becomes the curator's, with this provenance
+            for name, value in provenance.items():
+                setattr(old, name, value)
+            old.source = CURATOR
+            attribute(old, user)
+            old.save()
+            return old
     price = Price(
         offering=offering,
         component=component,
@@ -328,33 +341,13 @@ def set_price(
         usd=usd,
         service_tier=service_tier,
         tier_min_tokens=tier_min_tokens,
-        effective_from=start,
+        effective_from=min(effective_from or now, now),
         source=CURATOR,
         **provenance,
     )
-    price._history_user = user
-    price.save()
-    if old is None:
-        _event(
-            ChangeEvent.Kind.PRICE_ADDED,
-            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(usd)}",
-            user=user,
-            model=offering.model,
-            offering=offering,
-            field=what,
-            new_usd=usd,
-        )
-    else:
-        _event(
-            ChangeEvent.Kind.PRICE_CHANGED,
-            f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} → ${_shown(usd)}",
-            user=user,
-            model=offering.model,
-            offering=offering,
-            field=what,
-            old_usd=old.usd,
-            new_usd=usd,
-        )
+    _open_next(old, price, now=now, user=user)
+    what = price_label(component, service_tier, tier_min_tokens)
+    _price_event(offering, what, old_usd=old.usd if old else None, new_usd=usd, user=user)
     return price
 
 
@@ -364,9 +357,8 @@ def end_price(price: Price, *, user: Any) -> Price:
     if price.effective_to is not None:
         raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
-    price.effective_to = max(timezone.now(), price.effective_from + dt.timedelta(microseconds=1))
-    price._history_user = user
-    price.save(update_fields=["effective_to"])
+    attribute(price, user)
+    price.close(timezone.now())
     what = price_label(price.component, price.service_tier, price.tier_min_tokens)
     offering = price.offering
     _event(
@@ -390,7 +382,7 @@ def release_price(price: Price, *, user: Any) -> Price:
         raise ValidationError({"effective_to": "This price period has already ended."})
     ensure_baseline(price)
     price.source = RELEASED
-    price._history_user = user
+    attribute(price, user)
     price.save(update_fields=["source"])
     return price
 
@@ -406,21 +398,12 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         raise ValidationError({"status": f"This change was already {held.get_status_display().lower()}."})
     offering = held.offering
     now = timezone.now()
-    old = (
-        Price.objects.current()
-        .select_for_update()
-        .filter(
-            offering=offering,
-            component=held.component,
-            service_tier=held.service_tier,
-            tier_min_tokens=held.tier_min_tokens,
-        )
-        .first()
+    old = Price.objects.open_for_update(
+        offering=offering,
+        component=held.component,
+        service_tier=held.service_tier,
+        tier_min_tokens=held.tier_min_tokens,
     )
-    if old is not None:
-        old.effective_to = now if now > old.effective_from else old.effective_from + dt.timedelta(microseconds=1)
-        old._history_user = user
-        old.save(update_fields=["effective_to"])
     price = Price(
         offering=offering,
         component=held.component,
@@ -428,29 +411,18 @@ def approve_held_change(held: HeldChange, *, user: Any, note: str = "") -> Price
         usd=held.new_usd,
         service_tier=held.service_tier,
         tier_min_tokens=held.tier_min_tokens,
-        effective_from=old.effective_to if old else now,
+        effective_from=now,
         source=held.source,
         source_name=held.source_name,
         source_url=held.source_url,
         verified_on=held.verified_on,
         published=held.published,
     )
-    price._history_user = user
-    price.save()
+    _open_next(old, price, now=now, user=user)
     held.status, held.review_note = HeldChange.Status.APPROVED, note or f"approved by {_actor(user)}"
     held.save(update_fields=["status", "review_note"])
     what = price_label(held.component, held.service_tier, held.tier_min_tokens)
-    _event(
-        ChangeEvent.Kind.PRICE_CHANGED,
-        f"{offering.model.name} on {offering.route_label}: {what} ${_shown(held.old_usd)} → "
-        f"${_shown(held.new_usd)} (held change approved)",
-        user=user,
-        model=offering.model,
-        offering=offering,
-        field=what,
-        old_usd=held.old_usd,
-        new_usd=held.new_usd,
-    )
+    _price_event(offering, what, old_usd=held.old_usd, new_usd=held.new_usd, user=user, note="held change approved")
     return price
 
 
@@ -473,7 +445,7 @@ def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) ->
         raise ValidationError({"model": f"{unmatched.external_id} already names {taken.model} on {unmatched.source}."})
     alias = taken or ModelAlias(model=model, source=unmatched.source, external_id=unmatched.external_id)
     if taken is None:
-        alias._history_user = user
+        attribute(alias, user)
         alias.save()
     unmatched.status, unmatched.candidate = UnmatchedId.Status.MAPPED, model
     unmatched.save(update_fields=["status", "candidate"])
@@ -486,11 +458,6 @@ def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) ->
         new_value=f"{unmatched.source}:{unmatched.external_id}",
     )
     return alias
-
-
-def ignore_unmatched(unmatched: UnmatchedId, *, user: Any) -> None:
-    unmatched.status = UnmatchedId.Status.IGNORED
-    unmatched.save(update_fields=["status"])
 
 
 def _disagreement_price(disagreement: Disagreement) -> Price | None:
@@ -543,12 +510,7 @@ def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> 
             edit_model(model, {field: parsed}, user=user)
         else:
             lock_fields(model, [field], user=user)
-            model._history_user = user
+            attribute(model, user)
             model.save(update_fields=["locked_fields", "field_sources", "updated_at"])
     disagreement.status = Disagreement.Status.RESOLVED
-    disagreement.save(update_fields=["status"])
-
-
-def dismiss_disagreement(disagreement: Disagreement, *, user: Any) -> None:
-    disagreement.status = Disagreement.Status.DISMISSED
     disagreement.save(update_fields=["status"])

@@ -1,13 +1,21 @@
+"""The providers app's tables: providers, routes, prices and their periods, sync runs, the review queues, change
+events and the CheapestRoute read table.
+
+Past 500 lines because Django finds an app's models in one module and the rules about one row or one set of rows
+live on them (a price period's close and hand-over, a route being live); each class is short.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
-from catalog.models import Lab, LanguageModel
+from catalog.models import Lab, LanguageModel, live_model
 from lib.history import CuratedHistory
+from providers.pricing.rules import HEADLINE_SERVICE_TIER, HEADLINE_TIER_MIN_TOKENS, TOKEN_COMPONENTS
 
 
 class Provider(models.Model):
@@ -48,8 +56,27 @@ class Provider(models.Model):
         return self.name
 
 
+def live_route(path: str = "") -> Q:
+    """ "Not retired", for routes reached through `path` ("offerings__" from a model or a provider, "offering__" from
+    a price): OfferingQuerySet.live's condition, for filters and aggregates on related rows."""
+    return ~Q(**{f"{path}status": Offering.Status.RETIRED})
+
+
+class OfferingQuerySet(models.QuerySet["Offering"]):
+    def live(self) -> OfferingQuerySet:
+        """Routes that are not retired."""
+        return self.filter(live_route())
+
+    def of_live_models(self) -> OfferingQuerySet:
+        """Routes of models that are not retired."""
+        return self.filter(live_model("model__"))
+
+
 class Offering(models.Model):
     """A route: one model on one provider, optionally per region or quantization."""
+
+    # A route's own facts as a source or a curator states them (its key, provenance and measurements aside).
+    FACTS = ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
 
     class RouteType(models.TextChoices):
         SERVERLESS = "serverless", "Serverless"
@@ -78,6 +105,7 @@ class Offering(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OfferingQuerySet.as_manager()
     history = CuratedHistory()
 
     class Meta:
@@ -143,27 +171,49 @@ class ServiceTier(models.TextChoices):
     FREE = "free", "Free (rate-limited)"
 
 
-# Components that are always billed per token, hence stored per 1M tokens.
-TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
+# A price period lasts at least this long: it never ends at or before it began (the database checks it).
+SHORTEST_PERIOD = dt.timedelta(microseconds=1)
 
 
 class PriceQuerySet(models.QuerySet["Price"]):
     def current(self) -> PriceQuerySet:
         return self.filter(effective_to__isnull=True)
 
+    def open_for_update(
+        self, *, offering: Offering, component: str, service_tier: str, tier_min_tokens: int
+    ) -> Price | None:
+        """The open period of one price of a route, locked until the transaction ends (None: there is none)."""
+        return (
+            self.current()
+            .select_for_update()
+            .filter(offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens)
+            .first()
+        )
+
+    def close(self, at: dt.datetime) -> int:
+        """End every period in the set at `at`, by Price.close's rule, in one UPDATE; returns how many ended."""
+        return self.update(
+            effective_to=Case(
+                When(effective_from__lt=at, then=Value(at)),
+                default=F("effective_from") + Value(SHORTEST_PERIOD),
+                output_field=models.DateTimeField(),
+            )
+        )
+
     def as_of(self, moment: dt.datetime) -> PriceQuerySet:
         """The prices in force at `moment`: started at or before it, not yet ended."""
         return self.filter(effective_from__lte=moment).filter(Q(effective_to__isnull=True) | Q(effective_to__gt=moment))
 
     def headline(self) -> PriceQuerySet:
-        """Standard-tier, base (no threshold) prices: the ones a price comparison leads with."""
-        return self.filter(service_tier=ServiceTier.STANDARD, tier_min_tokens=0)
+        """Standard-tier, base (no threshold) prices: the ones a price comparison leads with (never a free one)."""
+        return self.filter(service_tier=HEADLINE_SERVICE_TIER, tier_min_tokens=HEADLINE_TIER_MIN_TOKENS)
 
 
 class Price(models.Model):
     """One price component of one route over one effective period.
 
-    A change never overwrites a row: the open row is closed (effective_to) and a new one opens.
+    A change never overwrites a row: the open row is closed (effective_to) and a new one opens, by `close` and
+    `hand_over`, which the sync and a curator's edits both call.
     """
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="prices")
@@ -222,6 +272,23 @@ class Price(models.Model):
     def __str__(self) -> str:
         return f"{self.offering}: {self.describe()}"
 
+    def close(self, at: dt.datetime) -> dt.datetime:
+        """End this period at `at`; a period that began at or after `at` ends one SHORTEST_PERIOD after it began,
+        since a period never ends before it starts. Writes effective_to only; returns the end."""
+        self.effective_to = max(at, self.effective_from + SHORTEST_PERIOD)
+        self.save(update_fields=["effective_to"])
+        return self.effective_to
+
+    def hand_over(self, successor: Price, *, now: dt.datetime) -> Price:
+        """Close this period and open `successor` (unsaved: the same route, component, service tier and threshold)
+        exactly where it ends, so that history has neither a gap nor an overlap. The successor keeps its own start
+        when that is after this period's start (a source or a curator dating the change); a start at or before it
+        (a change dated before the price it replaces began) cannot be, and the handover is `now`. Returns the
+        successor, for the caller to save."""
+        at = successor.effective_from if successor.effective_from > self.effective_from else now
+        successor.effective_from = self.close(at)
+        return successor
+
     def describe(self) -> str:
         """'$0.15 / 1M input tokens, standard' and ', above 200k' for a tier: a price said plainly."""
         amount = f"${self.usd.normalize():f}"
@@ -246,6 +313,15 @@ class SyncRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (another run of this source was in progress)"
 
+    class ErrorKind(models.TextChoices):
+        NONE = "", "No error"
+        # The only kind worth another try later: the source could not be reached (after the request's retries).
+        UNREACHABLE = "unreachable", "The source could not be reached"
+        REFUSED = "refused", "The source refused the request"
+        BAD_ANSWER = "bad_answer", "The source's answer could not be read"
+        ABANDONED = "abandoned", "Still running long after it should have finished"
+        OTHER = "other", "Another fault"
+
     source = models.CharField(max_length=40)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     dry_run = models.BooleanField(default=False)
@@ -264,6 +340,7 @@ class SyncRun(models.Model):
     partial_failures = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True, help_text="what the run decided not to do, and why")
     error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, default=ErrorKind.NONE, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -281,7 +358,7 @@ class SyncRun(models.Model):
     @property
     def failed_transiently(self) -> bool:
         """Failed because the source could not be reached (worth another try later), not because of its content."""
-        return self.status == self.Status.FAILED and self.error.startswith("SourceFetchError")
+        return self.status == self.Status.FAILED and self.error_kind == self.ErrorKind.UNREACHABLE
 
     @property
     def duration(self) -> dt.timedelta | None:
@@ -303,6 +380,7 @@ class SyncRun(models.Model):
             "partial_failures": self.partial_failures,
             "notes": self.notes,
             "error": self.error,
+            "error_kind": self.error_kind,
         }
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -26,15 +29,9 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from catalog.models import Lab, LanguageModel
-from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun
+from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
-USD = DecimalField(max_digits=19, decimal_places=9)
-KIND_ORDER = (
-    Provider.Kind.FIRST_PARTY,
-    Provider.Kind.CLOUD,
-    Provider.Kind.INFERENCE_HOST,
-    Provider.Kind.GATEWAY,
-)
+USD: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=9)
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
@@ -118,16 +115,12 @@ def provider_choices() -> list[tuple[str, str]]:
 
 def served_by(provider_slug: str) -> Exists:
     """True for a model with a live (not retired) route on the provider: a filter expression, no extra query."""
-    return Exists(
-        Offering.objects.filter(model=OuterRef("pk"), provider__slug=provider_slug).exclude(
-            status=Offering.Status.RETIRED
-        )
-    )
+    return Exists(Offering.objects.filter(model=OuterRef("pk"), provider__slug=provider_slug).live())
 
 
 def provider_directory() -> QuerySet[Provider]:
     """Every provider with how many models it serves on live routes: 1 query."""
-    live = ~Q(offerings__status=Offering.Status.RETIRED)
+    live = live_route("offerings__")
     return (
         Provider.objects.select_related("lab")
         .annotate(model_count=Count("offerings__model", filter=live, distinct=True))
@@ -222,7 +215,7 @@ def change_log_since(events: QuerySet[ChangeEvent], day: dt.date) -> QuerySet[Ch
     return events.filter(occurred_at__date__gte=day)
 
 
-PCT = DecimalField(max_digits=19, decimal_places=2)
+PCT: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=2)
 
 
 def biggest_price_moves(*, since: dt.datetime, limit: int = 8) -> list[ChangeEvent]:
@@ -280,7 +273,7 @@ def current_prices_prefetch() -> Prefetch:
     )
 
 
-LIVE_ROUTE = ~Q(offerings__status=Offering.Status.RETIRED)
+LIVE_ROUTE = live_route("offerings__")
 
 
 def provider_rows() -> QuerySet[Provider]:
@@ -320,13 +313,13 @@ def offering_with_prices(pk: int) -> Offering | None:
 # --- the admin's operations page ------------------------------------------------------------------------------
 
 
-def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
+def price_freshness(*, today: dt.date | None = None) -> Sequence[Provider]:
     """Providers, stalest first, annotated from the open prices of their live routes: `open_prices`,
     `oldest_verified_on` (the stalest price's verification date), `stale_prices` (verified longer ago than
     PRICE_STALE_DAYS) and `oldest_age_days`: 1 query."""
     today = today or timezone.localdate()
     stale_before = today - dt.timedelta(days=settings.PRICE_STALE_DAYS)
-    open_price = Q(offerings__prices__effective_to__isnull=True) & ~Q(offerings__status=Offering.Status.RETIRED)
+    open_price = Q(offerings__prices__effective_to__isnull=True) & live_route("offerings__")
     providers = list(
         Provider.objects.annotate(
             open_prices=Count("offerings__prices", filter=open_price),
@@ -340,5 +333,6 @@ def price_freshness(*, today: dt.date | None = None) -> list[Provider]:
     )
     for provider in providers:
         oldest = provider.oldest_verified_on
-        provider.oldest_age_days = (today - oldest).days if oldest else None
+        # A figure computed beside the query's annotations, for the operations page.
+        provider.oldest_age_days = (today - oldest).days if oldest else None  # type: ignore[attr-defined]
     return providers

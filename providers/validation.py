@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE
-from providers.models import TOKEN_COMPONENTS, PriceComponent, PriceUnit, ServiceTier
+from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE, MAX_TOKENS
+from providers.models import PriceComponent, PriceUnit, ServiceTier
+from providers.pricing.rules import TOKEN_COMPONENTS
 
 # The largest price any writer accepts (a feed's row, a curator's edit): above it, a unit error is far likelier
 # than a real price.
 MAX_USD_PER_MTOK = Decimal(1000)
 MAX_USD_PER_UNIT = Decimal(1000)
+
+
+def too_many_tokens(tokens: int) -> str:
+    return f"{tokens:,} tokens is more than any column holds (at most {MAX_TOKENS:,})."
 
 
 def price_problems(
@@ -57,6 +62,8 @@ def price_problems(
             )
     if tier_min_tokens is not None and tier_min_tokens < 0:
         problems["tier_min_tokens"] = "A tier threshold is a number of prompt tokens, 0 or more."
+    elif tier_min_tokens is not None and tier_min_tokens > MAX_TOKENS:
+        problems["tier_min_tokens"] = too_many_tokens(tier_min_tokens)
     elif tier_min_tokens and context_window and tier_min_tokens >= context_window:
         problems["tier_min_tokens"] = (
             f"{tier_min_tokens:,} tokens is at or beyond the route's {context_window:,}-token context window: a tier "
@@ -83,8 +90,12 @@ def model_problems(
         problems["knowledge_cutoff"] = "Write the cutoff as YYYY-MM or YYYY-MM-DD."
     if context_window is not None and context_window <= 0:
         problems["context_window"] = "A context window is a positive number of tokens."
+    elif context_window is not None and context_window > MAX_TOKENS:
+        problems["context_window"] = too_many_tokens(context_window)
     if max_output_tokens is not None and max_output_tokens <= 0:
         problems["max_output_tokens"] = "Max output is a positive number of tokens."
+    elif max_output_tokens is not None and max_output_tokens > MAX_TOKENS:
+        problems["max_output_tokens"] = too_many_tokens(max_output_tokens)
     if context_window and max_output_tokens and max_output_tokens > context_window:
         problems["max_output_tokens"] = "Max output cannot exceed the context window."
     if deprecation_date and retirement_date and retirement_date < deprecation_date:

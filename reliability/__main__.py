@@ -11,6 +11,8 @@ redis://127.0.0.1:6379/8 and /9), RELIABILITY_SECONDS (load under sync, default 
 RELIABILITY_SCALE (size of the seeded catalog, default 0.1 = 500 models, 5,000 routes, 50,000 prices),
 RELIABILITY_PORT (first of the ports used, default 18500: web, +10 database relay, +11 broker relay, +20 feeds),
 RELIABILITY_REPORT (docs/reliability.md).
+
+Past 500 lines: one script whose steps (set up, each fault, the checks, the report) read in the order they run.
 """
 
 from __future__ import annotations

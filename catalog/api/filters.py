@@ -15,8 +15,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from catalog.models import LanguageModel
-from catalog.pages.filters import MAX_CONTEXT, MAX_PRICE, ModelFilter
-from catalog.vocabulary import CAPABILITIES, MODALITIES
+from catalog.pages.filters import MAX_PRICE, ModelFilter
+from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES
 
 # ordering key -> the annotation or field it sorts on. Unknown values (no price, no date) always come last, in
 # either direction; ties by name, then slug.
@@ -28,7 +28,6 @@ ORDERINGS: dict[str, str] = {
     "release_date": "release_date",
 }
 ORDERING_CHOICES = [(key, key) for name in ORDERINGS for key in (name, f"-{name}")]
-DEFAULT_ORDERING = "name"
 
 
 def ordering_terms(key: str) -> list[OrderBy | str]:
@@ -98,7 +97,7 @@ MODEL_FILTER_PARAMETERS = [
     ),
     _query(
         "min_context",
-        {"type": "integer", "minimum": 1, "maximum": MAX_CONTEXT},
+        {"type": "integer", "minimum": 1, "maximum": MAX_TOKENS},
         "Context window of at least this many tokens.",
     ),
     _query(

@@ -3,6 +3,9 @@ separate input serializers (the rules themselves are providers.validation's, app
 
 Conventions, shared with the export format (docs/export-format.md): money is a decimal string in USD with its unit;
 unknown values are null, lists are never null; `tier_min_tokens` is null for a base price.
+
+Past 500 lines because every field is declared explicitly (what the API promises is read here, field by field); each
+serializer is short.
 """
 
 from __future__ import annotations
@@ -14,16 +17,14 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Lab, LanguageModel
-from catalog.vocabulary import CAPABILITIES, MODALITIES, SLUG_PART_RE
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Lab, LanguageModel
+from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES, SLUG_PART_RE
 from lib.api.fields import BlankAsNullCharField, decimal_string
 from providers.api.serializers import PricePeriodSerializer, PriceSerializer
-from providers.curation import MODEL_FACTS, MODEL_LISTS
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier
 
 SLUGS = {"type": "array", "items": {"type": "string"}}
-MAX_TOKENS = 2_147_483_647  # the columns' limit: a larger value is refused as bad input, not a database error
-EDITABLE_FIELDS = (*MODEL_FACTS, *MODEL_LISTS, "successor")
+EDITABLE_FIELDS = (*MODEL_FACTS, *MODEL_FACT_LISTS, "successor")
 
 
 # --- fields ----------------------------------------------------------------------------------------------------
@@ -58,9 +59,6 @@ class ModelLinks:
 
     def get_page(self, model: LanguageModel) -> str:
         return _absolute(self, model.get_absolute_url())
-
-
-# --- errors ----------------------------------------------------------------------------------------------------
 
 
 # --- prices and routes -----------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """The catalog's endpoints under /api/v1/: models (list, count, detail, prices as of a date, price history, curator
-writes), labs, compare and the export. Reads go through the selectors; writes only through providers.curation."""
+writes), labs, compare and the export. Reads go through the selectors; writes only through providers.curation.
+
+Past 500 lines: one view per endpoint, each with its OpenAPI description beside it; each view is short.
+"""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ from catalog.pages.forms import (
 from catalog.vocabulary import CAPABILITIES
 from lib.caching import cached_page
 from providers.models import Offering, Price, PriceComponent, PriceUnit, ServiceTier
-from providers.pricing.costing import RouteCost, RouteFilter, cheapest_per_model, live_routes, rank_routes
+from providers.pricing.costing import RouteCost, RouteFilter, Workload, cheapest_per_model, live_routes, rank_routes
 from providers.selectors import with_cheapest_route
 
 MAX_LISTED = 12  # items of a ?models= list shown on its error page
@@ -199,31 +200,15 @@ def workload_row(models: list[LanguageModel], costs: dict[int, RouteCost]) -> Ro
     )
 
 
-@cached_page
-def compare(request: HttpRequest) -> HttpResponse:
-    params: QueryDict = request.GET
-    # ?models=a,b is the page's own form; ?models=a&models=b is what a plain form of checkboxes sends.
-    typed = parse_model_list(",".join(params.getlist("models")))
-    added = [text.strip() for text in params.getlist("add") if text.strip()]
-    carry = [(name, params[name]) for name in WORKLOAD_FIELDS if name in params]
-    index = model_index()
-    context: dict = {
-        "index": index,
-        "max_models": MAX_MODELS,
-        "carry": carry,
-        "form": WorkloadForm(data=workload_data(params)),
-    }
-    if not typed and not added:
-        newest = sorted((e for e in index if e.release_date), key=lambda e: e.release_date, reverse=True)[:3]
-        context.update(
-            {"landing": True, "example_url": compare_url([e.slug for e in newest], []) if len(newest) > 1 else ""}
-        )
-        return render(request, "catalog/compare.html", context)
+def landing(index: list[IndexEntry]) -> dict[str, Any]:
+    """The page with no models asked for: a link comparing the newest three."""
+    newest = sorted((e for e in index if e.release_date), key=lambda e: e.release_date, reverse=True)[:3]
+    return {"landing": True, "example_url": compare_url([e.slug for e in newest], []) if len(newest) > 1 else ""}
 
-    count = len(typed) + len(added)
-    # A list far too long is refused anyway: show and resolve only its start, so a URL cannot cost many queries.
-    items = (typed + added)[:MAX_LISTED]
-    choices = [
+
+def choices_for(items: list[str], index: list[IndexEntry], carry: list[tuple[str, str]]) -> list[Choice]:
+    """Each item of the list as typed, resolved, with its remove link. Only the first few may cost an alias query."""
+    return [
         Choice(
             text,
             resolve(text, index, aliases=i < MAX_MODELS * 2),
@@ -231,6 +216,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         )
         for i, text in enumerate(items)
     ]
+
+
+def list_errors(choices: list[Choice], count: int) -> tuple[list[str], list[str]]:
+    """What is wrong with the list (unknown names, too few or too many models), and its canonical slugs."""
     errors = []
     unknown = [choice.text for choice in choices if choice.model is None]
     if unknown:
@@ -244,35 +233,65 @@ def compare(request: HttpRequest) -> HttpResponse:
         validate_model_count(count if unknown else len(canonical))
     except ValidationError as error:
         errors.extend(error.messages)
+    return errors, canonical
+
+
+def side_by_side(
+    request: HttpRequest, models: list[LanguageModel], routes: list[Offering], carry: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The compared models' columns and rows: each one's cheapest route (the CheapestRoute table's) and its prices,
+    capabilities, benchmarks."""
+    routes_by_id = {offering.pk: offering for offering in routes}
+    headline_routes = [routes_by_id.get(model.cheapest_offering_id) for model in models]
+    return {
+        "models": models,
+        "columns": [(model, compare_url([m.slug for m in models if m.pk != model.pk], carry)) for model in models],
+        "models_value": ",".join(model.slug for model in models),
+        "headline_routes": headline_routes,
+        "capabilities": capability_rows(models),
+        "prices": price_rows(headline_routes),
+        "benchmarks": benchmark_rows(models),
+        "can_add": len(models) < MAX_MODELS,
+        "canonical_compare_url": request.build_absolute_uri(compare_url([m.slug for m in models], [])),
+    }
+
+
+def workload_context(models: list[LanguageModel], routes: list[Offering], workload: Workload) -> dict[str, Any]:
+    """What the form's workload costs on each model's cheapest route for it (the calculator's ranking)."""
+    return {
+        "workload": workload,
+        "calculator_query": urlencode(workload_params(workload)),
+        "workload_costs": workload_row(models, cheapest_per_model(rank_routes(routes, workload))),
+    }
+
+
+@cached_page
+def compare(request: HttpRequest) -> HttpResponse:
+    params: QueryDict = request.GET
+    # ?models=a,b is the page's own form; ?models=a&models=b is what a plain form of checkboxes sends.
+    typed = parse_model_list(",".join(params.getlist("models")))
+    added = [text.strip() for text in params.getlist("add") if text.strip()]
+    carry = [(name, params[name]) for name in WORKLOAD_FIELDS if name in params]
+    index = model_index()
+    form = WorkloadForm(data=workload_data(params))
+    context: dict[str, Any] = {"index": index, "max_models": MAX_MODELS, "carry": carry, "form": form}
+    if not typed and not added:
+        return render(request, "catalog/compare.html", {**context, **landing(index)})
+
+    # A list far too long is refused anyway: show and resolve only its start, so a URL cannot cost many queries.
+    items = (typed + added)[:MAX_LISTED]
+    choices = choices_for(items, index, carry)
+    errors, canonical = list_errors(choices, len(typed) + len(added))
     if errors:
         context.update({"errors": errors, "choices": choices, "models_value": ",".join(items)})
         return render(request, "catalog/compare.html", context, status=400)
     if canonical != typed or added:
         return redirect(compare_url(canonical, carry))
 
-    entries = [choice.model for choice in choices if choice.model is not None]
-    models = compared_models([entry.pk for entry in entries])
+    models = compared_models([choice.model.pk for choice in choices if choice.model is not None])
     routes = live_routes(RouteFilter(model_ids=tuple(model.pk for model in models)))
-    routes_by_id = {offering.pk: offering for offering in routes}
-    headline_routes = [routes_by_id.get(model.cheapest_offering_id) for model in models]
-    form = context["form"]
-    context.update(
-        {
-            "models": models,
-            "columns": [(model, compare_url([m.slug for m in models if m.pk != model.pk], carry)) for model in models],
-            "models_value": ",".join(model.slug for model in models),
-            "headline_routes": headline_routes,
-            "capabilities": capability_rows(models),
-            "prices": price_rows(headline_routes),
-            "benchmarks": benchmark_rows(models),
-            "can_add": len(models) < MAX_MODELS,
-            "canonical_compare_url": request.build_absolute_uri(compare_url([m.slug for m in models], [])),
-        }
-    )
+    context.update(side_by_side(request, models, routes, carry))
     if not form.is_valid():
         return render(request, "catalog/compare.html", context, status=400)
-    workload = form.workload()
-    context["workload"] = workload
-    context["calculator_query"] = urlencode(workload_params(workload))
-    context["workload_costs"] = workload_row(models, cheapest_per_model(rank_routes(routes, workload)))
+    context.update(workload_context(models, routes, form.workload()))
     return render(request, "catalog/compare.html", context)

@@ -21,6 +21,7 @@ from catalog.models import LanguageModel
 from catalog.pages.formatting import format_usd
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
 from catalog.selectors import lab_choices
+from catalog.vocabulary import MAX_TOKENS
 from providers.selectors import (
     change_log,
     change_log_for_lab,
@@ -33,7 +34,6 @@ from providers.selectors import (
 )
 
 MAX_PRICE = Decimal(1_000_000)  # USD per 1M tokens: far above any real price, small enough for every database
-MAX_CONTEXT = 1_000_000_000
 SCORE_SORT_PREFIX = "score:"
 # (label, ordering); unknown values (no price, no date) always last, ties by name.
 SORTS: dict[str, tuple[str, list[Any]]] = {
@@ -150,7 +150,7 @@ class ModelFilter(ListingFilter):
         lookup_expr="gte",
         label="Min. context (tokens)",
         min_value=1,
-        max_value=MAX_CONTEXT,
+        max_value=MAX_TOKENS,
         widget=forms.NumberInput(attrs={"min": 1, "step": 1, "list": "context-sizes", "placeholder": "128000"}),
     )
     max_input = django_filters.NumberFilter(

@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 
 from benchmarks.selectors import benchmark_choices
 from catalog.models import Capability, Lab, Modality
-from providers.pricing.costing import RouteFilter, Workload, providers_with_routes
+from catalog.vocabulary import MAX_TOKENS
+from providers.pricing.costing import MAX_REQUEST_TOKENS, MAX_REQUESTS, RouteFilter, Workload, providers_with_routes
 
-MAX_REQUESTS = 10**12
-MAX_TOKENS = 100_000_000  # per request: far above any context window
 MIN_MODELS, MAX_MODELS = 2, 4
 
 # What the calculator starts from when the URL says nothing: a modest chat workload.
@@ -79,14 +78,14 @@ class WorkloadForm(forms.Form):
         label="Input tokens per request",
         help_text="the whole prompt, cached tokens included",
         min_value=0,
-        max_value=MAX_TOKENS,
+        max_value=MAX_REQUEST_TOKENS,
         error_messages={"invalid": "Enter a whole number of tokens, like 1000."},
     )
     output_tokens = WholeNumberField(
         label="Output tokens per request",
         help_text="reasoning tokens included",
         min_value=0,
-        max_value=MAX_TOKENS,
+        max_value=MAX_REQUEST_TOKENS,
         error_messages={"invalid": "Enter a whole number of tokens, like 300."},
     )
     cached_pct = PercentField(
@@ -104,7 +103,7 @@ class WorkloadForm(forms.Form):
         help_text="written to the 5-minute cache, part of the input",
         required=False,
         min_value=0,
-        max_value=MAX_TOKENS,
+        max_value=MAX_REQUEST_TOKENS,
         error_messages={"invalid": "Enter a whole number of tokens, or 0."},
     )
     batch = forms.BooleanField(label="Run as batch", help_text="asynchronous, often half price", required=False)

@@ -89,6 +89,48 @@ def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str,
     }
 
 
+def alternatives(model: LanguageModel, own_blended: Decimal | None) -> list[LanguageModel]:
+    """Other live models with every input modality and capability this one has, nearest in blended price (the
+    cheapest first when this one has no price): 1 query."""
+    candidates = (
+        LanguageModel.objects.exclude(pk=model.pk)
+        .live()
+        .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
+        .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
+    )
+    candidates = with_blended_price(candidates.select_related("lab")).filter(blended_usd__isnull=False)
+    if own_blended is not None:
+        candidates = candidates.annotate(
+            distance=Func(F("blended_usd") - Decimal(own_blended), function="ABS", output_field=USD)
+        ).order_by("distance", "slug")
+    else:
+        candidates = candidates.order_by("blended_usd", "slug")
+    return list(candidates[:ALTERNATIVES])  # each join matches one row: no duplicates
+
+
+def lab_models(model: LanguageModel) -> list[LanguageModel]:
+    """The lab's other models, newest first, with their cheapest route: 1 query."""
+    return list(
+        with_cheapest_route(LanguageModel.objects.filter(lab=model.lab).exclude(pk=model.pk)).order_by(
+            F("release_date").desc(nulls_last=True), "name"
+        )[:LAB_MODELS]
+    )
+
+
+def faq_json_ld(faq: list[tuple[str, str]]) -> str:
+    """The FAQ as schema.org FAQPage JSON-LD."""
+    return json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [
+                {"@type": "Question", "name": question, "acceptedAnswer": {"@type": "Answer", "text": answer}}
+                for question, answer in faq
+            ],
+        }
+    )
+
+
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """All sections of the model page: a fixed number of queries whatever the catalog's size (17 for the whole
     page with the model itself, tested in tests/catalog/test_pages.py)."""
@@ -97,28 +139,8 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     periods = price_periods_for_model(model)  # 1
     priced = [row for row in ladder if row.input is not None and not row.retired]
     own_blended = priced[0].blended if priced else None
-
-    # Alternatives: other live models with every input modality and capability this one has, nearest in price. 1
-    alternatives = (
-        LanguageModel.objects.exclude(pk=model.pk)
-        .exclude(status=LanguageModel.Status.RETIRED)
-        .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
-        .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
-    )
-    alternatives = with_blended_price(alternatives.select_related("lab")).filter(blended_usd__isnull=False)
-    if own_blended is not None:
-        alternatives = alternatives.annotate(
-            distance=Func(F("blended_usd") - Decimal(own_blended), function="ABS", output_field=USD)
-        ).order_by("distance", "slug")
-    else:
-        alternatives = alternatives.order_by("blended_usd", "slug")
-    alternatives = list(alternatives[:ALTERNATIVES])  # each join matches one row: no duplicates
-
-    lab_models = list(  # 1
-        with_cheapest_route(LanguageModel.objects.filter(lab=model.lab).exclude(pk=model.pk)).order_by(
-            F("release_date").desc(nulls_last=True), "name"
-        )[:LAB_MODELS]
-    )
+    nearest = alternatives(model, own_blended)  # 1
+    same_lab = lab_models(model)  # 1
     best_scores = presenters.best_scores(scores)
     rows = presenters.score_rows(scores, percentiles(model, scores))  # 1
     peers = peers_by_benchmark(  # 1
@@ -144,18 +166,9 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "history": history_chart(ladder, periods),
         "history_rows": [(row, periods.get(row.offering.pk, [])) for row in ladder],
         "changes_recorded": changes_recorded(periods),
-        "alternatives": alternatives,
-        "lab_models": lab_models,
+        "alternatives": nearest,
+        "lab_models": same_lab,
         "samples": sample_code(ladder),
         "faq": faq,
-        "faq_json_ld": json.dumps(
-            {
-                "@context": "https://schema.org",
-                "@type": "FAQPage",
-                "mainEntity": [
-                    {"@type": "Question", "name": question, "acceptedAnswer": {"@type": "Answer", "text": answer}}
-                    for question, answer in faq
-                ],
-            }
-        ),
+        "faq_json_ld": faq_json_ld(faq),
     }

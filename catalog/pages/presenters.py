@@ -13,9 +13,14 @@ from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import Percentile, documentation_key
 from catalog.models import LanguageModel
 from catalog.pages.formatting import format_usd
-from providers.models import Offering, Price
+from providers.models import Offering, Price, ServiceTier
+from providers.pricing.rules import (
+    HEADLINE_SERVICE_TIER,
+    HEADLINE_TIER_MIN_TOKENS,
+    blended_usd,
+    tie_break,
+)
 
-KIND_ORDER = ("first_party", "cloud", "inference_host", "gateway")
 HEADLINE_COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 
 
@@ -42,11 +47,10 @@ class LadderRow:
 
     @property
     def blended(self) -> Decimal | None:
-        """3 parts input to 1 part output: the usual chat workload."""
+        """3 parts input to 1 part output: the usual chat workload (providers/pricing/rules.py)."""
         if self.input is None:
             return None
-        output = self.output.usd if self.output else Decimal(0)
-        return (self.input.usd * 3 + output) / 4
+        return blended_usd(self.input.usd, self.output.usd if self.output else None)
 
     @property
     def retired(self) -> bool:
@@ -67,8 +71,8 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
         row = LadderRow(offering=offering)
         for price in sorted(offering.current_prices, key=_price_order):
             if (
-                price.tier_min_tokens == 0
-                and price.service_tier == "standard"
+                price.tier_min_tokens == HEADLINE_TIER_MIN_TOKENS
+                and price.service_tier == HEADLINE_SERVICE_TIER
                 and price.component in HEADLINE_COMPONENTS
             ):
                 row.headline[price.component] = price
@@ -85,15 +89,14 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
                 row.sources.append(source)
         row.stale = row.oldest_verified_on is not None and row.oldest_verified_on < stale_before
         rows.append(row)
-    # Live priced routes cheapest first, then routes without a price, then retired ones.
-    # Ties go to the lab's own API first and gateways last, as in the database's cheapest-route annotation.
+    # Live priced routes cheapest first, then routes without a price, then retired ones; equal prices in the order
+    # of the CheapestRoute table (providers/pricing/rules.py), so the headline names the route every list names.
     rows.sort(
         key=lambda r: (
             r.retired,
             r.blended is None,
             r.blended or 0,
-            KIND_ORDER.index(r.offering.provider.kind) if r.offering.provider.kind in KIND_ORDER else len(KIND_ORDER),
-            r.offering.provider.name,
+            tie_break(kind=r.offering.provider.kind, provider_name=r.offering.provider.name, route_id=r.offering.pk),
         )
     )
     if rows and rows[0].blended is not None and not rows[0].retired:
@@ -101,9 +104,11 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
     return rows
 
 
-def _price_order(price: Price) -> tuple:
-    tiers = ("standard", "batch", "flex", "priority")
-    return (tiers.index(price.service_tier), price.tier_min_tokens, price.component)
+SERVICE_TIERS = tuple(ServiceTier.values)  # standard first, free (rate-limited) last
+
+
+def _price_order(price: Price) -> tuple[int, int, str]:
+    return (SERVICE_TIERS.index(price.service_tier), price.tier_min_tokens, price.component)
 
 
 def faq(model: LanguageModel, ladder: list[LadderRow], scores: list[BenchmarkScore]) -> list[tuple[str, str]]:

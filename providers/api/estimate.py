@@ -19,9 +19,10 @@ from rest_framework import serializers
 
 from catalog.models import LanguageModel
 from catalog.pages.forms import CalculatorForm, WholeNumberField, calculator_data, parse_model_list
+from catalog.vocabulary import MAX_TOKENS
 from lib.api.fields import BlankAsNullCharField, ThresholdField, decimal_string
 from providers.models import PriceUnit
-from providers.pricing.costing import CostLine, RouteCost, RouteFilter
+from providers.pricing.costing import MAX_REQUEST_TOKENS, MAX_REQUESTS, CostLine, RouteCost, RouteFilter
 from providers.pricing.ranking import Ranking, rank_workload
 
 DEFAULT_LIMIT = 100  # as many routes as the calculator page shows
@@ -151,12 +152,14 @@ def estimate_workload(params: Mapping[str, Any], *, strict: bool = False) -> Ran
 class EstimateQuery(serializers.Serializer):
     """The workload and filters of estimate/; anything not given takes the calculator's default."""
 
-    requests = serializers.IntegerField(min_value=1, max_value=10**12, required=False, help_text="a month; 100000")
+    requests = serializers.IntegerField(
+        min_value=1, max_value=MAX_REQUESTS, required=False, help_text="a month; 100000"
+    )
     input_tokens = serializers.IntegerField(
-        min_value=0, max_value=100_000_000, required=False, help_text="per request, cached ones included; 1000"
+        min_value=0, max_value=MAX_REQUEST_TOKENS, required=False, help_text="per request, cached ones included; 1000"
     )
     output_tokens = serializers.IntegerField(
-        min_value=0, max_value=100_000_000, required=False, help_text="per request, reasoning included; 300"
+        min_value=0, max_value=MAX_REQUEST_TOKENS, required=False, help_text="per request, reasoning included; 300"
     )
     cached_pct = serializers.DecimalField(
         max_digits=7, decimal_places=4, min_value=0, max_value=100, required=False, help_text="percent; 0"
@@ -170,11 +173,11 @@ class EstimateQuery(serializers.Serializer):
         help_text="the same as a fraction (0.5); give one of the two",
     )
     cache_write_tokens = serializers.IntegerField(
-        min_value=0, max_value=100_000_000, required=False, help_text="per request, part of the input; 0"
+        min_value=0, max_value=MAX_REQUEST_TOKENS, required=False, help_text="per request, part of the input; 0"
     )
     batch = serializers.BooleanField(required=False, help_text="price at batch rates where a route has them")
     capability = serializers.CharField(required=False, help_text="a capability slug: tool_calling, vision...")
-    min_context = serializers.IntegerField(min_value=1, max_value=100_000_000, required=False)
+    min_context = serializers.IntegerField(min_value=1, max_value=MAX_TOKENS, required=False)
     input_modality = serializers.CharField(required=False, help_text="text, image, audio...")
     benchmark = serializers.CharField(required=False, help_text="a benchmark slug; with min_score")
     min_score = serializers.DecimalField(

@@ -10,11 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import LanguageModel
+from catalog.vocabulary import MAX_TOKENS
 from lib.api.fields import BlankAsNullCharField, ThresholdField, decimal_string
 from providers.models import ChangeEvent, Offering, PriceComponent, PriceUnit, Provider, ServiceTier
-
-MAX_TOKENS = 1_000_000_000  # a context window or threshold above this is a typo (and overflows some columns)
-
 
 # --- prices ----------------------------------------------------------------------------------------------------
 
@@ -138,7 +136,7 @@ class OfferingCreateInput(serializers.Serializer):
 
 
 class OfferingEditInput(serializers.Serializer):
-    """The route facts a curator may change (providers.curation.OFFERING_FIELDS); any other field is refused."""
+    """The route facts a curator may change (Offering.FACTS); any other field is refused."""
 
     provider_model_id = serializers.CharField(max_length=255, required=False)
     route_type = serializers.ChoiceField(choices=Offering.RouteType.choices, required=False)

@@ -19,9 +19,13 @@ from django.db.models.functions import Coalesce
 
 from catalog.models import LanguageModel
 from providers.models import Offering, Price, PriceComponent, Provider, ServiceTier
-from providers.selectors import KIND_ORDER
+from providers.pricing.rules import TieBreak, tie_break
 
 MILLION = Decimal(1_000_000)
+# The largest workload a form or the API accepts. Workloads are never stored, so these are not column bounds: a
+# request of more tokens than any context window holds is a typo.
+MAX_REQUESTS = 10**12
+MAX_REQUEST_TOKENS = 100_000_000
 STANDARD = ServiceTier.STANDARD.value
 BATCH = ServiceTier.BATCH.value
 
@@ -295,7 +299,8 @@ class _Pricer:
     def __init__(self, offering: Offering, workload: Workload) -> None:
         self.offering = offering
         self.workload = workload
-        self.book = PriceBook(offering.current_prices)
+        # Loaded by live_routes (Prefetch(to_attr="current_prices")), or set on a stand-in by the ranking.
+        self.book = PriceBook(offering.current_prices)  # type: ignore[attr-defined]
         self.lines: list[CostLine] = []
         self.missing: list[MissingPrice] = []
         # A route with no batch price at all is priced at its standard rates, with one note for the whole route.
@@ -359,23 +364,20 @@ def estimate(offering: Offering, workload: Workload) -> RouteCost:
     return _Pricer(offering, workload).run()
 
 
-def _kind_rank(offering: Offering) -> int:
-    kind = offering.provider.kind
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def rank_key(cost: RouteCost) -> tuple:
-    """Cheapest first; on a tie the lab's own API first and gateways last, then by name, so the order is stable.
-    Routes that cannot be ranked (a price missing, requests too large) come last."""
-    offering = cost.offering
-    return (
-        not cost.usable,
-        cost.monthly_usd,
-        _kind_rank(offering),
-        offering.provider.name,
-        offering.model.name,
-        offering.pk,
+def route_tie_break(offering: Offering) -> TieBreak:
+    """The route's place among routes of equal cost (providers/pricing/rules.py)."""
+    return tie_break(
+        kind=offering.provider.kind,
+        provider_name=offering.provider.name,
+        model_name=offering.model.name,
+        route_id=offering.pk,
     )
+
+
+def rank_key(cost: RouteCost) -> tuple[bool, Decimal, TieBreak]:
+    """Cheapest first, equal costs in the order of `rules.tie_break`. Routes that cannot be ranked (a price missing,
+    requests too large) come last."""
+    return (not cost.usable, cost.monthly_usd, route_tie_break(cost.offering))
 
 
 def rank_routes(offerings: Iterable[Offering], workload: Workload) -> list[RouteCost]:
@@ -440,9 +442,9 @@ class RouteFilter:
 def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
     """Every route the engine may price: not retired, of a model that is not retired, with its provider, model
     and lab, and its current prices in `current_prices`. 2 queries, whatever the catalog's size."""
-    offerings = (
-        Offering.objects.exclude(status=Offering.Status.RETIRED)
-        .exclude(model__status=LanguageModel.Status.RETIRED)
+    offerings: QuerySet[Offering] = (
+        Offering.objects.live()
+        .of_live_models()
         .select_related("provider", "model", "model__lab")
         .prefetch_related(
             Prefetch(
@@ -461,9 +463,7 @@ def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
 def providers_with_routes() -> list[tuple[str, str]]:
     """(slug, name) of every provider with a live route, for a filter's choices: 1 query."""
     return list(
-        Provider.objects.filter(
-            Exists(Offering.objects.filter(provider=OuterRef("pk")).exclude(status=Offering.Status.RETIRED))
-        )
+        Provider.objects.filter(Exists(Offering.objects.filter(provider=OuterRef("pk")).live()))
         .order_by("name")
         .values_list("slug", "name")
     )

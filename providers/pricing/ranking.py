@@ -27,7 +27,6 @@ from decimal import Decimal, localcontext
 
 from django.conf import settings
 
-from catalog.models import LanguageModel
 from lib import db_router
 from lib.caching import catalog_version
 from providers.models import Offering, Price
@@ -40,12 +39,10 @@ from providers.pricing.costing import (
     live_routes,
     rank_key,
 )
-from providers.selectors import KIND_ORDER
+from providers.pricing.rules import TieBreak, tie_break
 
 # A price book's shape: (component, service tier, tier threshold) of each current row, in a fixed order.
 Shape = tuple[tuple[str, str, int], ...]
-# What breaks a tie between equal costs, as `rank_key` does: provider kind, provider name, model name, route id.
-TieKey = tuple[int, str, str, int]
 # Filters whose matching route ids are kept per catalog version (each is one query to compute).
 FILTER_MEMORY = 128
 # Exact arithmetic: token counts (up to 10^8) times shares (6 places) times rates (9 places) fit easily.
@@ -57,7 +54,7 @@ class ShapeGroup:
     """Every route with one price-book shape, as parallel lists (column-wise arithmetic is the fast kind)."""
 
     ids: list[int] = field(default_factory=list)
-    ties: list[TieKey] = field(default_factory=list)
+    ties: list[TieBreak] = field(default_factory=list)
     context: list[int] = field(default_factory=list)  # 0 when unknown
     max_output: list[int] = field(default_factory=list)  # 0 when unknown
     rates: list[tuple[Decimal, ...]] = field(default_factory=list)  # in the order of the shape
@@ -88,8 +85,8 @@ class RouteIndex:
 def build_index(version: int | None = None) -> RouteIndex:
     """Every live route's rates and limits: 2 queries, whatever the catalog's size."""
     routes = (
-        Offering.objects.exclude(status=Offering.Status.RETIRED)
-        .exclude(model__status=LanguageModel.Status.RETIRED)
+        Offering.objects.live()
+        .of_live_models()
         .values_list(
             "pk",
             "provider__kind",
@@ -115,7 +112,7 @@ def build_index(version: int | None = None) -> RouteIndex:
         book = sorted(books.get(pk, ()))
         group = groups[tuple((component, tier, threshold) for component, tier, threshold, _ in book)]
         group.ids.append(pk)
-        group.ties.append((KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), provider, model, pk))
+        group.ties.append(tie_break(kind=kind, provider_name=provider, model_name=model, route_id=pk))
         # The route's own limits when it states them, else the model's (as RouteCost.unfit_reason).
         group.context.append(context or model_context or 0)
         group.max_output.append(max_output or model_max_output or 0)
@@ -164,7 +161,7 @@ def plan_for(shape: Shape, workload: Workload) -> Plan:
         for component, tier, threshold in shape
     ]
     stand_in = Offering()
-    stand_in.current_prices = prices
+    stand_in.current_prices = prices  # type: ignore[attr-defined]  # what live_routes' Prefetch would have loaded
     cost = estimate(stand_in, workload)
     position = {id(price): index for index, price in enumerate(prices)}
     terms = []
@@ -212,10 +209,10 @@ def rank_workload(
     need_context = workload.input_tokens + workload.output_tokens
     need_output = workload.output_tokens
     considered = 0
-    ranked: list[Iterable[tuple[Decimal, TieKey]]] = []
+    ranked: list[Iterable[tuple[Decimal, TieBreak]]] = []
     ranked_count = 0
-    unpriced: list[TieKey] = []
-    too_small: list[TieKey] = []
+    unpriced: list[TieBreak] = []
+    too_small: list[TieBreak] = []
     with localcontext(prec=EXACT_DIGITS):
         for shape, group in index.groups.items():
             if allowed is None:
@@ -259,7 +256,7 @@ def rank_workload(
     )
 
 
-def _priced_by_engine(shown: dict[str, list[TieKey]], workload: Workload) -> dict[str, list[RouteCost]]:
+def _priced_by_engine(shown: dict[str, list[TieBreak]], workload: Workload) -> dict[str, list[RouteCost]]:
     """The shown routes loaded and priced by the engine itself, for their breakdowns: 2 queries."""
     wanted = tuple(tie[-1] for ties in shown.values() for tie in ties)
     if not wanted:

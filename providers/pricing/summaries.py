@@ -1,8 +1,8 @@
 """The CheapestRoute table: each model's cheapest live route, recomputed from current prices.
 
-The rule (also stated in docs/architecture.md): among a model's routes that are not retired and have a current
-standard-tier, base-threshold input price, the lowest 3:1 blended price ((3 x input + output) / 4, a missing output
-counting as 0) wins; ties go to the lab's own API, then clouds, inference hosts and gateways, then the oldest route.
+The rule (providers/pricing/rules.py): among a model's routes that are not retired and have a current headline
+(standard-tier, base-threshold) input price, the lowest 3:1 blended price wins; equal prices are ordered by
+`rules.tie_break` (provider kind, provider name, oldest route).
 
 This module is the only writer of the table. Syncs call `refresh_cheapest_routes` with the models they changed,
 inside their transaction; person-made edits reach it through the signal receivers below; `migrate` rebuilds the
@@ -20,30 +20,23 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 from lib.history import is_syncing
-from providers.models import CheapestRoute, Offering, Price, PriceComponent, Provider
+from providers.models import CheapestRoute, Offering, Price, PriceComponent, Provider, live_route
+from providers.pricing.rules import TieBreak, blended_usd, tie_break
 
-NINE_PLACES = Decimal("0.000000001")
-KIND_RANK = {
-    kind: rank
-    for rank, kind in enumerate(
-        (Provider.Kind.FIRST_PARTY, Provider.Kind.CLOUD, Provider.Kind.INFERENCE_HOST, Provider.Kind.GATEWAY)
-    )
-}
 HEADLINE = (PriceComponent.INPUT, PriceComponent.OUTPUT, PriceComponent.CACHE_READ)
 
 
 @dataclass
 class _Route:
     offering_id: int
-    kind_rank: int
+    tie: TieBreak
     prices: dict[str, Decimal]
 
     def blended(self) -> Decimal:
-        output = self.prices.get(PriceComponent.OUTPUT, Decimal(0))
-        return ((self.prices[PriceComponent.INPUT] * 3 + output) / 4).quantize(NINE_PLACES)
+        return blended_usd(self.prices[PriceComponent.INPUT], self.prices.get(PriceComponent.OUTPUT))
 
-    def sort_key(self) -> tuple[Decimal, int, int]:
-        return (self.blended(), self.kind_rank, self.offering_id)
+    def sort_key(self) -> tuple[Decimal, TieBreak]:
+        return (self.blended(), self.tie)
 
 
 def compute_cheapest_routes(model_ids: Iterable[int] | None = None) -> dict[int, CheapestRoute]:
@@ -52,18 +45,26 @@ def compute_cheapest_routes(model_ids: Iterable[int] | None = None) -> dict[int,
         Price.objects.current()
         .headline()
         .filter(component__in=HEADLINE)
-        .exclude(offering__status=Offering.Status.RETIRED)
-        .values_list("offering__model_id", "offering_id", "offering__provider__kind", "component", "usd")
+        .filter(live_route("offering__"))
+        .values_list(
+            "offering__model_id",
+            "offering_id",
+            "offering__provider__kind",
+            "offering__provider__name",
+            "component",
+            "usd",
+        )
         .order_by()
     )
     if model_ids is not None:
         prices = prices.filter(offering__model_id__in=sorted(set(model_ids)))
     routes: dict[int, dict[int, _Route]] = {}
-    for model_id, offering_id, kind, component, usd in prices.iterator(chunk_size=5000):
+    for model_id, offering_id, kind, provider_name, component, usd in prices.iterator(chunk_size=5000):
         per_model = routes.setdefault(model_id, {})
         route = per_model.get(offering_id)
         if route is None:
-            route = per_model[offering_id] = _Route(offering_id, KIND_RANK.get(kind, len(KIND_RANK)), {})
+            tie = tie_break(kind=kind, provider_name=provider_name, route_id=offering_id)
+            route = per_model[offering_id] = _Route(offering_id, tie, {})
         route.prices[component] = usd
     rows = {}
     for model_id, per_model in routes.items():

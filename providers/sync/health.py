@@ -67,7 +67,8 @@ def sync_health(*, now: dt.datetime | None = None) -> list[SourceHealth]:
     rows = []
     for name, source in REGISTRY.items():
         success, failure = succeeded.get(name), failed.get(name)
-        if failure is not None and success is not None and failure.finished_at <= success.finished_at:
+        # A finished run (succeeded or failed) always has its finished_at.
+        if failure is not None and success is not None and (failure.finished_at or now) <= (success.finished_at or now):
             failure = None
         rows.append(SourceHealth(name, source.needs_network, success, failure, now))
     return rows

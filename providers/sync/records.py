@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -160,27 +162,10 @@ class ModelRecord:
     routes_complete: bool = True
 
 
-# The scalar model fields a record may set; the upsert compares and writes exactly these.
-MODEL_SCALAR_FIELDS = (
-    "name",
-    "family",
-    "description",
-    "release_date",
-    "knowledge_cutoff",
-    "context_window",
-    "max_output_tokens",
-    "supported_parameters",
-    "open_weights",
-    "license",
-    "commercial_use",
-    "parameters_b",
-    "architecture",
-    "status",
-    "deprecation_date",
-    "retirement_date",
-    "facts_source_url",
-)
-MODEL_M2M_FIELDS = ("input_modalities", "output_modalities", "capabilities")
+# The model fields a record may set (catalog.models' lists, under the names the sync's modules use); the upsert
+# compares and writes exactly these.
+MODEL_SCALAR_FIELDS = MODEL_FACTS
+MODEL_M2M_FIELDS = MODEL_FACT_LISTS
 # The provider fields a record may set besides its slug and lab.
 PROVIDER_FIELDS = (
     "name",

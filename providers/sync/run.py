@@ -25,7 +25,7 @@ from providers.models import SyncPayload, SyncRun
 from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
 from providers.sync.sources import get_source
-from providers.sync.sources.http import source_client
+from providers.sync.sources.http import SourceClientError, SourceFetchError, SourceFormatError, source_client
 from providers.sync.upsert import Outcome, Tally, apply_batch
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ def _acquire(source_name: str, *, dry_run: bool, triggered_by: str) -> tuple[Syn
                 return skipped, False
             holder.status, holder.finished_at = SyncRun.Status.FAILED, timezone.now()
             holder.error = f"abandoned: still 'running' after {settings.SYNC_STALE_AFTER_MINUTES} minutes"
-            holder.save(update_fields=["status", "finished_at", "error"])
+            holder.error_kind = SyncRun.ErrorKind.ABANDONED
+            holder.save(update_fields=["status", "finished_at", "error", "error_kind"])
             logger.warning(
                 "sync run %s of %s abandoned",
                 holder.pk,
@@ -157,9 +158,21 @@ def _work(
         logger.exception("sync %s failed", source_name)
         run.status = SyncRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
+        run.error_kind = error_kind(exc)
     run.finished_at = timezone.now()
     run.stage = "finished" if run.status == SyncRun.Status.SUCCEEDED else "failed"
     run.save()
+
+
+def error_kind(exc: Exception) -> str:
+    """What kind of fault failed a run; only an unreachable source is worth another try later."""
+    if isinstance(exc, SourceClientError):
+        return SyncRun.ErrorKind.REFUSED  # a 4xx (or a host no source names): asking again will not help
+    if isinstance(exc, SourceFetchError):
+        return SyncRun.ErrorKind.UNREACHABLE
+    if isinstance(exc, SourceFormatError):
+        return SyncRun.ErrorKind.BAD_ANSWER
+    return SyncRun.ErrorKind.OTHER
 
 
 def log_summary(run: SyncRun) -> None:

@@ -9,7 +9,9 @@ and NUL characters that SQLite would take):
 - a description keeps its line breaks and tabs and loses the other control and bidi characters;
 - a URL is kept only when it is an absolute http(s) URL Django's URLValidator accepts, within its column; any
   other is dropped with a rejection (a `javascript:` or `data:` link never reaches a page);
-- slugs and ids, which must not be silently changed, are refused with the row when they cannot fit or be a slug.
+- slugs and ids, which must not be silently changed, are refused with the row when they cannot fit or be a slug;
+- a token count its column cannot hold (above catalog.vocabulary.MAX_TOKENS) is dropped, and a price whose
+  threshold cannot be stored is refused (its route's other prices are then not closed as gone).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from catalog.vocabulary import SLUG_PART_RE
+from catalog.vocabulary import MAX_TOKENS, SLUG_PART_RE
 from providers.sync.records import (
     Batch,
     BenchmarkRecord,
@@ -116,6 +118,15 @@ class _Screen:
         if isinstance(value, str):
             setattr(record, name, clean_text(value))
 
+    def tokens(self, record: Any, entry: str) -> None:
+        for name in ("context_window", "max_output_tokens"):
+            value = getattr(record, name)
+            if value is not None and value > MAX_TOKENS:
+                self.reject(
+                    entry, name, f"{value:,} tokens is more than a column holds (at most {MAX_TOKENS:,}): dropped"
+                )
+                setattr(record, name, None)  # "not said": a value stored earlier stays
+
     # --- each kind of record ----------------------------------------------------------------------------------
 
     def labs(self) -> set[str]:
@@ -178,6 +189,7 @@ class _Screen:
                 model.name = None  # said nothing usable: the stored name stays
             self.text(model, "description")
             self.url(model, "facts_source_url", entry)
+            self.tokens(model, entry)
             aliases = []
             for source, external_id in model.aliases:
                 if is_plain_id(external_id):
@@ -210,6 +222,13 @@ class _Screen:
             if clean_line(value, 10 * length) != value or len(value) > length:
                 self.reject(where, name, f"{_shown(value)} is not a {name} of at most {length} characters")
                 return False
+        self.tokens(offering, where)
+        storable = [price for price in offering.prices if price.tier_min_tokens <= MAX_TOKENS]
+        if len(storable) < len(offering.prices):
+            self.reject(
+                where, "tier_min_tokens", f"a threshold above {MAX_TOKENS:,} tokens cannot be stored: price not stored"
+            )
+            offering.prices, offering.prices_complete = storable, False
         for price in offering.prices:
             self.line(price, "source_name")
             self.line(price, "published", 120)

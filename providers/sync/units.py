@@ -1,14 +1,14 @@
 """The one place where source units become the catalog's units.
 
 Every token price is stored as a Decimal in USD per 1M tokens. Sources publish per token (OpenRouter, LiteLLM,
-Vercel), per 1M tokens (models.dev, curated files) or in US cents per token (Portkey). Conversions go through
+Vercel) or per 1M tokens (models.dev, curated files). Conversions go through
 `Decimal(str(value))` so that a float such as 1.5e-07 becomes exactly 0.15, never 0.15000000000000002.
 """
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-# Stored precision: nine decimal places of a dollar per unit (1e-15 USD per token).
-USD_QUANTUM = Decimal("0.000000001")
+from providers.pricing.rules import USD_QUANTUM  # the stored precision
+
 MILLION = Decimal(1_000_000)
 
 
@@ -46,11 +46,6 @@ def per_mtok(value: object) -> Decimal:
 def per_token_to_per_mtok(value: object) -> Decimal:
     """A figure in USD per token, as OpenRouter, LiteLLM and Vercel publish it."""
     return quantize_usd(to_decimal(value) * MILLION)
-
-
-def cents_per_token_to_per_mtok(value: object) -> Decimal:
-    """A figure in US cents per token (Portkey)."""
-    return quantize_usd(to_decimal(value) * MILLION / 100)
 
 
 def per_unit(value: object) -> Decimal:

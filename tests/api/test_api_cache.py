@@ -2,23 +2,12 @@
 and any data change (a sync, a staff edit through the API) serves fresh data at once."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from providers.sync.run import run_sync
 
 DETAIL = "/api/v1/models/openai/gpt-4o-mini/"
 
-
-@pytest.fixture
-def catalog(load_fixture_catalog, page_cache):
-    return load_fixture_catalog()
-
-
-@pytest.fixture
-def staff(db) -> dict[str, str]:
-    user = get_user_model().objects.create_user("ana", is_staff=True)
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+pytestmark = pytest.mark.usefixtures("page_cache")  # every test here reads with the page cache on
 
 
 def test_a_repeat_is_served_without_queries_with_the_same_body_and_headers(client, catalog, django_assert_num_queries):
@@ -63,15 +52,17 @@ def test_a_sync_that_changes_data_serves_fresh_answers(client, catalog, settings
 
 
 def test_a_staff_edit_serves_fresh_answers_and_staff_reads_are_never_kept(
-    client, catalog, staff, django_capture_on_commit_callbacks
+    client, catalog, staff_token, django_capture_on_commit_callbacks
 ):
     client.get(DETAIL)
     with django_capture_on_commit_callbacks(execute=True):
-        edit = client.patch(DETAIL, {"name": "GPT-4o mini (2024)"}, content_type="application/json", headers=staff)
+        edit = client.patch(
+            DETAIL, {"name": "GPT-4o mini (2024)"}, content_type="application/json", headers=staff_token
+        )
     assert edit.status_code == 200
     assert client.get(DETAIL).json()["name"] == "GPT-4o mini (2024)"
-    assert "X-Page-Cache" not in client.get(DETAIL, headers=staff)
-    assert "X-Page-Cache" not in client.get(DETAIL, headers=staff)
+    assert "X-Page-Cache" not in client.get(DETAIL, headers=staff_token)
+    assert "X-Page-Cache" not in client.get(DETAIL, headers=staff_token)
 
 
 def test_a_kept_answer_is_still_throttled(client, catalog, settings):

@@ -5,36 +5,17 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent
+from tests.api.conftest import token_headers
 
 MINI = "/api/v1/models/openai/gpt-4o-mini/"
 
 
 @pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
-
-
-@pytest.fixture
-def ana(db):
-    return get_user_model().objects.create_user("ana", is_staff=True)
-
-
-def auth(user) -> dict[str, str]:
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
-
-
-@pytest.fixture
-def staff(ana) -> dict[str, str]:
-    return auth(ana)
-
-
-@pytest.fixture
 def not_staff(db) -> dict[str, str]:
-    return auth(get_user_model().objects.create_user("bob"))
+    return token_headers(get_user_model().objects.create_user("bob"))
 
 
 def mini() -> LanguageModel:
@@ -87,12 +68,12 @@ def test_a_bad_token_is_a_401(client, catalog):
 # --- edit ----------------------------------------------------------------------------------------------------------
 
 
-def test_staff_edit_changes_the_facts_and_locks_them(client, catalog, staff, ana):
+def test_staff_edit_changes_the_facts_and_locks_them(client, catalog, staff_token, ana):
     response = client.patch(
         MINI,
         {"context_window": 131072, "capabilities": ["vision", "tool_calling"], "family": "GPT-4o"},
         content_type="application/json",
-        headers=staff,
+        headers=staff_token,
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -110,18 +91,18 @@ def test_staff_edit_changes_the_facts_and_locks_them(client, catalog, staff, ana
     assert (event.actor, event.old_value, event.new_value) == ("ana", "128000", "131072")
 
 
-def test_an_edit_is_kept_in_history_with_its_author(client, catalog, staff, ana):
-    client.patch(MINI, {"name": "GPT-4o mini (2024)"}, content_type="application/json", headers=staff)
+def test_an_edit_is_kept_in_history_with_its_author(client, catalog, staff_token, ana):
+    client.patch(MINI, {"name": "GPT-4o mini (2024)"}, content_type="application/json", headers=staff_token)
     latest = mini().history.first()
     assert (latest.name, latest.history_user, latest.history_type) == ("GPT-4o mini (2024)", ana, "~")
 
 
-def test_an_edit_can_clear_a_fact_and_set_a_successor(client, catalog, staff):
+def test_an_edit_can_clear_a_fact_and_set_a_successor(client, catalog, staff_token):
     response = client.patch(
         "/api/v1/models/openai/gpt-3.5-turbo/",
         {"context_window": None, "successor": None, "status": "retired", "retirement_date": "2025-09-01"},
         content_type="application/json",
-        headers=staff,
+        headers=staff_token,
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -129,8 +110,8 @@ def test_an_edit_can_clear_a_fact_and_set_a_successor(client, catalog, staff):
     assert sorted(body["changed"]) == ["context_window", "retirement_date", "status", "successor"]
 
 
-def test_an_edit_that_changes_nothing_locks_nothing(client, catalog, staff):
-    response = client.patch(MINI, {"context_window": 128000}, content_type="application/json", headers=staff)
+def test_an_edit_that_changes_nothing_locks_nothing(client, catalog, staff_token):
+    response = client.patch(MINI, {"context_window": 128000}, content_type="application/json", headers=staff_token)
     assert response.status_code == 200
     assert (response.json()["changed"], response.json()["locked_fields"]) == ([], {})
 
@@ -157,20 +138,20 @@ def test_an_edit_that_changes_nothing_locks_nothing(client, catalog, staff):
         ({"parameters_b": "-1"}, {"parameters_b": ["Ensure this value is greater than or equal to 0.001."]}),
     ],
 )
-def test_a_bad_edit_is_a_400_naming_the_field_and_changes_nothing(client, catalog, staff, body, errors):
+def test_a_bad_edit_is_a_400_naming_the_field_and_changes_nothing(client, catalog, staff_token, body, errors):
     before = snapshot()
-    response = client.patch(MINI, body, content_type="application/json", headers=staff)
+    response = client.patch(MINI, body, content_type="application/json", headers=staff_token)
     assert response.status_code == 400
     assert response.json() == {"detail": f"Invalid value for: {', '.join(sorted(errors))}.", "errors": errors}
     assert snapshot() == before
 
 
-def test_a_write_to_an_alias_is_a_404(client, catalog, staff):
+def test_a_write_to_an_alias_is_a_404(client, catalog, staff_token):
     response = client.patch(
         "/api/v1/models/openai/gpt-4o-mini-2024-07-18/",
         {"context_window": 1000},
         content_type="application/json",
-        headers=staff,
+        headers=staff_token,
     )
     assert response.status_code == 404
     assert mini().context_window == 128000
@@ -179,10 +160,12 @@ def test_a_write_to_an_alias_is_a_404(client, catalog, staff):
 # --- unlock --------------------------------------------------------------------------------------------------------
 
 
-def test_unlocking_lifts_the_lock(client, catalog, staff):
-    client.patch(MINI, {"context_window": 131072, "license": "MIT"}, content_type="application/json", headers=staff)
+def test_unlocking_lifts_the_lock(client, catalog, staff_token):
+    client.patch(
+        MINI, {"context_window": 131072, "license": "MIT"}, content_type="application/json", headers=staff_token
+    )
     response = client.post(
-        f"{MINI}unlock/", {"fields": ["context_window", "name"]}, content_type="application/json", headers=staff
+        f"{MINI}unlock/", {"fields": ["context_window", "name"]}, content_type="application/json", headers=staff_token
     )
     assert response.status_code == 200
     assert response.json() == {
@@ -202,8 +185,8 @@ def test_unlocking_lifts_the_lock(client, catalog, staff):
         ({}, {"fields": ["This field is required."]}),
     ],
 )
-def test_a_bad_unlock_is_a_400(client, catalog, staff, body, errors):
-    response = client.post(f"{MINI}unlock/", body, content_type="application/json", headers=staff)
+def test_a_bad_unlock_is_a_400(client, catalog, staff_token, body, errors):
+    response = client.post(f"{MINI}unlock/", body, content_type="application/json", headers=staff_token)
     assert response.status_code == 400
     assert response.json()["errors"] == errors
 
@@ -211,7 +194,7 @@ def test_a_bad_unlock_is_a_400(client, catalog, staff, body, errors):
 # --- create --------------------------------------------------------------------------------------------------------
 
 
-def test_staff_can_add_a_model_with_every_fact_locked(client, catalog, staff, ana):
+def test_staff_can_add_a_model_with_every_fact_locked(client, catalog, staff_token, ana):
     response = client.post(
         "/api/v1/models/",
         {
@@ -226,7 +209,7 @@ def test_staff_can_add_a_model_with_every_fact_locked(client, catalog, staff, an
             "successor": None,
         },
         content_type="application/json",
-        headers=staff,
+        headers=staff_token,
     )
     assert response.status_code == 201, response.content
     assert response["Location"] == "/api/v1/models/openai/gpt-5-nano/"
@@ -270,17 +253,17 @@ def test_staff_can_add_a_model_with_every_fact_locked(client, catalog, staff, an
         ({"lab": "openai", "slug": "x", "name": "X", "colour": "red"}, {"colour": ["This field cannot be set."]}),
     ],
 )
-def test_a_bad_new_model_is_a_400_naming_the_field_and_adds_nothing(client, catalog, staff, body, errors):
+def test_a_bad_new_model_is_a_400_naming_the_field_and_adds_nothing(client, catalog, staff_token, body, errors):
     before = snapshot()
-    response = client.post("/api/v1/models/", body, content_type="application/json", headers=staff)
+    response = client.post("/api/v1/models/", body, content_type="application/json", headers=staff_token)
     assert response.status_code == 400
     assert response.json()["errors"] == errors
     assert snapshot() == before
 
 
-def test_a_body_that_is_not_an_object_is_a_400(client, catalog, staff):
-    response = client.patch(MINI, [1, 2], content_type="application/json", headers=staff)
+def test_a_body_that_is_not_an_object_is_a_400(client, catalog, staff_token):
+    response = client.patch(MINI, [1, 2], content_type="application/json", headers=staff_token)
     assert response.status_code == 400
-    response = client.patch(MINI, "{not json", content_type="application/json", headers=staff)
+    response = client.patch(MINI, "{not json", content_type="application/json", headers=staff_token)
     assert response.status_code == 400
     assert response.json()["detail"].startswith("JSON parse error")

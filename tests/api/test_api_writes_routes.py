@@ -16,25 +16,10 @@ from providers.models import ChangeEvent, Offering, Price, PriceComponent
 COMPONENTS = ", ".join(PriceComponent.values)
 
 
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
-
-
-@pytest.fixture
-def ana(db):
-    return get_user_model().objects.create_user("ana", is_staff=True)
-
-
 def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
-
-
-@pytest.fixture
-def staff(ana) -> APIClient:
-    return client_for(ana)
 
 
 def azure() -> Offering:

@@ -4,12 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from benchmarks import curation
 from benchmarks.models import Benchmark, BenchmarkScore
@@ -18,28 +15,6 @@ from providers.models import ChangeEvent
 from tests.factories import build_catalog
 
 SCORES = "/api/v1/benchmarks/mmlu/scores/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def ana(db):
-    return get_user_model().objects.create_user("ana", is_staff=True)
-
-
-@pytest.fixture
-def staff(ana) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=ana).key}")
-    return client
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
 
 
 @pytest.fixture

@@ -8,23 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from providers import curation
 from providers.models import ChangeEvent, Offering
 from tests.factories import build_catalog
 
 URL = "/api/v1/changes/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
 
 
 @pytest.fixture

@@ -16,15 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from providers.models import Price
 from tests.factories import build_catalog
 
-LAUNCH = dt.datetime(2024, 7, 18, tzinfo=dt.UTC)
 LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    run = load_fixture_catalog()
-    Price.objects.update(effective_from=LAUNCH)
-    return run
 
 
 def compare(client, models: str):
@@ -34,7 +26,7 @@ def compare(client, models: str):
 # --- compare -------------------------------------------------------------------------------------------------------
 
 
-def test_compare_shows_the_models_side_by_side_in_the_order_asked(client, catalog):
+def test_compare_shows_the_models_side_by_side_in_the_order_asked(client, catalog_since_launch):
     response = compare(client, "openai/gpt-4o-mini,anthropic/claude-sonnet-4-5")
     assert response.status_code == 200
     mini, sonnet = response.json()["models"]
@@ -60,7 +52,7 @@ def test_compare_shows_the_models_side_by_side_in_the_order_asked(client, catalo
     assert sonnet["capabilities"] == ["prompt_caching", "reasoning", "tool_calling"]
 
 
-def test_compare_gives_the_cheapest_route_with_every_price_component(client, catalog):
+def test_compare_gives_the_cheapest_route_with_every_price_component(client, catalog_since_launch):
     mini, sonnet = compare(client, "openai/gpt-4o-mini,anthropic/claude-sonnet-4-5").json()["models"]
     route = mini["cheapest_route"]
     assert (route["provider"], route["provider_name"], route["provider_model_id"]) == (
@@ -100,7 +92,7 @@ def test_compare_gives_the_cheapest_route_with_every_price_component(client, cat
     ]
 
 
-def test_compare_shows_scores_with_provenance(client, catalog):
+def test_compare_shows_scores_with_provenance(client, catalog_since_launch):
     mini, sonnet = compare(client, "openai/gpt-4o-mini,anthropic/claude-sonnet-4-5").json()["models"]
     assert [(s["benchmark"], s["value"], s["self_reported"], s["date"]) for s in mini["scores"]] == [
         ("lmarena-text", "1235", False, None),
@@ -109,12 +101,12 @@ def test_compare_shows_scores_with_provenance(client, catalog):
     assert sonnet["scores"] == []
 
 
-def test_a_model_without_a_priced_route_has_no_cheapest_route(client, catalog):
+def test_a_model_without_a_priced_route_has_no_cheapest_route(client, catalog_since_launch):
     turbo = compare(client, "openai/gpt-3.5-turbo,openai/gpt-4o-mini").json()["models"][0]
     assert (turbo["slug"], turbo["cheapest_route"]) == ("openai/gpt-3.5-turbo", None)
 
 
-def test_compare_accepts_aliases_names_and_bare_slugs(client, catalog):
+def test_compare_accepts_aliases_names_and_bare_slugs(client, catalog_since_launch):
     # an OpenRouter id, a model's exact name, a slug without its lab
     response = compare(client, "openai/gpt-4o-mini-2024-07-18,GPT-3.5 Turbo,claude-sonnet-4-5")
     assert response.status_code == 200
@@ -144,14 +136,14 @@ def test_compare_accepts_aliases_names_and_bare_slugs(client, catalog):
         ("a,b,c,d,e,f,g,h,i", "Compare shows at most 4 models side by side; this list has 9."),
     ],
 )
-def test_compare_refuses_a_bad_list_naming_the_parameter(client, catalog, models, message):
+def test_compare_refuses_a_bad_list_naming_the_parameter(client, catalog_since_launch, models, message):
     build_catalog(3, routes=1, with_scores=False)
     response = compare(client, models)
     assert response.status_code == 400
     assert response.json() == {"detail": "Invalid value for: models.", "errors": {"models": [message]}}
 
 
-def test_compare_without_the_parameter_is_a_400(client, catalog):
+def test_compare_without_the_parameter_is_a_400(client, catalog_since_launch):
     response = client.get("/api/v1/compare/")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["models"]
@@ -180,7 +172,7 @@ def streamed(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-def test_the_json_export_is_the_export_format_streamed(client, catalog):
+def test_the_json_export_is_the_export_format_streamed(client, catalog_since_launch):
     response = client.get("/api/v1/export/")
     assert response["Content-Type"] == "application/json"
     document = json.loads(streamed(response))
@@ -209,7 +201,7 @@ def test_the_json_export_is_the_export_format_streamed(client, catalog):
     }
 
 
-def test_the_csv_export_has_one_row_per_current_price(client, catalog):
+def test_the_csv_export_has_one_row_per_current_price(client, catalog_since_launch):
     Price.objects.filter(offering__provider__slug="azure-openai", component="output").update(
         effective_to=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     )
@@ -247,14 +239,14 @@ def test_the_csv_export_has_one_row_per_current_price(client, catalog):
     assert tiers == [("input", "6", "200000"), ("output", "22.5", "200000")]
 
 
-def test_the_export_format_is_chosen_by_the_format_parameter_not_accept(client, catalog):
+def test_the_export_format_is_chosen_by_the_format_parameter_not_accept(client, catalog_since_launch):
     response = client.get("/api/v1/export/", {"format": "csv"}, headers={"Accept": "application/json"})
     assert streamed(response).startswith("model,provider,")
     response = client.get("/api/v1/export/", headers={"Accept": "text/csv"})
     assert streamed(response).startswith('{"format_version": "1.0"')
 
 
-def test_an_unknown_export_format_is_a_400(client, catalog):
+def test_an_unknown_export_format_is_a_400(client, catalog_since_launch):
     response = client.get("/api/v1/export/", {"format": "xml"})
     assert response.status_code == 400
     assert response.json() == {
@@ -263,7 +255,7 @@ def test_an_unknown_export_format_is_a_400(client, catalog):
     }
 
 
-def test_the_export_is_cacheable_and_conditional(client, catalog, settings):
+def test_the_export_is_cacheable_and_conditional(client, catalog_since_launch, settings):
     response = client.get("/api/v1/export/")
     assert response["Cache-Control"] == f"public, max-age={settings.API_CACHE_SECONDS}"
     again = client.get("/api/v1/export/", headers={"If-Modified-Since": response["Last-Modified"]})

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from catalog.models import LanguageModel
 from catalog.pages.forms import CalculatorForm, calculator_data
@@ -15,16 +14,6 @@ from providers.models import Offering, Price
 from tests.factories import build_catalog
 
 URL = "/api/v1/estimate/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
 
 
 def ranking(response) -> list[tuple[str, str, Decimal]]:

@@ -10,11 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import build_catalog
 
 
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
-
-
 def test_the_labs_are_listed_by_name_with_their_model_counts(client, catalog):
     body = client.get("/api/v1/labs/").json()
     assert (body["count"], body["next"], body["previous"]) == (2, None, None)

@@ -20,15 +20,6 @@ from tests.factories import build_catalog
 MINI = "/api/v1/models/openai/gpt-4o-mini/"
 LITELLM = "LiteLLM price map (snapshot 2026-08-01)"
 LITELLM_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
-LAUNCH = dt.datetime(2024, 7, 18, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    """The 3-model fixture, with every price dated from GPT-4o mini's launch (a sync dates them 'now')."""
-    run = load_fixture_catalog()
-    Price.objects.update(effective_from=LAUNCH)
-    return run
 
 
 def slugs(response) -> list[str]:
@@ -56,7 +47,7 @@ def price(component: str, usd: str, **extra) -> dict:
 # --- the list ------------------------------------------------------------------------------------------------------
 
 
-def test_the_list_shows_each_models_facts_and_cheapest_route(client, catalog):
+def test_the_list_shows_each_models_facts_and_cheapest_route(client, catalog_since_launch):
     body = client.get("/api/v1/models/").json()
     assert (body["count"], body["next"], body["previous"]) == (3, None, None)
     mini = next(item for item in body["results"] if item["slug"] == "openai/gpt-4o-mini")
@@ -101,7 +92,7 @@ def test_the_list_shows_each_models_facts_and_cheapest_route(client, catalog):
         ("zzz", []),
     ],
 )
-def test_q_searches_names_slugs_and_aliases(client, catalog, query, expected):
+def test_q_searches_names_slugs_and_aliases(client, catalog_since_launch, query, expected):
     assert slugs(client.get("/api/v1/models/", {"q": query})) == expected
 
 
@@ -132,7 +123,7 @@ def test_q_searches_names_slugs_and_aliases(client, catalog, query, expected):
         ({"input_modality": "image", "max_input_price": "1"}, ["openai/gpt-4o-mini"]),
     ],
 )
-def test_each_filter_keeps_exactly_the_matching_models(client, catalog, params, expected):
+def test_each_filter_keeps_exactly_the_matching_models(client, catalog_since_launch, params, expected):
     assert slugs(client.get("/api/v1/models/", params)) == expected
     assert client.get("/api/v1/models/count/", params).json() == {"count": len(expected)}
 
@@ -155,7 +146,7 @@ def test_each_filter_keeps_exactly_the_matching_models(client, catalog, params, 
         ({"ordering": "price_desc"}, "ordering"),
     ],
 )
-def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, catalog, params, parameter):
+def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, catalog_since_launch, params, parameter):
     for url in ("/api/v1/models/", "/api/v1/models/count/"):
         response = client.get(url, params)
         assert response.status_code == 400
@@ -165,7 +156,7 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(client, catalog, param
         assert body["errors"][parameter][0]
 
 
-def test_a_bad_filter_message_says_what_is_accepted(client, catalog):
+def test_a_bad_filter_message_says_what_is_accepted(client, catalog_since_launch):
     body = client.get("/api/v1/models/", {"min_context": "abc", "lab": "nope"}).json()
     assert body == {
         "detail": "Invalid value for: lab, min_context.",
@@ -177,7 +168,7 @@ def test_a_bad_filter_message_says_what_is_accepted(client, catalog):
 
 
 @pytest.fixture
-def with_undated_models(catalog):
+def with_undated_models(catalog_since_launch):
     """Two more models with no release date, no lab facts... and routes priced 0.1/0.4 and 0.2/0.8 per 1M."""
     build_catalog(2, routes=1, with_scores=False)
 
@@ -213,7 +204,7 @@ def test_ordering_applies_after_filters(client, with_undated_models):
     assert slugs(client.get("/api/v1/models/", params)) == ["lab/model-1", "lab/model-0"]
 
 
-def test_the_list_is_paginated_with_counts_and_links(client, catalog):
+def test_the_list_is_paginated_with_counts_and_links(client, catalog_since_launch):
     first = client.get("/api/v1/models/", {"page_size": 2, "status": "active", "ordering": "name"}).json()
     assert first["count"] == 2
     assert [item["slug"] for item in first["results"]] == ["anthropic/claude-sonnet-4-5", "openai/gpt-4o-mini"]
@@ -229,7 +220,7 @@ def test_the_list_is_paginated_with_counts_and_links(client, catalog):
     assert missing.json() == {"detail": "Invalid page."}
 
 
-def test_count_answers_with_just_the_number(client, catalog):
+def test_count_answers_with_just_the_number(client, catalog_since_launch):
     assert client.get("/api/v1/models/count/").json() == {"count": 3}
     assert client.get("/api/v1/models/count/", {"q": "gpt"}).json() == {"count": 2}
 
@@ -237,7 +228,7 @@ def test_count_answers_with_just_the_number(client, catalog):
 # --- one model -----------------------------------------------------------------------------------------------------
 
 
-def test_the_detail_has_every_seed_fact_of_gpt_4o_mini_with_units(client, catalog):
+def test_the_detail_has_every_seed_fact_of_gpt_4o_mini_with_units(client, catalog_since_launch):
     body = client.get(MINI).json()
     facts = {name: body[name] for name in body if name not in ("offerings", "scores", "fact_sources")}
     assert facts == {
@@ -287,7 +278,7 @@ def test_the_detail_has_every_seed_fact_of_gpt_4o_mini_with_units(client, catalo
     assert body["fact_sources"]["context_window"] == "curated"
 
 
-def test_the_detail_lists_every_route_with_all_its_current_prices(client, catalog):
+def test_the_detail_lists_every_route_with_all_its_current_prices(client, catalog_since_launch):
     offerings = client.get(MINI).json()["offerings"]
     assert [o["provider"] for o in offerings] == ["azure-openai", "openai", "openrouter"]  # by provider name
     openai = offerings[1]
@@ -321,13 +312,13 @@ def test_the_detail_lists_every_route_with_all_its_current_prices(client, catalo
     )
 
 
-def test_a_price_above_a_tier_threshold_says_so(client, catalog):
+def test_a_price_above_a_tier_threshold_says_so(client, catalog_since_launch):
     routes = client.get("/api/v1/models/anthropic/claude-sonnet-4-5/").json()["offerings"]
     tiered = [(p["component"], p["usd"], p["tier_min_tokens"]) for p in routes[0]["prices"] if p["tier_min_tokens"]]
     assert tiered == [("input", "6", 200000), ("output", "22.5", 200000)]
 
 
-def test_the_detail_shows_scores_with_their_provenance(client, catalog):
+def test_the_detail_shows_scores_with_their_provenance(client, catalog_since_launch):
     assert client.get(MINI).json()["scores"] == [
         {
             "benchmark": "lmarena-text",
@@ -356,7 +347,7 @@ def test_the_detail_shows_scores_with_their_provenance(client, catalog):
     ]
 
 
-def test_a_deprecated_model_names_its_successor(client, catalog):
+def test_a_deprecated_model_names_its_successor(client, catalog_since_launch):
     body = client.get("/api/v1/models/openai/gpt-3.5-turbo/").json()
     assert (body["status"], body["deprecation_date"], body["successor"]) == (
         "deprecated",
@@ -366,7 +357,7 @@ def test_a_deprecated_model_names_its_successor(client, catalog):
     assert (body["offerings"], body["scores"], body["cheapest"]) == ([], [], None)
 
 
-def test_a_snapshot_names_the_model_it_is_a_snapshot_of(client, catalog):
+def test_a_snapshot_names_the_model_it_is_a_snapshot_of(client, catalog_since_launch):
     mini = LanguageModel.objects.get(slug="openai/gpt-4o-mini")
     LanguageModel.objects.filter(slug="openai/gpt-3.5-turbo").update(snapshot_of=mini)
     assert client.get("/api/v1/models/openai/gpt-3.5-turbo/").json()["snapshot_of"] == "openai/gpt-4o-mini"
@@ -381,7 +372,7 @@ def test_a_snapshot_names_the_model_it_is_a_snapshot_of(client, catalog):
         ("/api/v1/models/openai/gpt-4o-mini-2024-07-18/price-history/", f"{MINI}price-history/"),
     ],
 )
-def test_an_alias_answers_301_to_the_canonical_path(client, catalog, path, target):
+def test_an_alias_answers_301_to_the_canonical_path(client, catalog_since_launch, path, target):
     response = client.get(path)
     assert response.status_code == 301
     assert response["Location"] == target  # a path on this site, never another host
@@ -396,14 +387,14 @@ def test_an_alias_answers_301_to_the_canonical_path(client, catalog, path, targe
         "/api/v1/models/openai/gpt-9/price-history/",
     ],
 )
-def test_an_unknown_model_is_a_404_in_json(client, catalog, path):
+def test_an_unknown_model_is_a_404_in_json(client, catalog_since_launch, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["detail"].startswith("No model ")
 
 
-def test_a_nul_character_in_the_path_is_a_json_400(client, catalog):
+def test_a_nul_character_in_the_path_is_a_json_400(client, catalog_since_launch):
     response = client.get("/api/v1/models/openai/gpt%00x/")
     assert (response.status_code, response.json()) == (
         400,
@@ -415,7 +406,7 @@ def test_a_nul_character_in_the_path_is_a_json_400(client, catalog):
 
 
 @pytest.fixture
-def repriced(catalog):
+def repriced(catalog_since_launch):
     """OpenAI cut GPT-4o mini's input price to $0.10 at noon on 2025-01-01 (UTC)."""
     ana = get_user_model().objects.create_user("ana", is_staff=True)
     route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="openai")
@@ -483,7 +474,7 @@ def test_a_date_before_any_price_gives_an_empty_list(client, repriced):
 
 
 @pytest.mark.parametrize("bad", ["2024-02-30", "18/07/2024", "2024-07-18T00:00", "yesterday", "20240718"])
-def test_a_bad_as_of_date_is_a_400_naming_as_of(client, catalog, bad):
+def test_a_bad_as_of_date_is_a_400_naming_as_of(client, catalog_since_launch, bad):
     response = client.get(f"{MINI}prices/", {"as_of": bad})
     assert response.status_code == 400
     body = response.json()
@@ -511,7 +502,7 @@ def test_the_history_has_every_period_of_every_route(client, repriced):
     ]
 
 
-def test_the_history_keeps_retired_routes(client, catalog):
+def test_the_history_keeps_retired_routes(client, catalog_since_launch):
     Offering.objects.filter(provider__slug="azure-openai").update(status="retired")
     Price.objects.filter(offering__provider__slug="azure-openai").update(
         effective_to=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -568,18 +559,18 @@ def test_the_list_at_20_models_shows_them_all_with_their_cheapest_route(client, 
 # --- HTTP: caching, conditional GET, CORS, throttling --------------------------------------------------------------
 
 
-def test_reads_say_how_long_they_may_be_cached(client, catalog, settings):
+def test_reads_say_how_long_they_may_be_cached(client, catalog_since_launch, settings):
     for url in ("/api/v1/models/", MINI, f"{MINI}prices/", f"{MINI}price-history/", "/api/v1/models/count/"):
         response = client.get(url)
         assert response["Cache-Control"] == f"public, max-age={settings.API_CACHE_SECONDS}"
         assert response.has_header("Last-Modified")
 
 
-def test_errors_are_not_marked_cacheable(client, catalog):
+def test_errors_are_not_marked_cacheable(client, catalog_since_launch):
     assert not client.get("/api/v1/models/", {"lab": "nope"}).has_header("Cache-Control")
 
 
-def test_a_conditional_get_with_the_etag_is_a_304(client, catalog):
+def test_a_conditional_get_with_the_etag_is_a_304(client, catalog_since_launch):
     first = client.get(MINI)
     etag = first["ETag"]
     assert etag
@@ -590,7 +581,7 @@ def test_a_conditional_get_with_the_etag_is_a_304(client, catalog):
     assert since.status_code == 304
 
 
-def test_a_changed_model_gets_a_new_etag(client, catalog):
+def test_a_changed_model_gets_a_new_etag(client, catalog_since_launch):
     etag = client.get(MINI)["ETag"]
     LanguageModel.objects.filter(slug="openai/gpt-4o-mini").update(context_window=131072)
     response = client.get(MINI, headers={"If-None-Match": etag})
@@ -598,12 +589,12 @@ def test_a_changed_model_gets_a_new_etag(client, catalog):
     assert response.json()["context_window"] == 131072
 
 
-def test_any_site_may_read_the_api_from_a_browser(client, catalog):
+def test_any_site_may_read_the_api_from_a_browser(client, catalog_since_launch):
     response = client.get("/api/v1/models/", headers={"Origin": "https://dashboard.example"})
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_anonymous_clients_are_throttled_and_told_when_to_retry(client, catalog, settings):
+def test_anonymous_clients_are_throttled_and_told_when_to_retry(client, catalog_since_launch, settings):
     settings.API_ANON_RATE = "3/min"
     for _ in range(3):
         assert client.get("/api/v1/models/count/").status_code == 200
@@ -613,7 +604,7 @@ def test_anonymous_clients_are_throttled_and_told_when_to_retry(client, catalog,
     assert response.json()["detail"].startswith("Request was throttled.")
 
 
-def test_a_staff_token_has_a_limit_of_its_own(client, catalog, settings):
+def test_a_staff_token_has_a_limit_of_its_own(client, catalog_since_launch, settings):
     settings.API_ANON_RATE, settings.API_USER_RATE = "3/min", "10/min"
     token = Token.objects.create(user=get_user_model().objects.create_user("ana", is_staff=True))
     for _ in range(4):

@@ -6,23 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from providers import curation
 from providers.models import Offering
 from tests.factories import build_catalog
 
 LIST = "/api/v1/providers/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def catalog(load_fixture_catalog):
-    return load_fixture_catalog()
 
 
 def route(provider: str) -> Offering:

@@ -9,10 +9,6 @@ from providers.sync.records import Batch, PriceRecord, Rejection
 from providers.sync.units import UnitError
 from providers.validation import MAX_USD_PER_MTOK, MAX_USD_PER_UNIT
 
-# A token price above this (USD per 1M tokens) is a unit error, not a price. The dearest real ones are ~$600.
-
-TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
-
 
 def checked_price(
     batch: Batch,
@@ -46,6 +42,7 @@ def checked_price(
             )
         )
         return None
+    # `fields` are PriceRecord's own keyword arguments (service tier, threshold, provenance), passed through.
     return PriceRecord(component=component, unit=unit, usd=usd, **fields)  # type: ignore[arg-type]
 
 

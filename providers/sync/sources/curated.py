@@ -4,6 +4,8 @@ Adapter: reads `labs.toml`, `providers.toml`, `benchmarks.toml` and `models/*.to
 returns each file's parsed content (or its syntax error). Units: every price is already USD per 1M tokens (or per
 image / request / search). Quirks: none, but humans type the files, so the normalizer refuses unknown fields
 (typos) and names the file, the entry and the field of every row it stops. Format: docs/curated-data.md.
+
+Past 500 lines: one source is one module (adapter and normalizer together); the normalizer's steps are its functions.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 from django.conf import settings
 
 from catalog.vocabulary import CAPABILITIES, KNOWLEDGE_CUTOFF_RE, MODALITIES, SLUG_PART_RE
+from providers.pricing.rules import TOKEN_COMPONENTS
 from providers.sync.records import (
     MODEL_M2M_FIELDS,
     MODEL_SCALAR_FIELDS,
@@ -68,7 +71,6 @@ COMPONENTS = (
     "request",
     "web_search",
 )
-TOKEN_COMPONENTS = frozenset({"input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "reasoning"})
 UNITS = ("per_1m_tokens", "per_image", "per_request", "per_search", "per_second", "per_minute")
 SERVICE_TIERS = ("standard", "batch", "flex", "priority")
 # A curated price above this many dollars per unit is a typo (or a unit error), not a price.
@@ -497,7 +499,7 @@ def _model(
 def _aliases(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         raise _InvalidError("aliases", "must be a table of source = [ids]")
-    aliases = []
+    aliases: list[tuple[str, str]] = []
     for source, ids in value.items():
         if isinstance(ids, str):
             ids = [ids]

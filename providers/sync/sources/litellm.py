@@ -19,6 +19,8 @@ Quirks (docs/sources/litellm.md has the full list and the reasons):
 - `max_tokens` is ambiguous and ignored; a `max_output_tokens` equal to `max_input_tokens` is a copy, not a limit;
 - a 0 input or output price is a real free price; a 0 for any other component means "not separately charged".
 Everything LiteLLM states about other companies' prices is second-hand: it ranks as an aggregator everywhere.
+
+Past 500 lines: one source is one module (adapter and normalizer together); the normalizer's steps are its functions.
 """
 
 from __future__ import annotations

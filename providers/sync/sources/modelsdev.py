@@ -18,6 +18,8 @@ Quirks, each handled below and described in docs/sources/modelsdev.md:
 - Alias keys are named "... (latest)"; `release_date` is sometimes a month only; `experimental.modes` carries
   OpenAI's priority tier (stored) and Anthropic's fast mode (not a service tier: skipped).
 - Non-chat models (embeddings, image, speech and music generation) are skipped with a counted reason.
+
+Past 500 lines: one source is one module (adapter and normalizer together); the normalizer's steps are its functions.
 """
 
 from __future__ import annotations
@@ -461,7 +463,8 @@ def _add_prices(row: _Row, offering: OfferingRecord, as_of: dt.date, source_url:
     for mode_name, mode in (modes or {}).items():
         provider_block = mode.get("provider") if isinstance(mode, dict) else None
         body = provider_block.get("body") if isinstance(provider_block, dict) else None
-        service_tier = MODE_SERVICE_TIERS.get(body.get("service_tier")) if isinstance(body, dict) else None
+        stated = body.get("service_tier") if isinstance(body, dict) else None
+        service_tier = MODE_SERVICE_TIERS.get(stated) if isinstance(stated, str) else None
         if service_tier is None:
             # Anthropic's fast mode is a beta header, not a service tier our schema knows.
             row.batch.skip(f"experimental mode is not a service tier: {mode_name}")

@@ -198,6 +198,11 @@ def _display_name(name: str) -> str:
     return name.split(": ", 1)[1] if ": " in name else name
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object the source may leave out or send as something else: {} then."""
+    return value if isinstance(value, dict) else {}
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
@@ -254,13 +259,13 @@ class _Parser:
         if not isinstance(item.get("pricing"), dict):
             self.reject(model_id, "pricing", "missing or not an object")
             return None
-        architecture = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
+        architecture = _object(item.get("architecture"))
         outputs = [m for m in architecture.get("output_modalities") or [] if isinstance(m, str)]
         if outputs and not set(outputs) - NON_CHAT_OUTPUTS:
             self.out.skip(f"not a chat model: outputs {', '.join(sorted(outputs))}")
             return None
         namespace = model_id.split("/", 1)[0] if "/" in model_id else ""
-        top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
+        top = _object(item.get("top_provider"))
         inputs = [MODALITIES[m] for m in architecture.get("input_modalities") or [] if m in MODALITIES]
         parameters = [p for p in item.get("supported_parameters") or [] if isinstance(p, str)]
         capabilities = sorted(
@@ -434,10 +439,8 @@ class _Parser:
             if provider == "openrouter":
                 continue
             quantization = endpoint.get("quantization")
-            latency = endpoint.get("latency_last_30m") if isinstance(endpoint.get("latency_last_30m"), dict) else {}
-            throughput = (
-                endpoint.get("throughput_last_30m") if isinstance(endpoint.get("throughput_last_30m"), dict) else {}
-            )
+            latency = _object(endpoint.get("latency_last_30m"))
+            throughput = _object(endpoint.get("throughput_last_30m"))
             seconds = _decimal(latency.get("p50"))
             route = OfferingRecord(
                 provider=provider,
@@ -460,8 +463,8 @@ class _Parser:
             record.offerings.append(route)
 
     def provider_for(self, endpoint: dict[str, Any]) -> str | None:
-        tag = endpoint.get("tag") if isinstance(endpoint.get("tag"), str) else ""
-        name = endpoint.get("provider_name") if isinstance(endpoint.get("provider_name"), str) else ""
+        tag, name = endpoint.get("tag"), endpoint.get("provider_name")
+        tag, name = (tag if isinstance(tag, str) else ""), (name if isinstance(name, str) else "")
         base = (tag.split("/", 1)[0] if tag else name).strip().lower()
         if not base:
             return None

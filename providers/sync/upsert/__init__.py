@@ -19,11 +19,11 @@ from providers.pricing.summaries import refresh_cheapest_routes
 from providers.sync.records import Batch
 from providers.sync.sources import source_rank
 from providers.sync.upsert import scores as benchmark_services
-from providers.sync.upsert.base import Outcome, Tally, hold_reason, price_label
+from providers.sync.upsert.base import Outcome, Tally, hold_reason
 from providers.sync.upsert.catalog import CatalogWrites
 from providers.sync.upsert.routes import RouteWrites
 
-__all__ = ["Outcome", "Tally", "apply_batch", "hold_reason", "price_label"]
+__all__ = ["Outcome", "Tally", "apply_batch", "hold_reason"]
 
 
 class _Upsert(CatalogWrites, RouteWrites):

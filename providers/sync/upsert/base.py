@@ -81,15 +81,6 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def price_label(component: str, service_tier: str, tier_min_tokens: int) -> str:
-    label = component.replace("_", " ")
-    if service_tier != "standard":
-        label += f" ({service_tier})"
-    if tier_min_tokens:
-        label += f" above {tier_min_tokens:,} tokens"
-    return label
-
-
 def hold_reason(old: Decimal, new: Decimal) -> str:
     """Why a change from `old` to `new` must wait for a curator, or "" when it may apply."""
     if old <= 0 or new <= 0:
@@ -120,11 +111,11 @@ class Writer:
 
     def changed_model_ids(self) -> set[int] | None:
         """The models whose cheapest route this run may have changed: every change is an event naming its model
-        or route. None (all of them) when a provider changed, since a provider's kind breaks price ties."""
+        or route. None (all of them) when a provider changed, since its kind and name break price ties."""
         if self.tally.by_kind.get("provider", Counter())["updated"]:
             return None
         ids = {event.model_id for event in self.events if event.model_id}
-        ids.update(event.offering.model_id for event in self.events if event.offering_id)
+        ids.update(event.offering.model_id for event in self.events if event.offering is not None)
         return ids
 
     def event(self, kind: str, summary: str, **fields: Any) -> None:

@@ -79,7 +79,11 @@ class CatalogWrites(QueueWrites):
             {m for r in records for m in (r.input_modalities or []) + (r.output_modalities or [])}
         )
         capabilities = Capability.ensure({c for r in records for c in (r.capabilities or [])})
-        vocabularies = {"input_modalities": modalities, "output_modalities": modalities, "capabilities": capabilities}
+        vocabularies: dict[str, dict[str, Modality] | dict[str, Capability]] = {
+            "input_modalities": modalities,
+            "output_modalities": modalities,
+            "capabilities": capabilities,
+        }
 
         result: dict[str, LanguageModel] = {}
         for record in records:
@@ -96,10 +100,10 @@ class CatalogWrites(QueueWrites):
                     **values,
                 )
                 for name in MODEL_M2M_FIELDS:
-                    wanted = set(getattr(record, name) or [])
+                    stated = set(getattr(record, name) or [])
                     if name == "capabilities":
-                        wanted -= set(record.capabilities_denied)
-                    getattr(model, name).set([vocabularies[name][slug] for slug in sorted(wanted)])
+                        stated -= set(record.capabilities_denied)
+                    getattr(model, name).set([vocabularies[name][slug] for slug in sorted(stated)])
                 self.model_outcomes[record.slug] = "created"
                 self.event(ChangeEvent.Kind.MODEL_ADDED, f"New model: {model.name} ({model.slug})", model=model)
                 result[record.slug] = model

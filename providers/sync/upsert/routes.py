@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent, HeldChange, Offering, Price, Provider
+from providers.pricing.rules import price_label
 from providers.sync.records import ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources import source_rank
 from providers.sync.upsert.base import (
@@ -17,7 +18,6 @@ from providers.sync.upsert.base import (
     _given,
     _shown,
     hold_reason,
-    price_label,
 )
 from providers.sync.upsert.queues import QueueWrites
 
@@ -48,9 +48,7 @@ class RouteWrites(QueueWrites):
                         )
                     )
                     continue
-                values = _given(
-                    route, ("provider_model_id", "route_type", "status", "context_window", "max_output_tokens")
-                )
+                values = _given(route, Offering.FACTS)
                 measured = _given(route, ("throughput_tps", "latency_p50_ms", "uptime_pct"))
                 offering = existing.get((provider.pk, model.pk, route.region, route.quantization))
                 if offering is None:
@@ -105,7 +103,7 @@ class RouteWrites(QueueWrites):
     def retire_vanished(self, records: list[ModelRecord], seen: set[int]) -> None:
         """Routes this source created and no longer lists are retired (never deleted), unless so many would go
         at once that the source itself is more likely broken than the routes gone."""
-        owned = Offering.objects.filter(source=self.source).exclude(status=Offering.Status.RETIRED)
+        owned = Offering.objects.filter(source=self.source).live()
         protected_models = [r.slug for r in records if not r.routes_complete]
         vanished = list(
             owned.exclude(pk__in=seen).exclude(model__slug__in=protected_models).select_related("model", "provider")
@@ -122,7 +120,7 @@ class RouteWrites(QueueWrites):
         for offering in vanished:
             offering.status = Offering.Status.RETIRED
             offering.save(update_fields=["status", "updated_at"])
-            closed = Price.objects.current().filter(offering=offering, source=self.source).update(effective_to=self.now)
+            closed = Price.objects.current().filter(offering=offering, source=self.source).close(self.now)
             self.tally.add("offering", "retired")
             self.event(
                 ChangeEvent.Kind.OFFERING_CHANGED,
@@ -175,13 +173,7 @@ class RouteWrites(QueueWrites):
                     if reason:
                         self._hold(offering, record, old, reason, pending)
                         continue
-                    # History is kept: the old period ends where the new one starts.
-                    new_price.effective_from = (
-                        new_price.effective_from if new_price.effective_from > old.effective_from else self.now
-                    )
-                    old.effective_to = new_price.effective_from
-                    old.save(update_fields=["effective_to"])
-                    to_create.append(new_price)
+                    to_create.append(old.hand_over(new_price, now=self.now))  # history is kept
                     self.tally.add("price", "updated")
                     self.event(
                         ChangeEvent.Kind.PRICE_CHANGED,
@@ -242,8 +234,7 @@ class RouteWrites(QueueWrites):
         for key, old in current.items():
             if key in stated or old.source != self.source:
                 continue
-            old.effective_to = self.now
-            old.save(update_fields=["effective_to"])
+            old.close(self.now)
             self.tally.add("price", "updated")
             what = price_label(*key)
             self.event(

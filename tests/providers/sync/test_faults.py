@@ -1,9 +1,11 @@
 """Everything a real feed does wrong: the run retries what is transient, fails cleanly on the rest, and the catalog
 keeps exactly what it had."""
 
+import importlib
 import threading
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from catalog.models import LanguageModel
@@ -74,6 +76,53 @@ def test_a_client_error_is_not_retried(synced, no_retry_wait):
     assert "HTTP 401" in run.error
     assert no_retry_wait == []
     assert not run.failed_transiently
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        (Reply(status=503), "unreachable"),
+        (Reply(status=401, body={"error": "bad key"}), "refused"),
+        (Reply(body=b"<html>Service unavailable</html>"), "bad_answer"),
+    ],
+)
+def test_the_kind_of_fault_is_recorded_as_a_field_and_only_an_unreachable_source_is_tried_again(
+    synced, no_retry_wait, settings, reply, kind
+):
+    settings.SYNC_HTTP_ATTEMPTS = 1
+    serve_models(synced, reply)
+    run = run_sync("openrouter")
+    assert (run.status, run.error_kind) == ("failed", kind)
+    assert SyncRun.objects.get(pk=run.pk).failed_transiently is (kind == "unreachable")
+
+
+def test_retries_read_the_kind_not_the_message():
+    assert not SyncRun(
+        status="failed", error="SourceFetchError: quoted by a source", error_kind="other"
+    ).failed_transiently
+    assert SyncRun(status="failed", error="", error_kind="unreachable").failed_transiently
+
+
+def test_runs_failed_before_the_kind_was_recorded_get_it_from_their_message(db):
+    migration = importlib.import_module("providers.migrations.0008_sync_run_error_kind")
+    for error in (
+        "SourceFetchError: HTTP 503",
+        "SourceClientError: HTTP 401",
+        "SourceFormatError: x",
+        "abandoned: y",
+        "KeyError: 'z'",
+    ):
+        SyncRun.objects.create(source=error.split(":")[0].lower(), status="failed", error=error)
+    SyncRun.objects.create(source="fine", status="succeeded")
+    migration.fill_error_kinds(apps, None)
+    assert dict(SyncRun.objects.values_list("source", "error_kind")) == {
+        "sourcefetcherror": "unreachable",
+        "sourceclienterror": "refused",
+        "sourceformaterror": "bad_answer",
+        "abandoned": "abandoned",
+        "keyerror": "other",
+        "fine": "",
+    }
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.vocabulary import MAX_TOKENS
 from providers.sync.records import (
     Batch,
     LabRecord,
@@ -162,3 +163,28 @@ def test_what_reaches_json_columns_holds_no_nul():
     assert len(batch.unmatched[0].name) <= 300
     assert batch.rejections == [Rejection(entry="e", field="f", message="m")]
     assert dict(batch.skipped) == {"unmapped price key: evil key": 1}
+
+
+def test_token_counts_no_column_can_hold_are_dropped_and_a_price_with_such_a_threshold_refused():
+    record = model(
+        context_window=MAX_TOKENS + 1,
+        max_output_tokens=MAX_TOKENS,
+        offerings=[
+            route(
+                context_window=10**12,
+                prices=[price(), price(tier_min_tokens=MAX_TOKENS + 1)],
+            )
+        ],
+    )
+    batch = screen_batch(Batch(models=[record]))
+    kept = batch.models[0]
+    assert (kept.context_window, kept.max_output_tokens) == (None, MAX_TOKENS)  # None: "not said"
+    [offering] = kept.offerings
+    assert offering.context_window is None
+    assert [p.tier_min_tokens for p in offering.prices] == [0]
+    assert offering.prices_complete is False  # a refused price is not "no longer listed"
+    assert {(r.entry, r.field) for r in batch.rejections} == {
+        ("hostile/model", "context_window"),
+        ("hostile/model on host", "context_window"),
+        ("hostile/model on host", "tier_min_tokens"),
+    }

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from providers.sync.units import UnitError, cents_per_token_to_per_mtok, per_mtok, per_token_to_per_mtok, per_unit
+from providers.sync.units import UnitError, per_mtok, per_token_to_per_mtok, per_unit
 
 
 def test_it_converts_per_token_floats_exactly():
@@ -16,10 +16,9 @@ def test_it_rounds_away_string_float_artefacts():
     assert per_token_to_per_mtok("0.00000090000000000000005") == Decimal("0.9")
 
 
-def test_it_keeps_per_1m_figures_and_converts_cents():
+def test_it_keeps_per_1m_figures():
     assert per_mtok("0.60") == Decimal("0.6")
     assert per_mtok(3) == Decimal(3)
-    assert cents_per_token_to_per_mtok("0.000015") == Decimal("0.15")
 
 
 def test_it_keeps_per_unit_prices_in_dollars():
