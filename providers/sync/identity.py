@@ -7,7 +7,15 @@ Rules, in order, for an id from source S (the first that answers wins):
    (`:free`, `:thinking`...) and mapping lab namespaces (`meta-llama/` -> `meta/`, `x-ai/` -> `xai/`);
 4. a bare id (`gpt-4o-mini`) under the lab its name implies (`gpt-`, `o3` -> openai; `claude` -> anthropic...);
 5. the same ignoring dots vs dashes vs underscores and case (`claude-3.5-sonnet` = `claude-3-5-sonnet`);
-6. a dated snapshot (`gpt-4o-mini-2024-07-18`) whose undated model resolves is its own model, linked to it.
+6. the same for the id's tidied forms (`tidied_forms`): Bedrock's region and vendor prefixes and `-v1:0` version
+   (`us.anthropic.claude-3-5-haiku-20241022-v1:0`), Vertex's `@default` and `@20250514`, Fireworks' `p` for a dot
+   (`llama-v3p1-70b-instruct`, `kimi-k2p5`), Azure's `gpt-35-turbo`, a `-latest` pointer, METR's word order
+   (`claude-4-1-opus`);
+7. a dated snapshot (`gpt-4o-mini-2024-07-18`, `-20240718`, `@20240718`) whose undated model resolves: the snapshot
+   policy (docs/sources.md) makes it its own model linked to the undated one, from every source that creates
+   snapshots; a source that only reports on models (benchmarks) puts it on the undated model itself.
+A batch is resolved in a fixed order (undated ids before dated ones, plain ids before variants, then by id), so a
+snapshot listed before its base is still linked and the merge does not depend on the payload's row order.
 An id that still matches nothing becomes a new canonical model only for a source whose namespace creates models
 (OpenRouter); from any other source it is recorded as unmatched with its closest candidate, never guessed into a
 duplicate.
@@ -15,6 +23,7 @@ duplicate.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections import defaultdict
@@ -23,7 +32,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from catalog.vocabulary import SLUG_PART_RE
-from providers.sync.records import Batch, LabRecord, ModelRecord, UnmatchedRecord
+from providers.sync.records import (
+    Batch,
+    BenchmarkRecord,
+    LabRecord,
+    ModelRecord,
+    PriceRecord,
+    ScoreRecord,
+    UnmatchedRecord,
+)
 
 if TYPE_CHECKING:  # the sources package imports this module
     from providers.sync.sources.base import Known
@@ -33,6 +50,22 @@ LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
 SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)[-@](?P<date>20[2-3]\d-[01]\d-[0-3]\d|20[2-3]\d[01]\d[0-3]\d)$")
+
+# Bedrock `us.anthropic.claude-…-v1:0`: a cross-region inference prefix, the vendor, a version suffix.
+BEDROCK_REGION_RE = re.compile(r"^(?:us|eu|apac|ap|global|us-gov|ca|jp|au)\.(?=[a-z])")
+BEDROCK_VENDOR_RE = re.compile(
+    r"^(?P<vendor>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|moonshot|moonshotai|google"
+    r"|minimax|zai|twelvelabs)\.(?=[a-z])"
+)
+BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")
+VERTEX_POINTER_RE = re.compile(r"@(?:default|latest|\d{3})$")
+VERTEX_DATE_RE = re.compile(r"@(?=20[2-3]\d[01]\d[0-3]\d$)")
+P_NOTATION_RE = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes `3p1` for 3.1
+LLAMA_V_RE = re.compile(r"^llama-v(?=\d)")
+AZURE_35_RE = re.compile(r"^gpt-35-")
+LATEST_RE = re.compile(r"-latest$")
+# METR and some older lists put the version before the tier: `claude-4-1-opus` is Claude Opus 4.1.
+CLAUDE_ORDER_RE = re.compile(r"^claude-(?P<version>\d+(?:[-.]\d+)?)-(?P<tier>opus|sonnet|haiku)(?P<rest>(?:-.*)?)$")
 
 LAB_NAMESPACES = {
     "openai": "openai",
@@ -52,6 +85,12 @@ LAB_NAMESPACES = {
     "amazon": "amazon",
     "moonshotai": "moonshot",
     "moonshot": "moonshot",
+    "z-ai": "z-ai",
+    "zai": "z-ai",
+    "zai-org": "z-ai",
+    "google-deepmind": "google",
+    "microsoft": "microsoft",
+    "microsoft-ai": "microsoft",
 }
 
 # How a bare id's name implies its lab. Longest prefixes first where they overlap.
@@ -80,6 +119,7 @@ LAB_PREFIXES = (
     ("command", "cohere"),
     ("nova", "amazon"),
     ("kimi", "moonshot"),
+    ("glm-", "z-ai"),
 )
 
 
@@ -95,7 +135,55 @@ def _neighbourhoods_of(key: str) -> tuple[str, ...]:
 
 
 def lab_for_namespace(namespace: str) -> str:
-    return LAB_NAMESPACES.get(namespace.lower(), re.sub(r"[^a-z0-9-]+", "-", namespace.lower()).strip("-"))
+    """The lab a namespace names: `meta-llama` -> meta; OpenRouter's alias namespaces `~x-ai` are the same labs."""
+    namespace = namespace.lower().lstrip("~")
+    return LAB_NAMESPACES.get(namespace, re.sub(r"[^a-z0-9-]+", "-", namespace).strip("-"))
+
+
+def tidied_forms(model_part: str) -> list[tuple[str, str]]:
+    """The other ways sources write one model id, as (form, the lab a vendor prefix names or ""), each step applied
+    on top of the last: `us.anthropic.claude-3-5-haiku-20241022-v1:0` -> `anthropic.claude-3-5-haiku-20241022-v1:0`
+    -> `claude-3-5-haiku-20241022-v1:0` -> `claude-3-5-haiku-20241022`. The id itself is not in the list."""
+    forms: dict[str, str] = {}
+    vendor = ""
+    form = model_part
+
+    def step(new: str) -> None:
+        nonlocal form
+        if new != form and new:
+            form = new
+            forms.setdefault(form, vendor)
+
+    step(VERTEX_POINTER_RE.sub("", form))
+    step(VERTEX_DATE_RE.sub("-", form))
+    step(BEDROCK_REGION_RE.sub("", form))
+    if match := BEDROCK_VENDOR_RE.match(form):
+        vendor = lab_for_namespace(match["vendor"])
+        step(form[match.end() :])
+    step(BEDROCK_VERSION_RE.sub("", VARIANT_RE.sub("", form)) if BEDROCK_VERSION_RE.search(form) or vendor else form)
+    step(LLAMA_V_RE.sub("llama-", P_NOTATION_RE.sub(".", form)))
+    step(AZURE_35_RE.sub("gpt-3.5-", form))
+    step(LATEST_RE.sub("", form))
+    if match := CLAUDE_ORDER_RE.match(form):
+        step(f"claude-{match['tier']}-{match['version']}{match['rest']}")
+    return list(forms.items())
+
+
+def snapshot_date(model_part: str) -> str:
+    """The date stamp of a dated id (its tidied forms included), as 8 digits; "" when it has none."""
+    for form in (model_part, *(f for f, _ in tidied_forms(model_part))):
+        if match := SNAPSHOT_RE.match(form):
+            return match["date"].replace("-", "")
+    return ""
+
+
+def id_order(external_id: str) -> tuple[int, int, int, int, str]:
+    """The order a batch is resolved and merged in: plain ids before variants (`:free`), undated before dated, the
+    newest snapshot first, fewer path segments first (`gpt-4o-mini` before `azure/gpt-4o-mini`), then the id. It
+    makes the result independent of the payload's row order."""
+    variant = 1 if VARIANT_RE.search(external_id) else 0
+    date = snapshot_date(VARIANT_RE.sub("", external_id).rsplit("/", 1)[-1])
+    return (variant, 1 if date else 0, -int(date) if date else 0, external_id.count("/"), external_id)
 
 
 def lab_for_name(model_id: str) -> str:
@@ -109,7 +197,7 @@ def lab_for_name(model_id: str) -> str:
 @dataclass(frozen=True)
 class Resolution:
     slug: str = ""
-    rule: str = ""  # alias | canonical | prefix | bare | normalized | snapshot-new | created
+    rule: str = ""  # alias | canonical | prefix | bare | tidied | normalized | snapshot | snapshot-new | created
     snapshot_of: str = ""
 
 
@@ -160,20 +248,31 @@ class IdentityIndex:
         return Resolution()
 
     def candidates(self, external_id: str, lab_hint: str) -> list[tuple[str, str]]:
-        """(candidate canonical slug, rule) pairs for rules 3 and 4, most specific first."""
+        """(candidate canonical slug, rule) pairs for rules 3, 4 and 6, most specific first."""
         stripped = VARIANT_RE.sub("", external_id)
         parts = stripped.split("/")
         found: list[tuple[str, str]] = []
+        tidied: list[tuple[str, str]] = []
         for start in range(len(parts)):
             tail = parts[start:]
             if len(tail) == 2:
-                found.append((f"{lab_for_namespace(tail[0])}/{tail[1]}", "prefix"))
+                lab = lab_for_namespace(tail[0])
+                found.append((f"{lab}/{tail[1]}", "prefix"))
+                tidied.extend((f"{vendor or lab}/{form}", "tidied") for form, vendor in tidied_forms(tail[1]))
             elif len(tail) == 1:
                 for lab in dict.fromkeys(filter(None, (lab_hint, lab_for_name(tail[0])))):
                     found.append((f"{lab}/{tail[0]}", "bare"))
+                for form, vendor in tidied_forms(tail[0]):
+                    for lab in dict.fromkeys(filter(None, (vendor, lab_hint, lab_for_name(form)))):
+                        tidied.append((f"{lab}/{form}", "tidied"))
         if stripped != external_id and "/" not in stripped:
             found.insert(0, (stripped, "prefix"))
-        return found
+        return list(dict.fromkeys([*found, *tidied]))
+
+    def bare_forms(self, external_id: str) -> list[str]:
+        """The id's last part and its tidied forms, as other sources' aliases may spell them."""
+        last = VARIANT_RE.sub("", external_id).rsplit("/", 1)[-1]
+        return list(dict.fromkeys([last, *(form for form, _ in tidied_forms(last))]))
 
     def resolve(self, source: str, external_id: str, lab_hint: str = "") -> Resolution:
         hit = self.exact(source, external_id)
@@ -188,20 +287,40 @@ class IdentityIndex:
                 return Resolution(candidate, rule)
             if slug := self._unique(self.by_any_alias.get(candidate, ())):
                 return Resolution(slug, rule)
+        for form in self.bare_forms(external_id)[1:]:
+            if slug := self._unique(self.by_any_alias.get(form, ())):
+                return Resolution(slug, "tidied")
         for candidate, _ in candidates:
             if slug := self._unique(self.by_normalized.get(normalized(candidate), ())):
                 return Resolution(slug, "normalized")
-        # A dated snapshot of a model we know is its own model, linked to the undated one.
-        model_part = stripped.rsplit("/", 1)[-1]
-        if match := SNAPSHOT_RE.match(model_part):
-            base_id = stripped[: len(stripped) - len(model_part)] + match["base"]
-            base = self.resolve(source, base_id, lab_hint)
-            if base.slug and not base.snapshot_of:
-                snapshot = f"{base.slug}-{match['date']}"
-                if snapshot in self.slugs:
-                    return Resolution(snapshot, "snapshot")
-                return Resolution(snapshot, "snapshot-new", snapshot_of=base.slug)
+        # A dated snapshot of a model we know is its own model, linked to the undated one (the snapshot policy).
+        prefix = stripped[: len(stripped) - len(stripped.rsplit("/", 1)[-1])]
+        for form in self.bare_forms(external_id):
+            if not (match := SNAPSHOT_RE.match(form)):
+                continue
+            base = self.resolve(source, prefix + match["base"], lab_hint)
+            if not base.slug or base.snapshot_of:
+                continue
+            if existing := self.dated(base.slug, match["date"]):
+                return Resolution(existing, "snapshot", snapshot_of=base.slug)
+            return Resolution(f"{base.slug}-{match['date']}", "snapshot-new", snapshot_of=base.slug)
         return Resolution()
+
+    def dated(self, base: str, date: str) -> str:
+        """The snapshot model of `base` at `date` already known, whichever way the date is written."""
+        digits = date.replace("-", "")
+        for written in (digits, f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"):
+            if f"{base}-{written}" in self.slugs:
+                return f"{base}-{written}"
+        return ""
+
+    def base_of(self, slug: str) -> str:
+        """The undated model a dated slug is a snapshot of, when the catalog (or this batch) holds it."""
+        lab, _, model_part = slug.partition("/")
+        match = SNAPSHOT_RE.match(model_part)
+        if match and f"{lab}/{match['base']}" in self.slugs:
+            return f"{lab}/{match['base']}"
+        return ""
 
     def closest(self, external_id: str, lab_hint: str) -> tuple[str, float]:
         """The most similar canonical slug, for a curator deciding where an unmatched id belongs."""
@@ -219,19 +338,19 @@ def resolve_identities(
     batch: Batch, known: Known, *, source: str, creates_models: bool, creates_snapshots: bool = True
 ) -> Batch:
     """Give every feed record its canonical slug (or record it as unmatched), then merge records that turn out
-    to be the same model. Pure: reads only `known`."""
+    to be the same model. Pure: reads only `known`.
+
+    Records are resolved in `id_order` (curated ones, which carry their slug, first), so neither the payload's row
+    order nor which id of a model comes first changes the outcome."""
     index = IdentityIndex(known)
     labs = set(known.labs) | {lab.slug for lab in batch.labs}
     resolved: list[ModelRecord] = []
     unresolved: list[ModelRecord] = []
-    for record in batch.models:
-        if record.slug:  # already canonical (curated)
-            resolved.append(record)
-            continue
-        resolution = index.resolve(source, record.external_id, record.lab_hint)
-        if resolution.rule == "snapshot-new" and not creates_snapshots:
-            # A source that only reports on models (benchmarks) attaches a dated id to the model it is a date of.
-            resolution = Resolution(resolution.snapshot_of, "snapshot-base")
+    curated = [record for record in batch.models if record.slug]
+    feed = sorted((record for record in batch.models if not record.slug), key=lambda r: id_order(r.external_id))
+    resolved.extend(curated)
+    for record in feed:
+        resolution = _resolve(index, source, record, creates_snapshots=creates_snapshots)
         if not resolution.slug and creates_models:
             resolution = _new_model(record, labs, batch)
         if not resolution.slug:
@@ -240,15 +359,19 @@ def resolve_identities(
         record.slug = resolution.slug
         record.lab = resolution.slug.split("/", 1)[0]
         record.snapshot_of = resolution.snapshot_of
+        record.resolved_by = resolution.rule
         if record.lab not in labs:
             batch.labs.append(LabRecord(slug=record.lab, name=record.lab))
             labs.add(record.lab)
         index.add(record.slug)
         record.aliases = list(dict.fromkeys([*record.aliases, (source, record.external_id)]))
         resolved.append(record)
+    for record in feed:
+        if record.slug:
+            batch.matched[record.resolved_by] += 1
     # Candidates are chosen once every record is placed, so models this batch creates count too.
     for record in unresolved:
-        candidate, score = index.closest(record.external_id, record.lab_hint)
+        candidate, score = index.closest(record.match_id or record.external_id, record.lab_hint)
         batch.unmatched.append(
             UnmatchedRecord(
                 external_id=record.external_id,
@@ -260,6 +383,26 @@ def resolve_identities(
         )
     batch.models = merge_records(resolved, batch)
     return batch
+
+
+def _resolve(index: IdentityIndex, source: str, record: ModelRecord, *, creates_snapshots: bool) -> Resolution:
+    """One record's resolution under the snapshot policy. The id as the source publishes it is looked up first
+    (a curator may have aliased it, run settings and harness suffixes included); the rules then match its tidied
+    `match_id` when the source gives one."""
+    own_alias = (source, record.external_id) in index.by_alias
+    resolution = index.exact(source, record.external_id)
+    if not resolution.slug:
+        resolution = index.resolve(source, record.match_id or record.external_id, record.lab_hint)
+    if not resolution.slug or own_alias:
+        return resolution
+    base = resolution.snapshot_of or index.base_of(resolution.slug)
+    if not creates_snapshots and base:
+        # A source that only reports on models puts a dated id on its undated model, whichever snapshot models
+        # other sources made before it ran (so a score lands on the same model in any source order).
+        return Resolution(base, "snapshot-base")
+    if base and not resolution.snapshot_of:
+        return Resolution(resolution.slug, resolution.rule, snapshot_of=base)
+    return resolution
 
 
 def _new_model(record: ModelRecord, labs: set[str], batch: Batch) -> Resolution:
@@ -291,10 +434,21 @@ def _creatable(slug: str) -> bool:
 
 
 def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]:
-    """Records that resolved to one model become one: the first stated value of each fact wins, routes are
-    combined, and a second route on the same provider/region/quantization is skipped with a counted reason."""
+    """Records that resolved to one model become one, by the collision rule (docs/sources.md), so that no natural
+    key occurs twice in a batch and a run never fails on a row:
+
+    - records merge in resolution order (`id_order`): the first stated value of each fact wins;
+    - aliases are combined; an alias (source, id) two models claim stays with the first and is counted;
+    - routes are combined; a second route on the same provider/region/quantization adds only the prices of a
+      service tier the first lacks (OpenRouter's `:free` offer on the base route), the rest is counted;
+    - a price key (component, tier, threshold) stated twice on one route keeps the first, counted;
+    - a score key (benchmark, version) stated twice on one model keeps the score of the first-ranked id; several
+      runs of that one id keep the best (`best_score`); the others are counted.
+    Counts go to `batch.collapsed`, which the run's notes report."""
     merged: dict[str, ModelRecord] = {}
-    for record in records:
+    ranked_scores: dict[str, list[tuple[int, ScoreRecord]]] = defaultdict(list)
+    for rank, record in enumerate(records):
+        ranked_scores[record.slug].extend((rank, score) for score in record.scores)
         first = merged.get(record.slug)
         if first is None:
             merged[record.slug] = record
@@ -305,19 +459,63 @@ def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]
             if getattr(first, name) in (None, "", []) and value not in (None, "", []):
                 setattr(first, name, value)
         first.aliases = list(dict.fromkeys([*first.aliases, *record.aliases]))
-        first.scores.extend(record.scores)
         if record.capabilities is not None:
             first.capabilities = sorted(set(first.capabilities or []) | set(record.capabilities))
         # One route saying "yes" outweighs another saying "no": a provider's limit is not the model's.
         first.capabilities_denied = sorted(
             (set(first.capabilities_denied) | set(record.capabilities_denied)) - set(first.capabilities or [])
         )
-        keys = {(o.provider, o.region, o.quantization) for o in first.offerings}
+        routes = {(o.provider, o.region, o.quantization): o for o in first.offerings}
         for offering in record.offerings:
-            key = (offering.provider, offering.region, offering.quantization)
-            if key in keys:
-                batch.skip("duplicate route: same model and provider under another id")
+            kept = routes.get((offering.provider, offering.region, offering.quantization))
+            if kept is None:
+                routes[(offering.provider, offering.region, offering.quantization)] = offering
+                first.offerings.append(offering)
                 continue
-            keys.add(key)
-            first.offerings.append(offering)
+            tiers = {price.service_tier for price in kept.prices}
+            added = [price for price in offering.prices if price.service_tier not in tiers]
+            kept.prices.extend(added)
+            if len(added) < len(offering.prices) or not offering.prices:
+                batch.skip("duplicate route: same model and provider under another id")
+    benchmarks = {benchmark.slug: benchmark for benchmark in batch.benchmarks}
+    aliases_taken: dict[tuple[str, str], str] = {}
+    for slug, record in merged.items():
+        record.scores = _collapse_scores(ranked_scores[slug], benchmarks, batch)
+        for offering in record.offerings:
+            prices: dict[tuple[str, str, int], PriceRecord] = {}
+            for price in offering.prices:
+                if prices.setdefault(price.key, price) is not price:
+                    batch.collapsed["duplicate price (the first-ranked id's kept)"] += 1
+            offering.prices = list(prices.values())
+        kept_aliases = []
+        for alias in record.aliases:
+            if aliases_taken.setdefault(alias, slug) == slug:
+                kept_aliases.append(alias)
+            else:
+                batch.collapsed["duplicate alias (kept on the first model that claims it)"] += 1
+        record.aliases = kept_aliases
     return list(merged.values())
+
+
+def best_score(scores: list[ScoreRecord], higher_is_better: bool = True) -> ScoreRecord:
+    """The one run of a model kept among several on one benchmark and setting: the best value (Epoch's "best
+    run"), then the latest measured, then the first given."""
+    sign = 1 if higher_is_better else -1
+    return max(reversed(scores), key=lambda score: (sign * score.value, score.measured_on or dt.date.min))
+
+
+def _collapse_scores(
+    ranked: list[tuple[int, ScoreRecord]], benchmarks: dict[str, BenchmarkRecord], batch: Batch
+) -> list[ScoreRecord]:
+    groups: dict[tuple[str, str], list[tuple[int, ScoreRecord]]] = defaultdict(list)
+    for rank, score in ranked:
+        groups[(score.benchmark, score.version)].append((rank, score))
+    kept = []
+    for (benchmark, _), group in groups.items():
+        top = min(rank for rank, _ in group)
+        candidates = [score for rank, score in group if rank == top]
+        definition = benchmarks.get(benchmark)
+        kept.append(best_score(candidates, definition.higher_is_better if definition else True))
+        if len(group) > 1:
+            batch.collapsed["duplicate score (the first-ranked id's best run kept)"] += len(group) - 1
+    return kept

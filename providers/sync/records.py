@@ -122,6 +122,9 @@ class ModelRecord:
     slug: str = ""
     lab: str = ""
     external_id: str = ""
+    # The source's id tidied for the matching rules (METR `claude_4_opus_inspect` -> `claude-4-opus`, Epoch's run
+    # settings removed), when it differs: the alias table is asked about `external_id` first.
+    match_id: str = ""
     lab_hint: str = ""
     # The lab's display name when the source states it ("Z.AI" in "Z.AI: GLM 4.6"), for a lab first seen here.
     lab_name: str = ""
@@ -157,6 +160,8 @@ class ModelRecord:
     origin: str = ""
     # Set by the identity step for a dated snapshot first seen here: the canonical slug of its undated model.
     snapshot_of: str = ""
+    # Which identity rule placed it (providers/sync/identity.py): counted in the run's match rate.
+    resolved_by: str = ""
     # False when the source could not list this model's routes this time (a failed per-model request): its
     # routes must not be retired as "vanished".
     routes_complete: bool = True
@@ -204,6 +209,25 @@ class Batch:
     skipped: Counter = field(default_factory=Counter)
     # Requests that failed without failing the run (e.g. one OpenRouter endpoints call), by reason.
     partial_failures: Counter = field(default_factory=Counter)
+    # Ids the identity step placed, by rule; and rows collapsed by the collision rule, by kind.
+    matched: Counter = field(default_factory=Counter)
+    collapsed: Counter = field(default_factory=Counter)
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] += n
+
+    def identity_notes(self) -> list[str]:
+        """The run summary's lines about identity: the match rate (ids placed on a model out of ids read, by rule)
+        and what the collision rule collapsed."""
+        notes = []
+        placed = sum(self.matched.values())
+        total = placed + len(self.unmatched)
+        if total:
+            rules = ", ".join(f"{rule or 'curated'} {count}" for rule, count in sorted(self.matched.items()))
+            notes.append(
+                f"matched: {placed} of {total} ids ({100 * placed / total:.1f}%); unmatched {len(self.unmatched)}"
+                + (f"; by rule: {rules}" if rules else "")
+            )
+        for kind, count in sorted(self.collapsed.items()):
+            notes.append(f"collapsed: {count} {kind}")
+        return notes

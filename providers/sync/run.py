@@ -230,4 +230,4 @@ def _record(run: SyncRun, batch: Any, outcome: Outcome) -> None:
     run.rejections = [rejection.as_dict() for rejection in rejections]
     run.skipped = dict(sorted(batch.skipped.items()))
     run.partial_failures = dict(sorted(batch.partial_failures.items()))
-    run.notes = outcome.notes
+    run.notes = [*outcome.notes, *batch.identity_notes()]

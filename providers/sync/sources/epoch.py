@@ -6,8 +6,13 @@ per benchmark; the CSVs it knows are returned as lists of rows, the rest are nam
 Units: accuracy as a fraction from 0 to 1 (stored as a percentage, four decimals kept), the Epoch Capabilities
 Index as an
 index. Quirks: `Model version` carries date stamps (`gpt-5-mini-2025-08-07`) and reasoning-effort suffixes
-(`_high`): the effort becomes the score's version, and a dated id names its undated model (the source never creates
-snapshot models); a model may have several runs per file (the best is kept, the rest counted).
+(`_high`), thinking budgets (`_16K`, `_32K`, ` (16K thinking)`) and `_thinking`: these are run settings, kept on the
+score as part of its version label (its natural key), so a model holds one score per benchmark and setting
+(`run_settings`). The id as published is looked up in the alias table first (curators alias `…_32K` ids), then the
+id without its settings goes through the identity rules; a dated id names its undated model (the source never
+creates snapshot models). A model may have several runs per file and setting, and several ids may fold into one
+model: the identity step's collision rule keeps one (providers/sync/identity.py `merge_records`) and counts the
+rest.
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ from providers.sync.sources.http import SourceFormatError, get_bytes
 
 DEFAULT_URL = "https://epoch.ai/data/benchmark_data.zip"
 CREDIT_URL = "https://epoch.ai/benchmarks"
-EFFORT_RE = re.compile(r"_(minimal|low|medium|high|xhigh|max)$")
+# Run settings at the end of a `Model version`, innermost last: `o3-2025-04-16_high`, `claude-opus-4-20250514_32K`,
+# `QwQ-32B (16K thinking)`, `DeepSeek-V3.1_thinking`.
+SETTING_RE = re.compile(
+    r"(?:_(?P<effort>minimal|low|medium|high|xhigh|max)|_(?P<budget>\d+K)|\s*\((?P<budget_text>\d+K) thinking\)"
+    r"|_(?P<thinking>thinking))$",
+    re.IGNORECASE,
+)
 HUNDRED = Decimal(100)
 
 # CSV file -> (benchmark slug, the column holding the score, whether it is a 0-1 fraction)
@@ -128,7 +139,7 @@ class EpochSource(FeedSource):
         batch = Batch()
         for name in raw.get("other_files", []):
             batch.skip(f"file not read: {name}")
-        best: dict[tuple[str, str, str], tuple[ModelRecord, ScoreRecord]] = {}
+        records: dict[str, ModelRecord] = {}
         for file_name, rows in sorted(raw.get("files", {}).items()):
             slug, column, fraction = FILES[file_name]
             batch.benchmarks.append(BENCHMARKS[slug])
@@ -137,16 +148,7 @@ class EpochSource(FeedSource):
                 if parsed is None:
                     continue
                 record, score = parsed
-                key = (record.external_id, slug, score.version)
-                if key in best:
-                    batch.skip("another run of the same model and benchmark (the best is kept)")
-                    if score.value <= best[key][1].value:
-                        continue
-                best[key] = (record, score)
-        records: dict[str, ModelRecord] = {}
-        for record, score in best.values():
-            kept = records.setdefault(record.external_id, record)
-            kept.scores.append(score)
+                records.setdefault(record.external_id, record).scores.append(score)
         batch.models = list(records.values())
         return batch
 
@@ -175,11 +177,10 @@ def _row(
             Rejection(entry=f"{version_id} ({file_name})", field=column, message=f"out of range: {raw_value!r}")
         )
         return None
-    effort = EFFORT_RE.search(version_id)
-    external_id = EFFORT_RE.sub("", version_id)
+    model_id, settings_label = run_settings(version_id)
     version = "ECI" if slug == "epoch-capabilities-index" else "Epoch AI harness"
-    if effort:
-        version += f", {effort.group(1)} reasoning effort"
+    if settings_label:
+        version += f", {settings_label}"
     started = (row.get("Started at") or "")[:10]
     try:
         measured_on = dt.date.fromisoformat(started) if started else None
@@ -194,4 +195,30 @@ def _row(
         source_url=CREDIT_URL,
     )
     organization = (row.get("Organization") or "").split(",")[0].strip().lower()
-    return ModelRecord(external_id=external_id, lab_hint=ORGANIZATIONS.get(organization, "")), score
+    return (
+        ModelRecord(
+            external_id=version_id,
+            match_id=model_id if model_id != version_id else "",
+            lab_hint=ORGANIZATIONS.get(organization, ""),
+        ),
+        score,
+    )
+
+
+def run_settings(version_id: str) -> tuple[str, str]:
+    """(the model's id, its run settings as a label) for an Epoch `Model version`: `o3-2025-04-16_high` ->
+    ("o3-2025-04-16", "high reasoning effort"); `claude-opus-4-20250514_32K` -> (…, "32K thinking budget")."""
+    model_id, efforts, budgets, thinking = version_id.strip(), [], [], False
+    while match := SETTING_RE.search(model_id):
+        if match["effort"]:
+            efforts.append(match["effort"].lower())
+        elif match["budget"] or match["budget_text"]:
+            budgets.append((match["budget"] or match["budget_text"]).upper())
+        else:
+            thinking = True
+        model_id = model_id[: match.start()]
+    labels = [f"{effort} reasoning effort" for effort in reversed(efforts)]
+    labels += [f"{budget} thinking budget" for budget in reversed(budgets)]
+    if thinking and not budgets:
+        labels.append("thinking")
+    return model_id, ", ".join(labels)

@@ -3,7 +3,9 @@
 Adapter: `GET {METR_RESULTS_URL}` (default https://metr.org/assets/benchmark_results_1_1.yaml), one YAML document.
 Units: the 50% time horizon in minutes (the length of task, measured in the time a human expert takes, that the
 model completes half the time). Quirks: results are keyed by ids like `claude_3_5_sonnet_20240620_inspect`
-(underscores, a harness suffix, a date stamp): the suffix is dropped, underscores become dashes, and a dated id
+(underscores, a harness suffix, a date stamp). The key as published is looked up in the alias table first
+(curators alias `claude_4_1_opus_inspect`); only then is it tidied for the identity rules: the suffix is dropped,
+underscores become dashes (`claude-4-1-opus`, whose word order identity.tidied_forms also reads), and a dated id
 names its undated model (the source never creates snapshot models).
 """
 
@@ -77,10 +79,11 @@ class MetrSource(FeedSource):
                     )
                 )
                 continue
-            external_id = HARNESS_RE.sub("", str(key)).replace("_", "-")
+            match_id = HARNESS_RE.sub("", str(key)).replace("_", "-")
             batch.models.append(
                 ModelRecord(
-                    external_id=external_id,
+                    external_id=str(key),
+                    match_id=match_id if match_id != str(key) else "",
                     scores=[
                         ScoreRecord(
                             benchmark=BENCHMARK.slug,

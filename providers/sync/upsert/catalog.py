@@ -228,6 +228,11 @@ class CatalogWrites(QueueWrites):
                     continue
                 if attribute == "successor" and not self.may_set(model, "successor", model.successor_id, target.pk):
                     continue
+                moves_link = model.snapshot_of_id is not None and self.rank < source_rank("curated")
+                if attribute == "snapshot_of" and moves_link:
+                    continue  # a feed fills in a missing snapshot link; it never moves one
+                if attribute == "snapshot_of" and target.pk == model.pk:
+                    continue
                 old = getattr(model, attribute).slug if getattr(model, f"{attribute}_id") else ""
                 setattr(model, attribute, target)
                 model.save(update_fields=[attribute, "updated_at"])

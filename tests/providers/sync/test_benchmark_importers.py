@@ -44,7 +44,7 @@ def test_epoch_reads_fractions_as_percentages_keeps_the_best_run_and_the_effort(
     sonnet = scores_of(batch, "anthropic/claude-sonnet-4-5")
     assert sonnet[("gpqa-diamond", "Epoch AI harness, high reasoning effort")].value == Decimal("82.5758")
     assert sonnet[("gpqa-diamond", "Epoch AI harness")].value == Decimal("76.2626")
-    assert batch.skipped["another run of the same model and benchmark (the best is kept)"] == 1
+    assert batch.collapsed["duplicate score (the first-ranked id's best run kept)"] == 1
     assert batch.skipped["file not read: frontiermath.csv"] == 1
 
 
