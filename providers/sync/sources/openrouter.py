@@ -13,12 +13,20 @@ Quirks handled here (each has a test):
 - `image` is effectively per image *token* for token-billed models: stored as input_image per 1M tokens;
 - `created` is when OpenRouter listed the model, not its release date: never used as one;
 - `expiration_date` "2098-12-31" means never; a real date deprecates (or, once past, retires) OpenRouter's route;
-- variants (`:free`, `:thinking`...) name the same canonical model; their discounted or rate-limited routes are
-  not stored as the model's OpenRouter price;
+- variants (`:free`, `:thinking`...) name the same canonical model. A `:free` variant is a free, rate-limited offer
+  on its base model's OpenRouter route: its prices are stored in the `free` service tier (never the base's standard
+  price), so a model listed only as `:free` still gets its route; other variants' routes are not stored (counted).
+  No model name keeps OpenRouter's " (free)";
+- `alias_target` entries (`~anthropic/claude-opus-latest`) are aliases of their target, not models: no route, no
+  price. `~vendor` namespaces are the labs of `vendor` (identity.lab_for_namespace);
+- routers (`openrouter/auto`, `openrouter/free`, tokenizer "Router", a `-1` priced `openrouter/` entry, a `~` entry
+  with no `alias_target`) are not a lab's models: skipped with a counted reason, so they never rank on price;
+- a model whose outputs include no text (image-only, audio, music, video, embeddings) is skipped with a counted
+  reason: the catalog compares text models;
 - `pricing.overrides`: `min_prompt_tokens` is a strict "more than" threshold (our tier_min_tokens), later entries
   win key by key; `utc_start`/`utc_end` daily time windows are not modelled and are counted as skipped;
 - endpoint `latency_last_30m` percentiles are seconds (stored as milliseconds), `throughput_last_30m` tokens/s;
-- unknown fields (`benchmarks`, `reasoning`, `alias_target`...) are ignored.
+- unknown fields (`reasoning`...) are ignored.
 OpenRouter publishes its own route's prices first-hand; its per-endpoint figures for other providers are
 second-hand (aggregator rank).
 """
@@ -72,6 +80,9 @@ PRICE_KEYS: dict[str, tuple[str, str, Any]] = {
 }
 ALWAYS_PRICED = ("prompt", "completion")  # omitted means free; every other omitted key means "not charged"
 NON_CHAT_OUTPUTS = frozenset({"embeddings", "rerank", "speech", "transcription"})
+ROUTERS = frozenset({"openrouter/auto", "openrouter/free"})
+FREE_VARIANT = ":free"
+FREE_TIER = "free"  # providers.models.ServiceTier.FREE: a no-cost, rate-limited offer
 
 # OpenRouter's endpoint tag (before any "/variant") -> our provider slug.
 PROVIDER_TAGS = {
@@ -166,8 +177,8 @@ class OpenRouterSource(FeedSource):
 
         def endpoints(model: Any) -> tuple[str, Any]:
             model_id = model.get("id") if isinstance(model, dict) else None
-            if not isinstance(model_id, str) or VARIANT_RE.search(model_id):
-                return "", None  # variants share their model's endpoints
+            if not isinstance(model_id, str) or VARIANT_RE.search(model_id) or model.get("alias_target"):
+                return "", None  # variants share their model's endpoints; an alias has its target's
             details = (model.get("links") or {}).get("details")
             target = urljoin(self.base_url + "/", details) if isinstance(details, str) and details else ""
             if not self._on_api(target):
@@ -194,8 +205,25 @@ class OpenRouterSource(FeedSource):
 
 
 def _display_name(name: str) -> str:
-    """'OpenAI: GPT-4o-mini' -> 'GPT-4o-mini' (OpenRouter prefixes the lab)."""
-    return name.split(": ", 1)[1] if ": " in name else name
+    """'OpenAI: GPT-4o-mini' -> 'GPT-4o-mini' (OpenRouter prefixes the lab); 'Llama 3.3 70B (free)' -> 'Llama 3.3
+    70B' (the free offer is a route's service tier, not the model's name)."""
+    name = name.split(": ", 1)[1] if ": " in name else name
+    return re.sub(r"\s*\(free\)$", "", name, flags=re.IGNORECASE)
+
+
+def router_reason(item: dict[str, Any]) -> str:
+    """Why an entry is a router rather than a lab's model, or ""."""
+    model_id: str = item["id"]
+    architecture = _object(item.get("architecture"))
+    pricing = _object(item.get("pricing"))
+    variable = any(str(pricing.get(key, "")).strip() == "-1" for key in ALWAYS_PRICED)
+    if model_id in ROUTERS or (model_id.startswith("openrouter/") and variable):
+        return f"router, not a model: {model_id}"
+    if architecture.get("tokenizer") == "Router":
+        return "router or moving alias (tokenizer Router), not a model"
+    if model_id.startswith("~"):
+        return "moving alias (~ namespace) without alias_target, not a model"
+    return ""
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -256,6 +284,14 @@ class _Parser:
             self.reject(f"models[{index}]", "id", "missing: a model without an id cannot be matched")
             return None
         model_id: str = item["id"]
+        target = item.get("alias_target")
+        if isinstance(target, str) and target.strip() and target.strip() != model_id:
+            # `~anthropic/claude-opus-latest`: another name of a real model, which the feed lists itself.
+            self.out.skip("alias (alias_target): recorded as an alias of its target")
+            return ModelRecord(external_id=target.strip(), aliases=[("openrouter", model_id)])
+        if reason := router_reason(item):
+            self.out.skip(reason)
+            return None
         if not isinstance(item.get("pricing"), dict):
             self.reject(model_id, "pricing", "missing or not an object")
             return None
@@ -263,6 +299,9 @@ class _Parser:
         outputs = [m for m in architecture.get("output_modalities") or [] if isinstance(m, str)]
         if outputs and not set(outputs) - NON_CHAT_OUTPUTS:
             self.out.skip(f"not a chat model: outputs {', '.join(sorted(outputs))}")
+            return None
+        if outputs and "text" not in outputs:
+            self.out.skip(f"not a text model: outputs {', '.join(sorted(outputs))}")
             return None
         namespace = model_id.split("/", 1)[0] if "/" in model_id else ""
         top = _object(item.get("top_provider"))
@@ -293,8 +332,9 @@ class _Parser:
             open_weights=True if item.get("hugging_face_id") else None,
         )
         record.scores = self.scores(model_id, item.get("benchmarks"))
-        if VARIANT_RE.search(model_id):
-            # `:free` and friends: the same model behind a rate-limited or discounted route.
+        free = model_id.endswith(FREE_VARIANT)
+        if VARIANT_RE.search(model_id) and not free:
+            # `:thinking`, `:extended`...: the same model behind another configuration of the route.
             self.out.skip(f"variant route ({model_id.rsplit(':', 1)[1]}): not the model's price")
             return record
         route = OfferingRecord(
@@ -305,8 +345,14 @@ class _Parser:
             status=self.route_status(item.get("expiration_date")),
         )
         route.prices = self.prices(model_id, item["pricing"], self.models_url, route)
+        if free:
+            # The free, rate-limited offer on the base model's OpenRouter route (merged into it by the identity
+            # step): its prices are the `free` tier, never the route's standard price.
+            for price in route.prices:
+                price.service_tier = FREE_TIER
         record.offerings.append(route)
-        self.endpoints(record, model_id)
+        if not free:
+            self.endpoints(record, model_id)
         return record
 
     def scores(self, model_id: str, benchmarks: Any) -> list[ScoreRecord]:

@@ -160,14 +160,18 @@ def test_an_empty_list_does_not_retire_the_catalog(synced):
 
 def test_a_route_that_vanishes_normally_is_retired_and_its_prices_closed(synced):
     page = page1()
-    page["data"] = [m for m in page["data"] if m["id"] != "openrouter/auto"]
+    # Two more routes first, so that one vanishing stays under the retirement guard's 10%.
+    extra = [{**page["data"][0], "id": f"openai/gpt-4o-mini-extra-{n}", "name": f"extra {n}"} for n in (1, 2)]
+    serve_models(synced, {**page, "data": page["data"] + extra})
+    assert run_sync("openrouter").status == "succeeded"
+    page["data"] = [m for m in page["data"] if m["id"] != "openai/gpt-4o-mini-2024-07-18"] + extra
     serve_models(synced, page)
     run = run_sync("openrouter")
     assert [note for note in run.notes if not note.startswith(("matched:", "collapsed:"))] == []
-    auto = Offering.objects.get(model__slug="openrouter/auto", provider__slug="openrouter")
-    assert auto.status == "retired"
+    gone = Offering.objects.get(model__slug="openai/gpt-4o-mini-2024-07-18", provider__slug="openrouter")
+    assert gone.status == "retired"
     assert run.counts["offering"]["retired"] == 1
-    assert LanguageModel.objects.filter(slug="openrouter/auto").exists()  # never deleted
+    assert LanguageModel.objects.filter(slug="openai/gpt-4o-mini-2024-07-18").exists()  # never deleted
 
 
 @pytest.mark.parametrize(

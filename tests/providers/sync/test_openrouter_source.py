@@ -39,9 +39,9 @@ def by_slug(batch):
     return {record.slug: record for record in batch.models}
 
 
-def prices(record, provider="openrouter"):
+def prices(record, provider="openrouter", tier="standard"):
     [route] = [o for o in record.offerings if o.provider == provider]
-    return {(p.component, p.tier_min_tokens): p.usd for p in route.prices}
+    return {(p.component, p.tier_min_tokens): p.usd for p in route.prices if p.service_tier == tier}
 
 
 def test_it_converts_per_token_strings_to_per_million(fixture_models):
@@ -60,11 +60,10 @@ def test_it_rounds_away_float_artefacts(fixture_models):
     assert prices(glm)[("input", 0)] == Decimal("0.9")
 
 
-def test_it_stores_no_price_for_a_variable_one(fixture_models):
+def test_a_router_is_not_a_model(fixture_models):
     batch = parse(fixture_models)
-    auto = by_slug(batch)["openrouter/auto"]
-    assert prices(auto) == {}
-    assert batch.skipped["variable price (-1): not stored"] == 2
+    assert "openrouter/auto" not in by_slug(batch)
+    assert batch.skipped["router, not a model: openrouter/auto"] == 1
 
 
 def test_a_zero_optional_price_is_not_a_price_but_an_omitted_completion_is_free(fixture_models):
@@ -98,7 +97,10 @@ def test_variants_are_the_same_model_and_not_its_price(fixture_models):
     llama = by_slug(batch)["meta/llama-3.3-70b-instruct"]
     assert ("openrouter", "meta-llama/llama-3.3-70b-instruct:free") in llama.aliases
     assert prices(llama)[("input", 0)] == Decimal("0.1")  # not the free variant's 0
-    assert batch.skipped["variant route (free): not the model's price"] == 1
+    # ...which is the free, rate-limited tier of the same OpenRouter route.
+    assert prices(llama, tier="free") == {("input", 0): Decimal(0), ("output", 0): Decimal(0)}
+    assert [o.provider for o in llama.offerings].count("openrouter") == 1
+    assert "(free)" not in (llama.name or "")
     assert llama.open_weights is True  # it has a Hugging Face id
 
 
@@ -175,7 +177,13 @@ def test_the_real_file_parses_without_rejections(shared_data):
         ("cache_read", 0): Decimal("0.075"),
     }
     assert ("openrouter", "openai/gpt-4o-mini-2024-07-18") not in mini.aliases  # a snapshot of its own
-    assert batch.skipped["variable price (-1): not stored"] >= 3
+    assert batch.skipped["router, not a model: openrouter/auto"] == 1
+    assert batch.skipped["router or moving alias (tokenizer Router), not a model"] >= 8  # the `~…-latest` entries
+    routers = {"openrouter/auto", "openrouter/free", "openrouter/pareto-code", "openrouter/bodybuilder"}
+    assert not [m.slug for m in batch.models if m.slug in routers or m.lab.startswith("~")]
+    assert not [m.name for m in batch.models if "(free)" in (m.name or "")]
+    free_only = by_slug(batch)["poolside/laguna-m.1"]  # listed only as `:free`: it still has its route
+    assert {p.service_tier for o in free_only.offerings for p in o.prices} == {"free"}
 
 
 # --- end to end, through a real HTTP server on 127.0.0.1 ---------------------------------------------------
@@ -193,7 +201,7 @@ def test_a_sync_follows_pages_reads_endpoints_and_writes_the_catalog(db, openrou
     assert routes["openai"].latency_p50_ms == 420
     assert Provider.objects.get(slug="deepinfra").kind == "inference_host"
     # Every other model's endpoints answered 404: counted, not fatal.
-    assert run.partial_failures == {"endpoints call failed (model-level data kept)": 7}
+    assert run.partial_failures == {"endpoints call failed (model-level data kept)": 6}  # not the router's
     payload = SyncPayload.objects.get(sync_run=run)
     assert payload.size_bytes > len(payload.compressed) > 0
 
