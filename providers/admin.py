@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -406,11 +406,39 @@ class HeldChangeAdmin(admin.ModelAdmin):
         )
 
 
+def disagreement_counts() -> str:
+    """'Open disagreements: 119 prices (input 60, output 59); 12 model facts (knowledge_cutoff 12)'."""
+    rows = (
+        Disagreement.objects.filter(status=Disagreement.Status.OPEN)
+        .values("kind", "fact", "component")
+        .annotate(n=Count("id"))
+        .order_by("kind", "-n")
+    )
+    by_kind: dict[str, dict[str, int]] = {}
+    for row in rows:
+        what = row["component"] if row["kind"] == Disagreement.Kind.PRICE else row["fact"]
+        counts = by_kind.setdefault(row["kind"], {})
+        counts[what or "?"] = counts.get(what or "?", 0) + row["n"]
+    labels = dict(Disagreement.Kind.choices)
+    parts = [
+        f"{sum(counts.values())} {labels.get(kind, kind).lower()}s ("
+        + ", ".join(f"{what} {n}" for what, n in sorted(counts.items(), key=lambda item: -item[1]))
+        + ")"
+        for kind, counts in sorted(by_kind.items(), key=lambda item: list(labels).index(item[0]))
+    ]
+    return "Open disagreements: " + ("; ".join(parts) if parts else "none")
+
+
 @admin.register(Disagreement)
 class DisagreementAdmin(admin.ModelAdmin):
     list_display = [
         "model",
-        "field",
+        "kind",
+        "offering",
+        "fact",
+        "component",
+        "service_tier",
+        "tier_min_tokens",
         "kept_value",
         "kept_source",
         "other_value",
@@ -418,11 +446,15 @@ class DisagreementAdmin(admin.ModelAdmin):
         "status",
         "last_seen_at",
     ]
-    list_filter = ["status", "other_source", "kept_source"]
+    list_filter = ["status", "kind", "component", "service_tier", "fact", "other_source", "kept_source"]
     search_fields = ["model__slug", "field"]
-    list_select_related = ["model"]
+    list_select_related = ["model", "offering__provider", "offering__model"]
     readonly_fields = [f.name for f in Disagreement._meta.fields]
     actions = ["keep", "use_other", "dismiss"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """The queue's title counts the open disagreements by kind, and each kind by fact or price component."""
+        return super().changelist_view(request, {"title": disagreement_counts(), **(extra_context or {})})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

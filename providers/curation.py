@@ -461,24 +461,31 @@ def map_unmatched(unmatched: UnmatchedId, model: LanguageModel, *, user: Any) ->
 
 
 def _disagreement_price(disagreement: Disagreement) -> Price | None:
-    """The current price a price disagreement is about (its field reads "<route>: <price label>")."""
-    if disagreement.offering is None:
+    """The current price a price disagreement is about: its route, component, service tier and threshold."""
+    if disagreement.offering is None or disagreement.kind != Disagreement.Kind.PRICE:
         return None
-    label = disagreement.field.split(": ", 1)[-1]
-    for price in Price.objects.current().filter(offering=disagreement.offering):
-        if price_label(price.component, price.service_tier, price.tier_min_tokens) == label:
-            return price
-    return None
+    return (
+        Price.objects.current()
+        .filter(
+            offering=disagreement.offering,
+            component=disagreement.component,
+            service_tier=disagreement.service_tier,
+            tier_min_tokens=disagreement.tier_min_tokens or 0,
+        )
+        .first()
+    )
 
 
-@transaction.atomic
 def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> None:
     """`use="kept"` locks the value the catalog kept; `use="other"` takes the other source's value (locked as a
     curator's). Either way a sync will not change it again until a curator unlocks it."""
     if use not in ("kept", "other"):
         raise ValidationError({"use": "Choose the kept value or the other one."})
     model = disagreement.model
-    if disagreement.offering is not None:
+    if disagreement.kind == Disagreement.Kind.ROUTE_FACT and disagreement.offering is not None:
+        value = disagreement.kept_value if use == "kept" else disagreement.other_value
+        edit_offering(disagreement.offering, {disagreement.fact: int(value) if value else None}, user=user)
+    elif disagreement.offering is not None:
         price = _disagreement_price(disagreement)
         if price is None:
             raise ValidationError({"field": "That price is no longer current; dismiss this disagreement."})
@@ -499,7 +506,7 @@ def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> 
         )
     else:
         value = disagreement.kept_value if use == "kept" else disagreement.other_value
-        field = disagreement.field
+        field = disagreement.fact or disagreement.field
         current = getattr(model, field)
         parsed: Any = value
         if isinstance(current, int) or field in ("context_window", "max_output_tokens"):

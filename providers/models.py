@@ -146,6 +146,7 @@ class PriceComponent(models.TextChoices):
     CACHE_WRITE_1H = "cache_write_1h", "Cache write (1 hour)"
     REASONING = "reasoning", "Reasoning"
     INPUT_AUDIO = "input_audio", "Audio input"
+    INPUT_AUDIO_CACHE = "input_audio_cache", "Audio input, cache read"
     OUTPUT_AUDIO = "output_audio", "Audio output"
     INPUT_IMAGE = "input_image", "Image input"
     OUTPUT_IMAGE = "output_image", "Image output"
@@ -339,6 +340,9 @@ class SyncRun(models.Model):
     skipped = models.JSONField(default=dict, blank=True)
     partial_failures = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True, help_text="what the run decided not to do, and why")
+    # The date the source stated its figures (a dated file's date, else the day it was read): prices first seen in
+    # this run were in force on it, at the latest.
+    source_date = models.DateField(null=True, blank=True)
     error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=20, choices=ErrorKind.choices, default=ErrorKind.NONE, blank=True)
 
@@ -431,11 +435,23 @@ class Disagreement(models.Model):
         RESOLVED = "resolved", "Resolved"
         DISMISSED = "dismissed", "Dismissed"
 
+    class Kind(models.TextChoices):
+        PRICE = "price", "Price"
+        MODEL_FACT = "model_fact", "Model fact"
+        ROUTE_FACT = "route_fact", "Route fact"
+
     model = models.ForeignKey(LanguageModel, on_delete=models.CASCADE, related_name="disagreements")
     offering = models.ForeignKey(
         Offering, on_delete=models.CASCADE, null=True, blank=True, related_name="disagreements"
     )
-    field = models.CharField(max_length=200, help_text="a model fact, or a route's price: 'Azure OpenAI: input'")
+    # What the disagreement is about, as columns: a price (route, component, service tier, threshold), or a fact
+    # (a model's, or a route's when `offering` is set). `field` is the same said for people.
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MODEL_FACT)
+    component = models.CharField(max_length=20, choices=PriceComponent.choices, blank=True, default="")
+    service_tier = models.CharField(max_length=10, choices=ServiceTier.choices, blank=True, default="")
+    tier_min_tokens = models.PositiveIntegerField(null=True, blank=True)
+    fact = models.CharField(max_length=40, blank=True, default="", help_text="the fact's field name, for a fact")
+    field = models.CharField(max_length=200, help_text="what it is about, said for people: 'Azure OpenAI: input'")
     kept_value = models.CharField(max_length=200)
     kept_source = models.CharField(max_length=40)
     other_value = models.CharField(max_length=200)

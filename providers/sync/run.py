@@ -25,6 +25,7 @@ from providers.models import SyncPayload, SyncRun
 from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
 from providers.sync.sources import get_source
+from providers.sync.sources.common import unknown_price_keys
 from providers.sync.sources.http import SourceClientError, SourceFetchError, SourceFormatError, source_client
 from providers.sync.upsert import Outcome, Tally, apply_batch
 
@@ -231,3 +232,6 @@ def _record(run: SyncRun, batch: Any, outcome: Outcome) -> None:
     run.skipped = dict(sorted(batch.skipped.items()))
     run.partial_failures = dict(sorted(batch.partial_failures.items()))
     run.notes = [*outcome.notes, *batch.identity_notes()]
+    if unknown := unknown_price_keys(batch.skipped):
+        listed = ", ".join(f"{key} ({n})" for key, n in sorted(unknown.items()))
+        run.notes = [*run.notes, f"unknown pricing keys (neither mapped nor listed as skipped): {listed}"]

@@ -244,6 +244,10 @@ def test_a_curator_settles_a_disagreement_by_taking_the_other_value(curator):
     Disagreement.objects.create(
         model=mini(),
         offering=route,
+        kind="price",
+        component="input",
+        service_tier="standard",
+        tier_min_tokens=0,
         field="Azure OpenAI: input",
         kept_value="0.165",
         kept_source="curated",
@@ -259,6 +263,38 @@ def test_a_curator_settles_a_disagreement_by_taking_the_other_value(curator):
     price = Price.objects.current().get(offering=route, component="input")
     assert (price.usd, price.source) == (Decimal("0.15"), "curator")
     assert Disagreement.objects.get().status == "resolved"
+
+
+def test_the_disagreement_queue_counts_open_rows_by_kind(curator):
+    route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
+    common = {"model": mini(), "first_seen_at": "2026-11-01T00:00Z", "last_seen_at": "2026-11-01T00:00Z"}
+    for component in ("input", "output"):
+        Disagreement.objects.create(
+            **common,
+            offering=route,
+            kind="price",
+            component=component,
+            service_tier="standard",
+            tier_min_tokens=0,
+            field=f"Azure OpenAI: {component}",
+            kept_value="1",
+            kept_source="curated",
+            other_value="2",
+            other_source="litellm",
+        )
+    Disagreement.objects.create(
+        **common,
+        kind="model_fact",
+        fact="knowledge_cutoff",
+        field="knowledge_cutoff",
+        kept_value="2023-10",
+        kept_source="curated",
+        other_value="2024-06",
+        other_source="litellm",
+    )
+    page = curator.get("/admin/providers/disagreement/").content.decode()
+    assert "Open disagreements: 2 prices (input 1, output 1); 1 model facts (knowledge_cutoff 1)" in page
+    assert curator.get("/admin/providers/disagreement/?kind__exact=price&component__exact=input").status_code == 200
 
 
 def test_a_curator_runs_a_sync_and_sees_what_it_did(curator, django_capture_on_commit_callbacks, monkeypatch):

@@ -39,6 +39,7 @@ from providers.sync.records import (
     ScoreRecord,
 )
 from providers.sync.sources.base import CURATOR_PRECEDENCE, Known
+from providers.sync.sources.common import PriceKeys
 from providers.sync.units import UnitError, per_mtok, per_unit, to_decimal
 
 PROVIDER_KINDS = ("first_party", "cloud", "inference_host", "gateway")
@@ -65,6 +66,7 @@ COMPONENTS = (
     "cache_write_1h",
     "reasoning",
     "input_audio",
+    "input_audio_cache",
     "output_audio",
     "input_image",
     "output_image",
@@ -535,6 +537,10 @@ PRICE_KEYS = {
     "source_url",
     "verified_at",
 }
+
+# A curated price names its component in a field: every field and every component is read, and an unknown one is
+# refused with its file and entry (so nothing is ever skipped). docs/sources/curated.md lists them.
+PRICING_KEYS = PriceKeys(mapped=frozenset(PRICE_KEYS) | frozenset(COMPONENTS))
 
 
 def _offering(data: Any, providers: frozenset[str] | set[str], batch: Batch, path: str, label: str) -> OfferingRecord:

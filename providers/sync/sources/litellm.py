@@ -39,7 +39,7 @@ from catalog.vocabulary import MODALITIES
 from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources.base import Known
-from providers.sync.sources.common import checked_price
+from providers.sync.sources.common import UNKNOWN_PRICE_KEY, PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource
 from providers.sync.sources.http import SourceFormatError, get_json
 from providers.sync.units import per_token_to_per_mtok, per_unit
@@ -113,6 +113,11 @@ PRICE_BASES: dict[str, tuple[str, str]] = {
     "input_cost_per_audio_token": ("input_audio", "per_1m_tokens"),
     "output_cost_per_audio_token": ("output_audio", "per_1m_tokens"),
     "input_cost_per_image": ("input_image", "per_image"),
+    "input_cost_per_image_token": ("input_image", "per_1m_tokens"),
+    "output_cost_per_image": ("output_image", "per_image"),
+    "output_cost_per_image_token": ("output_image", "per_1m_tokens"),
+    "cache_read_input_audio_token_cost": ("input_audio_cache", "per_1m_tokens"),
+    "input_cost_per_request": ("request", "per_request"),
 }
 PRICE_KEY_RE = re.compile(
     r"^(?P<base>" + "|".join(sorted(PRICE_BASES, key=len, reverse=True)) + r")"
@@ -126,6 +131,58 @@ SCALES = {"k": 1_000, "m": 1_000_000}
 CACHE_HIT_KEY = "input_cost_per_token_cache_hit"
 WEB_SEARCH_KEY = "search_context_cost_per_query"
 WEB_SEARCH_SIZE = "search_context_size_medium"
+# Price keys read past on purpose (a family covers every key that starts with it: `output_cost_per_second` covers
+# `output_cost_per_second_1080p`), with the reason; docs/sources/litellm.md lists them.
+PRICE_KEYS_SKIPPED: dict[str, str] = {
+    "input_cost_per_second": "billed per second (audio, video, transcription): not a token price",
+    "output_cost_per_second": "billed per second (speech, video generation): not a token price",
+    "input_cost_per_audio_per_second": "billed per second of audio: not a token price",
+    "input_cost_per_video_per_second": "billed per second of video: not a token price",
+    "output_cost_per_video_per_second": "billed per second of video: not a token price",
+    "output_cost_per_video_token": "video output tokens: no such component",
+    "input_cost_per_character": "billed per character (legacy Vertex, speech): not a token price",
+    "output_cost_per_character": "billed per character (legacy Vertex, speech): not a token price",
+    "input_cost_per_pixel": "image generation billed per pixel: not a language-model price",
+    "output_cost_per_pixel": "image generation billed per pixel: not a language-model price",
+    "input_cost_per_query": "rerank and search models billed per query: not language models",
+    "cache_creation_input_audio_token_cost": "audio cache writes: no such component",
+    "citation_cost_per_token": "a tool's fee (citations), not the model's price",
+    "input_dbu_cost_per_token": "Databricks DBUs, not US dollars",
+    "output_dbu_cost_per_token": "Databricks DBUs, not US dollars",
+    "annotation_cost_per_page": "a document tool's fee per page",
+    "ocr_cost_per_page": "OCR models billed per page: not language models",
+    "ocr_cost_per_credit": "OCR models billed per credit: not language models",
+    "code_interpreter_cost_per_session": "a tool's fee per session",
+    "computer_use_input_cost_per_1k_tokens": "a tool's surcharge, not the model's price",
+    "computer_use_output_cost_per_1k_tokens": "a tool's surcharge, not the model's price",
+    "file_search_cost_per_1k_calls": "a tool's fee",
+    "file_search_cost_per_gb_per_day": "a storage fee",
+    "vector_store_cost_per_gb_per_day": "a storage fee",
+    "regional_processing_uplift_multiplier": "a regional surcharge factor, not a price (regions are routes)",
+    "provider_specific_entry": "provider-specific extras, not prices",
+    "max_results_range": "a search tool's tier condition (results per query), not a prompt-size tier",
+}
+# Keys read besides the PRICE_KEY_RE family (DeepSeek's cache-hit key, web search, Alibaba's tier list).
+PRICE_KEYS_EXTRA = frozenset(
+    {"input_cost_per_token_cache_hit", "search_context_cost_per_query", "web_search_billing_unit", "tiered_pricing"}
+)
+PRICE_KEY_CONDITIONS = re.compile(r"(?:_above_1hr)?(?:_above_\d+[km]_tokens)?(?:_(?:batches|flex|priority))?$")
+
+
+def price_key_family(key: str) -> str:
+    """A price key without its conditions: `cache_read_input_token_cost_above_200k_tokens_priority` ->
+    `cache_read_input_token_cost`, so that a known price at a new threshold or service tier stays known."""
+    return key if key in PRICE_KEYS_EXTRA else PRICE_KEY_CONDITIONS.sub("", key, count=1)
+
+
+def is_price_key(key: str) -> bool:
+    """Whether an entry's key is about money (the keys the accounting in PRICING_KEYS must cover)."""
+    return any(word in key for word in ("cost", "price", "pricing", "multiplier", "billing", "provider_specific"))
+
+
+PRICING_KEYS = PriceKeys(
+    mapped=frozenset(PRICE_BASES) | PRICE_KEYS_EXTRA, skipped=PRICE_KEYS_SKIPPED, family=price_key_family
+)
 # Components whose 0 is a real, free price; elsewhere a 0 means "not separately charged".
 FREE_WHEN_ZERO = frozenset({"input", "output"})
 
@@ -310,10 +367,8 @@ class _Entry:
                 self.keep(stated, key, self.web_search_price(value))
             elif key == "tiered_pricing":
                 self.tiered_prices(stated, value)
-            elif "cost" in key:
-                self.batch.skip(f"unmapped price key: {key}")
-            elif "multiplier" in key or key == "provider_specific_entry":
-                self.batch.skip(f"unmapped price modifier: {key}")
+            elif is_price_key(key) and PRICING_KEYS.status(key) != "mapped":
+                PRICING_KEYS.count_unread(self.batch, key)
         return [record for _, record in stated.values()]
 
     def token_or_image_price(
@@ -329,16 +384,16 @@ class _Entry:
         component, unit = PRICE_BASES[match["base"]]
         if match["hour"]:
             if component != "cache_write_5m":
-                self.batch.skip(f"unmapped price key: {key}")
+                self.batch.skip(f"{UNKNOWN_PRICE_KEY}{key}")
                 return
             component = "cache_write_1h"
         size = int(match["size"]) * SCALES[match["scale"]] if match["size"] else 0
         if tier_min_tokens is not None:
             if size:  # a size tier inside a `tiered_pricing` range: no such shape is known
-                self.batch.skip(f"unmapped price key: tiered_pricing.{key}")
+                self.batch.skip(f"{UNKNOWN_PRICE_KEY}tiered_pricing.{key}")
                 return
             size = tier_min_tokens
-        if component == "input_image" and tier_min_tokens is None:
+        if component == "input_image" and unit == "per_image" and tier_min_tokens is None:
             token_key = key.replace("input_cost_per_image", "input_cost_per_token", 1)
             if value not in (None, 0) and value == self.data.get(token_key):
                 # xAI's vision entries repeat the token price here: a per-token figure, not a price per image.
@@ -390,6 +445,12 @@ class _Entry:
             stated[record.key] = (field_name, record)
         elif earlier[1].usd == record.usd and earlier[1].unit == record.unit:
             self.batch.skip(f"same price stated twice: {field_name}")
+        elif earlier[1].unit != record.unit:
+            # One component stated per token and per image (Gemini image models): the per-token figure is the one
+            # every other source compares with; the other is counted.
+            if record.unit == "per_1m_tokens":
+                stated[record.key] = (field_name, record)
+            self.batch.skip(f"{record.component} stated per token and per unit: the per-token price is kept")
         else:
             self.reject(field_name, f"{record.published} conflicts with {earlier[0]} ({earlier[1].published})")
             self.complete = False
@@ -431,8 +492,8 @@ class _Entry:
                     continue
                 if match := PRICE_KEY_RE.match(key):
                     self.token_or_image_price(stated, f"{where}.{key}", key, value, match, tier_min_tokens=start)
-                else:
-                    self.batch.skip(f"unmapped price key: tiered_pricing.{key}")
+                elif is_price_key(key):
+                    self.batch.skip(f"{UNKNOWN_PRICE_KEY}tiered_pricing.{key}")
 
     # Limits, status, capabilities ----------------------------------------------------------------------------
 

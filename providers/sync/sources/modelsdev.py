@@ -37,7 +37,7 @@ from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE, SLUG_PART_RE
 from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, ProviderRecord, Rejection
 from providers.sync.sources.base import Known
-from providers.sync.sources.common import checked_price
+from providers.sync.sources.common import PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource
 from providers.sync.sources.http import SourceFormatError, get_json
 from providers.sync.units import per_mtok
@@ -92,8 +92,16 @@ COST_COMPONENTS: dict[str, str] = {
     "input_audio": "input_audio",
     "output_audio": "output_audio",
 }
+# Components whose 0 is a real, free price. Elsewhere a 0 means "not offered" (models.dev writes `cache_read: 0`
+# for a model without prompt caching), never a free cache read.
+FREE_WHEN_ZERO = frozenset({"input", "output"})
 LEGACY_TIER_KEY = "context_over_200k"
 LEGACY_TIER_MIN_TOKENS = 200_000
+# A cost object's keys: prices (COST_COMPONENTS) and its context tiers; docs/sources/modelsdev.md lists them.
+PRICING_KEYS = PriceKeys(
+    mapped=frozenset(COST_COMPONENTS) | {"tiers", LEGACY_TIER_KEY},
+    skipped={"tier": "a tier's own condition ({type, size}): read as its threshold"},
+)
 # `experimental.modes.<name>.provider.body.service_tier` values that are one of our service tiers.
 MODE_SERVICE_TIERS: dict[str, str] = {"priority": "priority", "flex": "flex"}
 ROUTE_STATUSES: dict[str, str] = {"active": "active", "beta": "preview", "alpha": "preview", "deprecated": "deprecated"}
@@ -442,7 +450,7 @@ def _capabilities(row: _Row, provider: _Provider, inputs: list[str], outputs: li
     granted += [capability for modality, capability in INPUT_CAPABILITIES if modality in inputs]
     granted += [capability for modality, capability in OUTPUT_CAPABILITIES if modality in outputs]
     cost = row.data.get("cost")
-    if isinstance(cost, dict) and "cache_read" in cost:
+    if isinstance(cost, dict) and "cache_read" in cost and not _is_zero(cost["cache_read"]):
         granted.append("prompt_caching")
     return granted, denied
 
@@ -470,6 +478,10 @@ def _add_prices(row: _Row, offering: OfferingRecord, as_of: dt.date, source_url:
             row.batch.skip(f"experimental mode is not a service tier: {mode_name}")
             continue
         prices.add_cost(mode.get("cost"), f"experimental.modes.{mode_name}.cost", service_tier)
+
+
+def _is_zero(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value == 0
 
 
 class _RoutePrices:
@@ -529,7 +541,10 @@ class _RoutePrices:
             component = COST_COMPONENTS.get(key)
             if component is None:
                 if key not in ("tier", "tiers", LEGACY_TIER_KEY):
-                    self.row.batch.skip(f"cost field not understood: {key}")
+                    PRICING_KEYS.count_unread(self.row.batch, key)
+                continue
+            if component not in FREE_WHEN_ZERO and _is_zero(value):
+                self.row.batch.skip(f"zero price means not offered: {key}")
                 continue
             self.add(f"{where}.{key}", value, component, service_tier, tier_min_tokens)
 

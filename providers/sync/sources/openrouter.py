@@ -54,7 +54,7 @@ from providers.sync.records import (
     ScoreRecord,
 )
 from providers.sync.sources.base import Known
-from providers.sync.sources.common import WELL_KNOWN_PROVIDERS, checked_price
+from providers.sync.sources.common import WELL_KNOWN_PROVIDERS, PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource
 from providers.sync.sources.http import SourceFetchError, SourceFormatError, get_json
 from providers.sync.units import per_token_to_per_mtok, per_unit
@@ -74,10 +74,24 @@ PRICE_KEYS: dict[str, tuple[str, str, Any]] = {
     "internal_reasoning": ("reasoning", "per_1m_tokens", per_token_to_per_mtok),
     "reasoning": ("reasoning", "per_1m_tokens", per_token_to_per_mtok),
     "audio": ("input_audio", "per_1m_tokens", per_token_to_per_mtok),
+    "audio_output": ("output_audio", "per_1m_tokens", per_token_to_per_mtok),
+    "input_audio_cache": ("input_audio_cache", "per_1m_tokens", per_token_to_per_mtok),
+    # `image` is effectively per image token for the token-billed models that state it (docs/sources/openrouter.md).
     "image": ("input_image", "per_1m_tokens", per_token_to_per_mtok),
+    "image_output": ("output_image", "per_1m_tokens", per_token_to_per_mtok),
     "request": ("request", "per_request", per_unit),
     "web_search": ("web_search", "per_search", per_unit),
 }
+# Keys of a pricing object that are not prices, or prices deliberately not stored (docs/sources/openrouter.md).
+PRICE_KEYS_SKIPPED = {
+    "overrides": "conditional prices, read as prompt-size tiers (a time window is counted and skipped)",
+    "min_prompt_tokens": "an override's condition: the tier threshold",
+    "utc_start": "an override's daily time window: not modelled",
+    "utc_end": "an override's daily time window: not modelled",
+    "discount": "a discount share OpenRouter applies, not a price",
+    "image_token": "the same figure as `image`, which is already read per image token",
+}
+PRICING_KEYS = PriceKeys(mapped=frozenset(PRICE_KEYS), skipped=PRICE_KEYS_SKIPPED)
 ALWAYS_PRICED = ("prompt", "completion")  # omitted means free; every other omitted key means "not charged"
 NON_CHAT_OUTPUTS = frozenset({"embeddings", "rerank", "speech", "transcription"})
 ROUTERS = frozenset({"openrouter/auto", "openrouter/free"})
@@ -453,10 +467,8 @@ class _Parser:
                 route.prices_complete = False
             else:
                 found[(component, "standard", threshold)] = price
-        for key in (
-            set(pricing) - set(PRICE_KEYS) - {"overrides", "min_prompt_tokens", "utc_start", "utc_end", "discount"}
-        ):
-            self.out.skip(f"unmapped price key: {key}")
+        for key in sorted(set(pricing) - set(PRICE_KEYS)):
+            PRICING_KEYS.count_unread(self.out, key)
 
     def endpoints(self, record: ModelRecord, model_id: str) -> None:
         body = (self.raw.get("endpoints") or {}).get(model_id)

@@ -33,7 +33,7 @@ from django.conf import settings
 
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, ProviderRecord, Rejection
 from providers.sync.sources.base import Known
-from providers.sync.sources.common import checked_price
+from providers.sync.sources.common import PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource
 from providers.sync.sources.http import SourceFormatError, get_json
 from providers.sync.units import UnitError, per_token_to_per_mtok, per_unit, to_decimal
@@ -71,6 +71,17 @@ UNIT_PRICES = (("web_search", "web_search", "per_search"),)
 READ_PRICING_KEYS = frozenset(
     [key for key, _ in TOKEN_PRICES] + [f"{key}_tiers" for key, _ in TOKEN_PRICES] + [key for key, _, _ in UNIT_PRICES]
 )
+
+# Pricing keys read past on purpose, with the reason (docs/sources/vercel.md).
+PRICE_KEYS_SKIPPED = {
+    "image": "a price per generated image: stored only for image models, which the catalog does not list",
+    "service_tiers": "priority / flex prices: no Vercel text or recorded response shows their shape",
+    "reasoning": "no Vercel text shows reasoning billed apart from output",
+    "image_dimension_quality_pricing": "image generation prices by size and quality: not a language-model price",
+    "video_duration_pricing": "video generation prices: not a language-model price",
+    "maps_search": "a tool's fee",
+}
+PRICING_KEYS = PriceKeys(mapped=READ_PRICING_KEYS, skipped=PRICE_KEYS_SKIPPED)
 
 TAG_CAPABILITIES = {
     "tool-use": "tool_calling",
@@ -230,7 +241,7 @@ class VercelSource(FeedSource):
         """Every price one model lists, and whether all of them could be read."""
         for key in pricing:
             if key not in READ_PRICING_KEYS:
-                batch.skip(f"pricing field not read: {key}")
+                PRICING_KEYS.count_unread(batch, key)
         prices: list[PriceRecord] = []
         complete = True
 

@@ -107,7 +107,7 @@ class Writer:
         self.notes: list[str] = []
         self.events: list[ChangeEvent] = []
         self.model_outcomes: dict[str, str] = {}
-        self.disagreements: dict[tuple[int, str], Disagreement] | None = None
+        self.disagreements: dict[tuple[Any, ...], Disagreement] | None = None
 
     def changed_model_ids(self) -> set[int] | None:
         """The models whose cheapest route this run may have changed: every change is an event naming its model

@@ -52,7 +52,7 @@ class CatalogWrites(QueueWrites):
         disagreement when it may not and the values differ."""
         if name in model.locked_fields:
             if not _same(name, current, new) and name in DISPUTED_FACTS | {"name"}:
-                self.disagree(model, name, current, "curator lock", new)
+                self.disagree(model, name, current, "curator lock", new, fact=name)
             return False
         if _empty(current):
             return True
@@ -64,7 +64,7 @@ class CatalogWrites(QueueWrites):
         if self.rank > owner_rank:
             return True
         if not _same(name, current, new) and name in DISPUTED_FACTS:
-            self.disagree(model, name, current, owner or "curated", new)
+            self.disagree(model, name, current, owner or "curated", new, fact=name)
         return False
 
     def models(self, records: list[ModelRecord]) -> dict[str, LanguageModel]:

@@ -11,6 +11,13 @@ from providers.sync.records import Batch, PriceRecord, UnmatchedRecord
 from providers.sync.upsert.base import Writer, _changes, _shown
 
 
+def _disagreement_key(
+    model: int, offering: int | None, component: str, service_tier: str, tier_min_tokens: int | None, fact: str
+) -> tuple[Any, ...]:
+    """What one open disagreement is about, as its columns say it (one per fact or price, per other source)."""
+    return (model, offering, component, service_tier, tier_min_tokens, fact)
+
+
 class QueueWrites(Writer):
     def disagree(
         self,
@@ -19,20 +26,47 @@ class QueueWrites(Writer):
         kept: Any,
         kept_source: str,
         other: Any,
+        *,
         offering: Offering | None = None,
+        price: PriceRecord | None = None,
+        fact: str = "",
     ) -> None:
-        """Record (or refresh) an open disagreement between what is kept and what this source says."""
+        """Record (or refresh) an open disagreement between what is kept and what this source says: about a price
+        of `offering` (`price` names its component, service tier and threshold), or a `fact` of the route
+        (`offering` given) or of the model. `label` says the same for people."""
         if self.disagreements is None:
             self.disagreements = {
-                (d.model_id, d.field): d
+                _disagreement_key(d.model_id, d.offering_id, d.component, d.service_tier, d.tier_min_tokens, d.fact): d
                 for d in Disagreement.objects.filter(other_source=self.source, status=Disagreement.Status.OPEN)
             }
-        existing = self.disagreements.get((model.pk, label))
+        if price is not None:
+            kind = Disagreement.Kind.PRICE
+            component, service_tier, tier_min_tokens, fact = (
+                price.component,
+                price.service_tier,
+                price.tier_min_tokens,
+                "",
+            )
+        else:
+            kind = Disagreement.Kind.ROUTE_FACT if offering is not None else Disagreement.Kind.MODEL_FACT
+            component, service_tier, tier_min_tokens, fact = "", "", None, fact or label
+        columns: dict[str, Any] = {
+            "component": component,
+            "service_tier": service_tier,
+            "tier_min_tokens": tier_min_tokens,
+            "fact": fact,
+        }
+        key = _disagreement_key(
+            model.pk, offering.pk if offering else None, component, service_tier, tier_min_tokens, fact
+        )
+        existing = self.disagreements.get(key)
         kept_text, other_text = _shown(kept)[:200], _shown(other)[:200]
         if existing is None:
-            self.disagreements[(model.pk, label)] = Disagreement.objects.create(
+            self.disagreements[key] = Disagreement.objects.create(
                 model=model,
                 offering=offering,
+                kind=kind,
+                **columns,
                 field=label[:200],
                 kept_value=kept_text,
                 kept_source=kept_source,

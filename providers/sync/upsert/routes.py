@@ -227,7 +227,7 @@ class RouteWrites(QueueWrites):
         high = max(kept.usd, record.usd)
         if high and abs(kept.usd - record.usd) / high > PRICE_DISAGREEMENT:
             label = f"{offering.route_label}: {self._what(record)}"
-            self.disagree(offering.model, label, kept.usd, kept.source, record.usd, offering=offering)
+            self.disagree(offering.model, label, kept.usd, kept.source, record.usd, offering=offering, price=record)
 
     def _close_unlisted(self, offering: Offering, route: OfferingRecord, current: dict) -> None:
         stated = {record.key for record in route.prices}

@@ -192,7 +192,7 @@ def test_it_rejects_rows_it_cannot_identify_or_classify_and_keeps_the_rest():
     unclassified = by_id(batch)["mistral/mistral-medium"]
     assert (unclassified.offerings, unclassified.routes_complete, unclassified.name) == ([], False, None)
     assert batch.skipped == {
-        "pricing field not read: reasoning": 1,
+        "price key skipped: reasoning": 1,
         "duplicate id": 1,
         "language model without pricing": 1,
         "not a language model: type video": 1,
