@@ -18,12 +18,13 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from lib.caching import bump_catalog_version
 from lib.history import during_sync
 from lib.logs import log_context
-from providers.models import SyncPayload, SyncRun
+from providers.models import ChangeEvent, SyncPayload, SyncRun
 from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
 from providers.sync.snapshots import read_file
@@ -168,6 +169,7 @@ def _work(
         )
         with transaction.atomic(), during_sync():  # syncs record change events, not per-row history
             outcome = apply_batch(batch, source=source_name, run=run)
+            record_bulk_addition(run)
             if dry_run:
                 transaction.set_rollback(True)
         _record(run, batch, outcome)
@@ -184,6 +186,48 @@ def _work(
     run.finished_at = timezone.now()
     run.stage = "finished" if run.status == SyncRun.Status.SUCCEEDED else "failed"
     run.save()
+
+
+# How the change feed names a source in "312 models added from OpenRouter".
+SOURCE_TITLES = {
+    "curated": "the curated files",
+    "openrouter": "OpenRouter",
+    "vercel": "Vercel AI Gateway",
+    "modelsdev": "models.dev",
+    "litellm": "LiteLLM",
+    "epoch": "Epoch AI",
+    "metr": "METR",
+}
+
+
+def record_bulk_addition(run: SyncRun) -> ChangeEvent | None:
+    """One 'added in bulk' event for a run that added at least CHANGE_GROUP_MIN models and routes (a source's
+    first load), which the change feed shows instead of those rows: "312 models and 258 routes added from
+    OpenRouter". The rows stay; `/changes/?run=ID` lists them."""
+    counts = dict(
+        ChangeEvent.objects.filter(
+            sync_run=run, kind__in=[ChangeEvent.Kind.MODEL_ADDED, ChangeEvent.Kind.OFFERING_ADDED]
+        )
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    models, routes = counts.get(ChangeEvent.Kind.MODEL_ADDED, 0), counts.get(ChangeEvent.Kind.OFFERING_ADDED, 0)
+    if models + routes < settings.CHANGE_GROUP_MIN:
+        return None
+    moment = ChangeEvent.objects.filter(sync_run=run).aggregate(at=Max("occurred_at"))["at"]
+    return ChangeEvent.objects.create(**bulk_event_fields(run.source, models, routes), sync_run=run, occurred_at=moment)
+
+
+def bulk_event_fields(source: str, models: int, routes: int) -> dict[str, object]:
+    parts = [f"{n:,} {word}{'s' if n != 1 else ''}" for n, word in ((models, "model"), (routes, "route")) if n]
+    what = " and ".join(parts)
+    return {
+        "kind": ChangeEvent.Kind.BULK_ADDED,
+        "summary": f"{what} added from {SOURCE_TITLES.get(source, source)}"[:300],
+        "field": "added",
+        "new_value": f"{models} models, {routes} routes",
+    }
 
 
 def error_kind(exc: Exception) -> str:
