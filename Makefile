@@ -18,8 +18,11 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The curated files, then the dated public-feed snapshots in data/snapshots/ (offline; each file once, and never
+# over a source that has been read live): a first run browses several hundred real models.
 load: migrate
 	$(PY) manage.py sync curated
+	$(PY) manage.py sync snapshots
 
 run: load
 	$(PY) manage.py runserver $(HOST):$(PORT)

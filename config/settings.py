@@ -355,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # The catalog.
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
+# Dated copies of the public feeds, replayed by `sync snapshots` (make load): the offline first-run catalog.
+# A sync run that adds at least this many models and routes is one "added in bulk" entry of the change feed.
+CHANGE_GROUP_MIN = env_int("CHANGE_GROUP_MIN", 10, minimum=2)
+SNAPSHOTS_DIR = Path(env_str("SNAPSHOTS_DIR") or BASE_DIR / "data" / "snapshots")
 # How long a rendered page is kept (seconds; 0 turns the page cache off). Data changes invalidate it at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 # Each process also keeps the pages and API answers it served lately, and trusts the catalog version it last read

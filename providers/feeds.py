@@ -56,7 +56,8 @@ class ChangesRssFeed(Feed):
         return list(filters.qs[:FEED_SIZE])
 
     def item_title(self, item: ChangeEvent) -> str:
-        return self.title_text(item.summary)
+        pct = item.pct_text
+        return self.title_text(f"{item.summary} ({pct})" if pct else item.summary)
 
     def title_text(self, text: str) -> str:
         # RSS readers render titles as HTML (why Django escapes item titles by default); Atom titles are text.
@@ -65,13 +66,19 @@ class ChangesRssFeed(Feed):
     def item_description(self, item: ChangeEvent) -> str:
         # An RSS description and an Atom summary (type="html") are HTML: the names in them are escaped.
         parts = [item.summary + "."]
-        if item.old_value or item.new_value:
+        if item.kind == ChangeEvent.Kind.BULK_ADDED:
+            parts.append(f"Each of them: {reverse('providers:changes')}?run={item.sync_run_id}")
+        elif item.move_text:
+            parts.append(f"{item.field or 'price'}: {item.move_text}.")
+        elif item.old_value or item.new_value:
             parts.append(f"{item.field or 'value'}: {item.old_value or '-'} → {item.new_value or '-'}.")
         if item.offering is not None:
             parts.append(f"Route: {item.offering.provider.name} ({item.offering.provider_model_id}).")
         return escape(xml_text(" ".join(parts)))
 
     def item_link(self, item: ChangeEvent) -> str:
+        if item.kind == ChangeEvent.Kind.BULK_ADDED:
+            return f"{reverse('providers:changes')}?run={item.sync_run_id}"
         if item.model is not None:
             return item.model.get_absolute_url()
         return f"{reverse('providers:changes')}#change-{item.pk}"

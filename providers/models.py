@@ -528,6 +528,9 @@ class ChangeEvent(models.Model):
         PRICE_REMOVED = "price_removed", "Price removed"
         SCORE_ADDED = "score_added", "New score"
         SCORE_CHANGED = "score_changed", "Score changed"
+        # One entry for a run that added many models and routes at once (a source's first load): the feed shows
+        # it instead of its rows, which stay recorded (`?run=` lists them).
+        BULK_ADDED = "bulk_added", "Added in bulk"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField()
@@ -550,6 +553,30 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def move_pct(self) -> Decimal | None:
+        """A price move in percent of the old amount (-20.0 for $0.15 → $0.12), to one decimal; None unless both
+        amounts are known and the old one is not zero."""
+        if self.old_usd is None or self.new_usd is None or not self.old_usd:
+            return None
+        return ((self.new_usd - self.old_usd) / self.old_usd * 100).quantize(Decimal("0.1"))
+
+    @property
+    def pct_text(self) -> str:
+        """'\u221220.0%' (a true minus sign) or '+5.0%' for a price change with both amounts, else ''."""
+        pct = self.move_pct if self.kind == self.Kind.PRICE_CHANGED else None
+        if pct is None:
+            return ""
+        return f"{'+' if pct > 0 else MINUS if pct < 0 else '±'}{abs(pct)}%"
+
+    @property
+    def move_text(self) -> str:
+        """'$0.15 → $0.12 (\u221220.0%)' for a price change, '' for any other event."""
+        if self.kind != self.Kind.PRICE_CHANGED or self.old_usd is None or self.new_usd is None:
+            return ""
+        pct = self.pct_text
+        return f"${_plain(self.old_usd)} → ${_plain(self.new_usd)}{f' ({pct})' if pct else ''}"
 
     @classmethod
     def make(
@@ -609,3 +636,12 @@ class CheapestRoute(models.Model):
 
     def __str__(self) -> str:
         return f"cheapest route of model {self.model_id}: offering {self.offering_id}"
+
+
+MINUS = "\u2212"
+
+
+def _plain(amount: Decimal) -> str:
+    """A stored amount without its trailing zeros: 0.150000000 -> '0.15'."""
+    text = format(amount.normalize(), "f")
+    return text if "." not in text else text.rstrip("0").rstrip(".") or "0"

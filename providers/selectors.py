@@ -169,8 +169,8 @@ CHANGE_TOPICS: dict[str, tuple[str, Q]] = {
     "price_changed": ("Price changes", Q(kind=ChangeEvent.Kind.PRICE_CHANGED)),
     "price_added": ("New prices", Q(kind=ChangeEvent.Kind.PRICE_ADDED)),
     "price_removed": ("Prices no longer listed", Q(kind=ChangeEvent.Kind.PRICE_REMOVED)),
-    "model_added": ("New models", Q(kind=ChangeEvent.Kind.MODEL_ADDED)),
-    "offering_added": ("New routes", Q(kind=ChangeEvent.Kind.OFFERING_ADDED)),
+    "model_added": ("New models", Q(kind__in=[ChangeEvent.Kind.MODEL_ADDED, ChangeEvent.Kind.BULK_ADDED])),
+    "offering_added": ("New routes", Q(kind__in=[ChangeEvent.Kind.OFFERING_ADDED, ChangeEvent.Kind.BULK_ADDED])),
     "retirement": ("Deprecations and retirements", STATUS_CHANGE),
 }
 
@@ -201,6 +201,26 @@ def change_log() -> QuerySet[ChangeEvent]:
         .select_related("model", "model__lab", "offering", "offering__provider")
         .order_by("-occurred_at", "-id")
     )
+
+
+def grouped_changes(events: QuerySet[ChangeEvent]) -> QuerySet[ChangeEvent]:
+    """The feed's form: a run that added models and routes in bulk shows as its one 'added in bulk' entry, not
+    row by row (a source's first load would otherwise be hundreds of rows at one minute)."""
+    in_bulk = ChangeEvent.objects.filter(kind=ChangeEvent.Kind.BULK_ADDED, sync_run=OuterRef("sync_run"))
+    return events.exclude(
+        Q(kind__in=[ChangeEvent.Kind.MODEL_ADDED, ChangeEvent.Kind.OFFERING_ADDED, ChangeEvent.Kind.PRICE_ADDED])
+        & Q(sync_run__isnull=False)
+        & Exists(in_bulk)
+    )
+
+
+def ungrouped_changes(events: QuerySet[ChangeEvent]) -> QuerySet[ChangeEvent]:
+    """Every row, without the 'added in bulk' entries that stand for them."""
+    return events.exclude(kind=ChangeEvent.Kind.BULK_ADDED)
+
+
+def change_log_for_run(events: QuerySet[ChangeEvent], run_id: int) -> QuerySet[ChangeEvent]:
+    return events.filter(sync_run_id=run_id)
 
 
 def change_log_for_provider(events: QuerySet[ChangeEvent], provider_slug: str) -> QuerySet[ChangeEvent]:

@@ -26,11 +26,14 @@ from providers.selectors import (
     change_log,
     change_log_for_lab,
     change_log_for_provider,
+    change_log_for_run,
     change_log_since,
     change_topic,
     change_topic_choices,
+    grouped_changes,
     provider_choices,
     served_by,
+    ungrouped_changes,
 )
 
 MAX_PRICE = Decimal(1_000_000)  # USD per 1M tokens: far above any real price, small enough for every database
@@ -270,6 +273,9 @@ class ChangeFilter(ListingFilter):
     provider = django_filters.ChoiceFilter(method="filter_provider", label="Provider", empty_label="Any provider")
     lab = django_filters.ChoiceFilter(method="filter_lab", label="Lab", empty_label="Any lab")
     since = django_filters.DateFilter(method="filter_since", label="Since", widget=DateInput())
+    run = django_filters.NumberFilter(method="filter_run", label="Sync run", widget=forms.HiddenInput())
+    # A run's bulk additions are one entry, unless a filter asks for rows these entries would hide.
+    UNGROUPED_BY: tuple[str, ...] = ("provider", "lab", "run")
 
     def __init__(
         self,
@@ -295,6 +301,20 @@ class ChangeFilter(ListingFilter):
 
     def filter_since(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return change_log_since(queryset, value)
+
+    def filter_run(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return change_log_for_run(queryset, int(value))
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if any(self.form.cleaned_data.get(name) not in (None, "") for name in self.UNGROUPED_BY):
+            return ungrouped_changes(queryset)
+        return grouped_changes(queryset)
+
+    def describe(self, name: str, value: Any) -> str:
+        if name == "run":
+            return f"Sync run {int(value)}"
+        return super().describe(name, value)
 
 
 def _flat(choices: Any) -> list[tuple[Any, Any]]:

@@ -24,6 +24,8 @@ class ChangeEventFilter(ChangeFilter):
     kind = django_filters.ChoiceFilter(field_name="kind", choices=ChangeEvent.Kind.choices, label="Kind")
     topic = django_filters.ChoiceFilter(method="filter_topic", choices=change_topic_choices(), label="Topic")
     until = django_filters.DateFilter(method="filter_until", label="Until")
+    # Asking for one kind of event lists each row of it, bulk additions included.
+    UNGROUPED_BY = (*ChangeFilter.UNGROUPED_BY, "kind")
 
     def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(change_topic(value))

@@ -196,6 +196,20 @@ class ChangeEventSerializer(serializers.Serializer):
     field = BlankAsNullCharField(help_text="the fact or price that changed")
     old_value = BlankAsNullCharField()
     new_value = BlankAsNullCharField()
+    old_usd = serializers.DecimalField(
+        max_digits=19, decimal_places=9, read_only=True, allow_null=True, help_text="a price event's old amount"
+    )
+    new_usd = serializers.DecimalField(
+        max_digits=19, decimal_places=9, read_only=True, allow_null=True, help_text="a price event's new amount"
+    )
+    change_pct = serializers.DecimalField(
+        source="move_pct",
+        max_digits=12,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="a price change in percent of the old amount (-20.0 for 0.15 -> 0.12)",
+    )
     actor = BlankAsNullCharField(help_text="the person who made the change; null for a sync")
     sync_run = serializers.IntegerField(source="sync_run_id", read_only=True, allow_null=True)
 

@@ -5,25 +5,29 @@ The catalog changes only inside the upsert's transaction, so a run that fails at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from lib.caching import bump_catalog_version
 from lib.history import during_sync
 from lib.logs import log_context
-from providers.models import SyncPayload, SyncRun
+from providers.models import ChangeEvent, SyncPayload, SyncRun
 from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
+from providers.sync.snapshots import read_file
 from providers.sync.sources import get_source
 from providers.sync.sources.common import unknown_price_keys
 from providers.sync.sources.http import SourceClientError, SourceFetchError, SourceFormatError, source_client
@@ -102,17 +106,21 @@ def run_sync(
     client: httpx.Client | None = None,
     progress: Progress | None = None,
     replay: int | None = None,
+    from_file: Path | None = None,
+    as_of: dt.date | None = None,
 ) -> SyncRun:
     """Run one source end to end and return its SyncRun: succeeded, failed (with the cause) or skipped (another
     run of the source was in progress). A source's fault is recorded, never raised, so a scheduler can go on.
 
-    `replay=RUN_ID` re-applies the payload that run kept, instead of reading the source again."""
+    `replay=RUN_ID` re-applies the payload that run kept, instead of reading the source again. `from_file=PATH`
+    reads a saved copy of the source instead (providers/sync/snapshots.py), and `as_of` is the date its prices are
+    verified on (the file's date; default today)."""
     source = get_source(source_name)
     run, acquired = _acquire(source_name, dry_run=dry_run, triggered_by=triggered_by)
     # Every line logged while the run works (the upsert's, httpx's warnings, a traceback) says which run it is.
     with log_context(source=source_name, sync_run_id=run.pk):
         if acquired:
-            _work(run, source, client=client, progress=progress, replay=replay)
+            _work(run, source, client=client, progress=progress, replay=replay, from_file=from_file, as_of=as_of)
         elif progress is not None:
             progress(f"[{source_name}] {run.notes[0]}")
         log_summary(run)
@@ -120,7 +128,14 @@ def run_sync(
 
 
 def _work(
-    run: SyncRun, source: Any, *, client: httpx.Client | None, progress: Progress | None, replay: int | None
+    run: SyncRun,
+    source: Any,
+    *,
+    client: httpx.Client | None,
+    progress: Progress | None,
+    replay: int | None,
+    from_file: Path | None = None,
+    as_of: dt.date | None = None,
 ) -> None:
     source_name, dry_run = run.source, run.dry_run
 
@@ -134,13 +149,19 @@ def _work(
         if replay is not None:
             say(f"[{source_name}] replaying the payload of run {replay}")
             raw = load_payload(replay)
+        elif from_file is not None:
+            say(f"[{source_name}] reading the file {from_file.name}{f' as of {as_of}' if as_of else ''}")
+            raw = read_file(source_name, from_file)
         else:
             say(f"[{source_name}] reading: {source.description}")
             raw = _fetch(source, client)
-        if source.needs_network:
+        if source.needs_network and from_file is None:
             _keep_payload(run, raw)
         say(f"[{source_name}] normalizing")
-        batch = screen_batch(source.normalize(raw, known_catalog()))
+        known = known_catalog()
+        if as_of is not None:
+            known = dataclasses.replace(known, as_of=as_of)
+        batch = screen_batch(source.normalize(raw, known))
         routes = sum(len(m.offerings) for m in batch.models)
         say(
             f"[{source_name}] {len(batch.models)} models, {routes} routes, {len(batch.rejections)} rows rejected, "
@@ -149,9 +170,12 @@ def _work(
         )
         with transaction.atomic(), during_sync():  # syncs record change events, not per-row history
             outcome = apply_batch(batch, source=source_name, run=run)
+            record_bulk_addition(run)
             if dry_run:
                 transaction.set_rollback(True)
         _record(run, batch, outcome)
+        if from_file is not None:
+            run.notes = [f"read from the file {from_file.name}, as of {as_of or known.as_of}", *run.notes]
         run.status = SyncRun.Status.SUCCEEDED
         if not dry_run and (run.created or run.updated or outcome.tally.total("retired")):
             bump_catalog_version()  # bulk writes send no signals: every cached page is stale now
@@ -163,6 +187,48 @@ def _work(
     run.finished_at = timezone.now()
     run.stage = "finished" if run.status == SyncRun.Status.SUCCEEDED else "failed"
     run.save()
+
+
+# How the change feed names a source in "312 models added from OpenRouter".
+SOURCE_TITLES = {
+    "curated": "the curated files",
+    "openrouter": "OpenRouter",
+    "vercel": "Vercel AI Gateway",
+    "modelsdev": "models.dev",
+    "litellm": "LiteLLM",
+    "epoch": "Epoch AI",
+    "metr": "METR",
+}
+
+
+def record_bulk_addition(run: SyncRun) -> ChangeEvent | None:
+    """One 'added in bulk' event for a run that added at least CHANGE_GROUP_MIN models and routes (a source's
+    first load), which the change feed shows instead of those rows: "312 models and 258 routes added from
+    OpenRouter". The rows stay; `/changes/?run=ID` lists them."""
+    counts = dict(
+        ChangeEvent.objects.filter(
+            sync_run=run, kind__in=[ChangeEvent.Kind.MODEL_ADDED, ChangeEvent.Kind.OFFERING_ADDED]
+        )
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    models, routes = counts.get(ChangeEvent.Kind.MODEL_ADDED, 0), counts.get(ChangeEvent.Kind.OFFERING_ADDED, 0)
+    if models + routes < settings.CHANGE_GROUP_MIN:
+        return None
+    moment = ChangeEvent.objects.filter(sync_run=run).aggregate(at=Max("occurred_at"))["at"]
+    return ChangeEvent.objects.create(**bulk_event_fields(run.source, models, routes), sync_run=run, occurred_at=moment)
+
+
+def bulk_event_fields(source: str, models: int, routes: int) -> dict[str, object]:
+    parts = [f"{n:,} {word}{'s' if n != 1 else ''}" for n, word in ((models, "model"), (routes, "route")) if n]
+    what = " and ".join(parts)
+    return {
+        "kind": ChangeEvent.Kind.BULK_ADDED,
+        "summary": f"{what} added from {SOURCE_TITLES.get(source, source)}"[:300],
+        "field": "added",
+        "new_value": f"{models} models, {routes} routes",
+    }
 
 
 def error_kind(exc: Exception) -> str:

@@ -164,12 +164,14 @@ def test_the_rss_feed_has_the_same_items_linking_to_model_pages(client, resynced
     items = channel.findall("item")
     assert len(items) == 11
     titles = [item.findtext("title") for item in items]
-    assert titles == summaries(client.get("/changes/"))
-    azure = items[titles.index("GPT-4o mini on Azure OpenAI: input $0.165 → $0.0825")]
+    # The page's rows, a price move with its change in percent.
+    page = client.get("/changes/").context["page"].object_list
+    assert titles == [f"{e.summary} ({e.pct_text})" if e.pct_text else e.summary for e in page]
+    azure = items[titles.index("GPT-4o mini on Azure OpenAI: input $0.165 → $0.0825 (−50.0%)")]
     assert azure.findtext("link") == "http://testserver/models/openai/gpt-4o-mini/"
     assert azure.findtext("guid").startswith("urn:llm-catalog:change-event:")
     assert azure.find("guid").get("isPermaLink") == "false"
-    assert "input: 0.165000000 → 0.0825" in azure.findtext("description")
+    assert "input: $0.165 → $0.0825 (−50.0%)" in azure.findtext("description")
     assert azure.findtext("category") == "Price changed"
     assert len({item.findtext("guid") for item in items}) == 11
 
@@ -184,8 +186,8 @@ def test_the_atom_feed_takes_the_same_filters(client, resynced):
     )
     entries = feed.findall(f"{ATOM}entry")
     assert sorted(e.findtext(f"{ATOM}title") for e in entries) == [
-        "GPT-4o mini on Azure OpenAI: input $0.165 → $0.0825",
-        "GPT-4o mini on OpenAI API: input $0.15 → $0.1",
+        "GPT-4o mini on Azure OpenAI: input $0.165 → $0.0825 (−50.0%)",
+        "GPT-4o mini on OpenAI API: input $0.15 → $0.1 (−33.3%)",
     ]
     assert {e.find(f"{ATOM}link").get("href") for e in entries} == {"http://testserver/models/openai/gpt-4o-mini/"}
 
