@@ -18,10 +18,10 @@ from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
 from catalog.models import LanguageModel
-from catalog.pages.formatting import format_usd
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
+from lib.formatting import usd as format_usd
 from providers.selectors import (
     change_log,
     change_log_for_lab,
