@@ -41,6 +41,7 @@ class ApiModelFilter(ModelFilter):
     # The page's names for these are replaced by the API's.
     max_input = None
     max_output = None
+    retired = None  # the API lists retired models unless `status` says otherwise
 
     max_input_price = django_filters.NumberFilter(
         field_name="cheapest_input_usd",

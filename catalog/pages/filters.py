@@ -18,10 +18,10 @@ from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
 from catalog.models import LanguageModel
-from catalog.pages.formatting import format_usd
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
+from lib.formatting import usd as format_usd
 from providers.selectors import (
     change_log,
     change_log_for_lab,
@@ -102,7 +102,7 @@ class ListingFilter(django_filters.FilterSet):
         """The filters in force, in the form's order; only for a valid form."""
         active = []
         for name, value in self.form.cleaned_data.items():
-            if name in NOT_FILTERS or value in (None, "", []):
+            if name in NOT_FILTERS or value in (None, "", []) or value is False:
                 continue
             active.append(ActiveFilter(name, self.describe(name, value), self.query_without(name)))
         return active
@@ -184,6 +184,10 @@ class ModelFilter(ListingFilter):
     released_after = django_filters.DateFilter(
         field_name="release_date", lookup_expr="gte", label="Released on or after", widget=DateInput()
     )
+    # Retired models are hidden unless this box is ticked (or the status filter asks for them); the API lists them.
+    retired = django_filters.BooleanFilter(
+        method="filter_retired", label="Include retired models", widget=forms.CheckboxInput
+    )
 
     def __init__(
         self,
@@ -258,7 +262,14 @@ class ModelFilter(ListingFilter):
             )
         return queryset.order_by(*SORTS[value][1])
 
+    def filter_retired(self, queryset: QuerySet[LanguageModel], name: str, value: bool) -> QuerySet[LanguageModel]:
+        if value or self.form.cleaned_data.get("status") == LanguageModel.Status.RETIRED:
+            return queryset
+        return queryset.exclude(status=LanguageModel.Status.RETIRED)
+
     def describe(self, name: str, value: Any) -> str:
+        if name == "retired":
+            return "Including retired models"
         if name == "q":
             return f"Search: “{value}”"
         return super().describe(name, value)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F, Func
 from django.utils import timezone
 
@@ -152,6 +153,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "model": model,
         "ladder": ladder,
         "priced_rows": priced,
+        "stale_days": settings.PRICE_STALE_DAYS,
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
         "fit": presenters.use_case_fit(model, priced, rows),
         "summary": presenters.summary(model, priced, best_scores),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import Percentile, documentation_key
 from catalog.models import LanguageModel
-from catalog.pages.formatting import format_usd
+from lib.formatting import usd as format_usd
 from providers.models import Offering, Price, ServiceTier
 from providers.pricing.rules import (
     HEADLINE_SERVICE_TIER,

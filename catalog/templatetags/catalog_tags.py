@@ -1,10 +1,12 @@
+import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.pages.formatting import format_usd
+from lib import formatting
 from lib.markdown import render_markdown
 
 register = template.Library()
@@ -36,24 +38,35 @@ def http_url(url: str | None) -> str:
 
 @register.filter
 def usd(amount: Decimal | None) -> str:
-    """$0.15, $0.075, $2.50, $0.0375: at least two decimals, never float noise, "—" when unknown."""
-    if amount is None or amount == "":
-        return "—"
-    return format_usd(Decimal(amount))
+    """$0.15, $0.075, $2.50, $0.06125: at most 4 significant digits, never float noise, "—" when unknown."""
+    return formatting.usd(amount)
 
 
 @register.filter
-def tokens(count: int | None) -> str:
-    """Round counts short (128000 -> 128K, 1000000 -> 1M, 1048576 -> 1M); others exact (16384 -> 16,384)."""
-    if not count:
-        return "—"
-    if count % 1_000_000 == 0:
-        return f"{count // 1_000_000}M"
-    if count % 1_048_576 == 0:
-        return f"{count // 1_048_576}M"
-    if count % 1_000 == 0:
-        return f"{count // 1_000}K"
-    return f"{count:,}"
+def tokens(count: int | None) -> SafeString | str:
+    """128K, 1.05M, 16.4K for reading, the exact count in a title (hover or long-press): "—" when unknown."""
+    short = formatting.tokens_short(count)
+    if short == formatting.DASH:
+        return short
+    return format_html('<span class="tokens" title="{}">{}</span>', formatting.tokens_exact(count), short)
+
+
+@register.filter
+def tokens_text(count: int | None) -> str:
+    """The short token count as plain text, for attributes and labels."""
+    return formatting.tokens_short(count)
+
+
+@register.filter(expects_localtime=True)
+def day(value: dt.date | dt.datetime | None) -> str:
+    """The site's one date style: 2026-04-23."""
+    return formatting.day(value)
+
+
+@register.filter(expects_localtime=True)
+def moment(value: dt.datetime | None) -> str:
+    """A time of day as well: 2026-04-23 14:05."""
+    return formatting.moment(value)
 
 
 @register.filter
@@ -67,3 +80,18 @@ def score(value: Decimal | None, scale: str = "") -> str:
         places = max(1, -exponent) if isinstance(exponent, int) else 1
         return f"{number:.{places}f}%"
     return f"{number:f}"
+
+
+@register.filter
+def provenance(price: object) -> str:
+    """Where a price came from, for its title (shown on hover, and read out): "OpenRouter, verified 2026-04-23;
+    in force since 2026-03-01" — "since ≤" when the source did not say when the price started."""
+    if price is None or not hasattr(price, "verified_on"):
+        return ""
+    parts = [f"{price.source_name or price.source}, verified {formatting.day(price.verified_on)}"]
+    if getattr(price, "effective_from", None):
+        since = formatting.day(price.effective_from)
+        parts.append(f"in force since {since}" if price.start_known else f"in force since ≤ {since}")
+    if getattr(price, "published", ""):
+        parts.append(f"published as “{price.published}”")
+    return "; ".join(parts)

@@ -18,7 +18,7 @@ def test_a_reader_searches_opens_a_model_and_copies_its_slug(catalog, page, live
     page.get_by_role("link", name="GPT-4o mini").click()
     assert page.url == f"{live_server.url}/models/openai/gpt-4o-mini/"
     assert page.locator("h1").inner_text().startswith("GPT-4o mini")
-    assert "Cheapest of 3 routes · OpenAI API" in page.locator(".headline-price").inner_text()
+    assert "Cheapest of 3 routes: OpenAI API" in page.locator(".headline-price").inner_text()
     rows = page.locator("table.ladder tbody tr:not(.extras)")
     assert rows.count() == 3
     assert "cheapest" in rows.first.get_attribute("class")

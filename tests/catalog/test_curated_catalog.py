@@ -102,7 +102,7 @@ def test_the_gpt_4o_mini_page_shows_the_seed_facts(curated, client):
         "<strong>$0.15</strong> input",
         "<strong>$0.60</strong> output",
         "<strong>$0.075</strong> cache read",
-        "Cheapest of 4 routes · OpenAI API",
+        "Cheapest of 4 routes: <strong>OpenAI API</strong>",
         "Azure OpenAI",
         "OpenRouter",
         "Vercel AI Gateway",

@@ -315,3 +315,13 @@ def test_having_all_matches_every_slug_and_sends_the_ids_as_one_array_on_postgre
     if connection.vendor == "postgresql":
         assert "= ANY(" in listing
         assert " IN (" not in listing.split("WHERE", 1)[1]
+
+
+def test_it_hides_retired_models_unless_asked(client, catalog):
+    LanguageModel.objects.filter(slug=TURBO).update(status=LanguageModel.Status.RETIRED)
+    assert slugs(client.get("/models/")) == [CLAUDE, MINI]
+    assert slugs(client.get("/models/", {"retired": "on"})) == [CLAUDE, TURBO, MINI]
+    assert slugs(client.get("/models/", {"status": "retired"})) == [TURBO]
+    html = client.get("/models/").content.decode()
+    assert 'name="retired"' in html
+    assert "Include retired models" in html

@@ -83,7 +83,7 @@ def test_a_long_prompt_uses_the_long_context_tier_and_drops_routes_it_does_not_f
     html = response.content.decode()
     assert "3 routes not ranked: the requests do not fit" in html
     assert "200,001 input + 1,000 output tokens exceed its 128,000-token context window" in html
-    assert "prompt above 200,000 tokens" in html
+    assert 'prompt above <span class="tokens" title="200,000 tokens">200K</span> tokens' in html
     assert "$1,222.51" in html
 
 

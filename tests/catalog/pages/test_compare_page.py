@@ -67,7 +67,7 @@ def test_it_lists_every_price_of_each_cheapest_route(client, catalog):
         "Batch · output": ([Decimal("0.3"), None], set()),
     }
     html = response.content.decode()
-    assert 'OpenAI API</strong> <span class="muted">of 3 priced routes' in html
+    assert 'OpenAI API</strong> <span class="muted">cheapest of 3 priced routes' in html
     assert '<td class="num best">$0.15<span class="visually-hidden"> (lowest)</span></td>' in html
 
 

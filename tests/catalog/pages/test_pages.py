@@ -69,7 +69,7 @@ def test_the_model_page_shows_the_seed_facts(client, catalog):
         "2023-10",
         "Proprietary",
         "commercial use: conditional",
-        "Cheapest of 3 routes · OpenAI API",
+        "Cheapest of 3 routes: <strong>OpenAI API</strong>",
         "<strong>$0.15</strong> input",
         "<strong>$0.60</strong> output",
         "<strong>$0.075</strong> cache read",
@@ -103,7 +103,7 @@ def test_the_model_page_lists_every_component_and_tier(client, catalog):
         "cache_write_1h": "6",
     }
     assert [(p.component, p.tier_min_tokens) for p in row.extras] == [("input", 200000), ("output", 200000)]
-    assert "prompt above 200K" in response.content.decode()
+    assert 'prompt above <span class="tokens" title="200,000 tokens">200K</span>' in response.content.decode()
 
 
 def test_the_model_page_flags_stale_prices(client, catalog, settings):
@@ -186,4 +186,4 @@ def test_a_retired_route_is_never_the_cheapest(client, catalog):
     ladder = response.context["ladder"]
     assert [row.offering.provider.slug for row in ladder] == ["openrouter", "azure-openai", "openai"]
     assert [row.cheapest for row in ladder] == [True, False, False]
-    assert "Cheapest of 2 routes · OpenRouter" in response.content.decode()
+    assert "Cheapest of 2 routes: <strong>OpenRouter</strong>" in response.content.decode()

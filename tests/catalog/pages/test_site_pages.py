@@ -152,7 +152,7 @@ def test_the_lab_page_lists_its_models_newest_first_with_prices_and_top_scores(c
     html = response.content.decode()
     for text in (
         "<title>OpenAI models: prices, context windows, benchmarks · LLM Catalog</title>",
-        "Jul 18, 2024",
+        "2024-07-18",
         "128K",
         "<li>Text input</li><li>Image input</li><li>Text output</li>",
         "$0.15",
