@@ -116,8 +116,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _redis_url = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if _redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    SHARED_CACHE_ALIAS = "default"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis each process's memory keeps its own pages, but what all processes must agree on (the versions
+    # pages are kept under, the API's rate-limit counts) goes to files every gunicorn worker on the machine reads:
+    # a change is seen by all of them at once, and a client is counted once (lib/versions.py).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("SHARED_CACHE_DIR") or str(BASE_DIR / "var" / "shared-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
+    SHARED_CACHE_ALIAS = "shared"
 
 # Celery. With no broker configured, tasks run in-process as they are enqueued (the zero-setup default).
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", "", schemes=("redis", "rediss", "amqp", "pyamqp"))
@@ -366,6 +378,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 # most this long; the process's own at once. PAGE_CACHE_LOCAL_BYTES bounds that copy (default 32 MB).
 PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1, minimum=0)
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024, minimum=0)
+# After a change commits, a Celery task re-renders the changed models' pages and API answers and the shared lists
+# (providers/rewarm.py), so the first visitor gets a warm page. Only worth it when the page cache is shared (Redis):
+# a task's rendering kept in its own process's memory serves nobody. PAGE_CACHE_REWARM_URL is the scheme and host
+# visitors use (entries are kept per absolute URL); PAGE_CACHE_REWARM_MODELS bounds the models of one change.
+PAGE_CACHE_REWARM = env_bool("PAGE_CACHE_REWARM", bool(_redis_url))
+_visitors_host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS and ALLOWED_HOSTS[0] != "*" else "localhost"
+PAGE_CACHE_REWARM_URL = env_str("PAGE_CACHE_REWARM_URL") or f"{'http' if DEBUG else 'https'}://{_visitors_host}"
+PAGE_CACHE_REWARM_MODELS = env_int("PAGE_CACHE_REWARM_MODELS", 500, minimum=0)
 # Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
 # data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
 ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)

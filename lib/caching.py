@@ -1,19 +1,26 @@
-"""Rendered pages are cached under a catalog-wide version number, bumped when the data changes.
+"""Rendered pages and anonymous API answers are cached under the versions of what they show: tags.
 
-Any write to catalog, provider or benchmark rows (an admin edit, through model signals) and every sync that
-changed something (explicitly: syncs write in bulk, which sends no signals) bump the version once the transaction
-commits, so every cached page becomes stale at once and no page can show half a sync. With a read replica, a
-page is rendered from it only once the replica has replayed the version's changes (lib/db_router.py).
+A page depends on named things, found from its URL (`depends_on`): a model's page and API answers on
+`model:<lab>/<model>`, a lab's on `lab:<slug>`, a provider's on `provider:<slug>`; every other page (home, lists,
+compare, calculator, benchmarks, the change feed) on `lists`; and all of them on `everything`. Each tag's value in
+the shared cache (lib/versions.py) is a token that a change touching it replaces; an entry is kept with the tokens
+read before it was rendered and served only while they are all still current. So a price change of one model makes
+its page, its API answers, its lab's and providers' pages and every list cold, and leaves the other models' pages
+warm (providers/invalidation.py says which tags a change touches; admin and API edits through model signals, syncs
+with the models their change events name). What a page shows of other models (peer bars, alternatives) can lag
+until PAGE_CACHE_SECONDS. Every change also moves the catalog version (in-memory indexes, the replica check: with
+a read replica a page is rendered from it only once it has replayed the change, lib/db_router.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -25,32 +32,105 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.text import compress_string
 
 from lib import db_router
-from lib.versions import VERSION_KEY, catalog_version
+from lib.versions import VERSION_KEY, catalog_version, next_version, shared_cache
+
+__all__ = ["VERSION_KEY", "catalog_version"]
 
 # Rows whose changes do not change what a page shows.
 BOOKKEEPING_MODELS = frozenset({"syncrun", "syncpayload", "unmatchedid"})
 WATCHED_APPS = frozenset({"catalog", "providers", "benchmarks"})
 
+EVERYTHING = "everything"  # every entry depends on it: a change nothing narrower describes
+LISTS = "lists"  # every page that is not one model's, one lab's or one provider's
 
-def bump_catalog_version() -> None:
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:  # the key expired or was evicted: any new number invalidates
-        version = catalog_version() + 1
-        cache.set(VERSION_KEY, version, timeout=None)
+# URL names of the pages about one lab / one provider (pages and API); a URL with `lab` and `model` arguments is
+# one model's (its page, API detail, prices, price history).
+LAB_PAGES = frozenset({"lab-detail", "api-lab-detail"})
+PROVIDER_PAGES = frozenset({"provider-detail", "api-provider-detail"})
+
+
+def model_tag(slug: str) -> str:
+    return f"model:{slug}"
+
+
+def lab_tag(slug: str) -> str:
+    return f"lab:{slug}"
+
+
+def provider_tag(slug: str) -> str:
+    return f"provider:{slug}"
+
+
+def tag_key(tag: str) -> str:
+    return f"tag:{tag}"
+
+
+def depends_on(request: Any) -> tuple[str, ...]:
+    """The tags a page or API answer depends on, from its resolved URL (`everything` comes on top)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return (LISTS,)
+    kwargs = match.kwargs
+    if "lab" in kwargs and "model" in kwargs:
+        return (model_tag(f"{kwargs['lab']}/{kwargs['model']}"),)
+    if match.url_name in LAB_PAGES and "slug" in kwargs:
+        return (lab_tag(kwargs["slug"]),)
+    if match.url_name in PROVIDER_PAGES and "slug" in kwargs:
+        return (provider_tag(kwargs["slug"]),)
+    return (LISTS,)
+
+
+def _token() -> str:
+    return f"{time.time_ns():x}.{secrets.token_hex(4)}"
+
+
+def bump_tags(tags: Iterable[str]) -> None:
+    """Now: every entry depending on one of `tags` is stale, and the catalog version moves on."""
+    tokens = {tag_key(tag): _token() for tag in set(tags)}
+    if tokens:
+        shared_cache().set_many(tokens, timeout=None)
+    version = next_version()
     LOCAL.forget()  # after the bump: this process sees its own change at once
     db_router.note_primary_position(version)
+
+
+def bump_catalog_version() -> None:
+    """Every cached page and API answer is stale now (a change nothing narrower describes)."""
+    bump_tags([EVERYTHING])
 
 
 def bump_after_commit() -> None:
     transaction.on_commit(bump_catalog_version)
 
 
-def on_data_change(sender: type, **kwargs: Any) -> None:
-    """Signal receiver (connected in CatalogConfig.ready) for saves and deletes in the catalog's apps."""
-    meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label in WATCHED_APPS and meta.model_name not in BOOKKEEPING_MODELS:
-        bump_after_commit()
+def stamp_of(tags: Iterable[str]) -> tuple[str, ...]:
+    """The current tokens of `everything` and `tags` (a tag never set gets one now)."""
+    return _current(shared_cache(), [EVERYTHING, *tags], {})
+
+
+def _current(shared: Any, tags: list[str], read: dict[str, Any]) -> tuple[str, ...]:
+    keys = [tag_key(tag) for tag in tags]
+    missing = [key for key in keys if read.get(key) is None]
+    if missing:
+        for key in missing:  # first use (or evicted): a fresh token, so no entry kept before can match
+            shared.add(key, _token(), timeout=None)
+        read = {**read, **shared.get_many(missing)}
+    return tuple(str(read.get(key)) for key in keys)
+
+
+def _read(key: str, tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple | None]:
+    """The current stamp of `tags` and the entry kept under `key`: one round trip when the shared cache is the
+    page cache (Redis), else one to each."""
+    shared = shared_cache()
+    names = [EVERYTHING, *tags]
+    keys = [tag_key(tag) for tag in names]
+    if settings.SHARED_CACHE_ALIAS == "default":
+        read = cache.get_many([key, *keys])
+        entry = read.pop(key, None)
+    else:
+        entry = cache.get(key)
+        read = shared.get_many(keys)
+    return _current(shared, names, read), entry
 
 
 # Headers a kept response is served again with (Content-Type and the ETag always; the API adds its own).
@@ -65,74 +145,51 @@ def entry_key(kind: str, *parts: str) -> str:
 
 
 class LocalEntries:
-    """This process's copy of the entries it served lately and of the catalog version, trusted for
-    PAGE_CACHE_LOCAL_SECONDS: a hot page then costs no cache round trip (on a 2-core machine the round trip to
-    Redis was half the cost of a hit). Another process's data change is seen once that time has passed (a page
-    is then at most that many seconds behind, always whole: one version's); this process's own at once. Each entry
-    is also checked again in the shared cache after that long, so its PAGE_CACHE_SECONDS still bounds it. Bounded
-    by PAGE_CACHE_LOCAL_BYTES, least recently used first out."""
+    """This process's copy of the entries it served lately, each trusted for PAGE_CACHE_LOCAL_SECONDS after its
+    tags were last read from the shared cache: a hot page then costs no cache round trip (on a 2-core machine the
+    round trip to Redis was half the cost of a hit). Another process's data change is seen once that time has
+    passed; this process's own at once (`forget`, and a read that began before it is not kept). Bounded by
+    PAGE_CACHE_LOCAL_BYTES, least recently used first out."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.generation = 0
         self.forget()
 
     def forget(self) -> None:
-        with getattr(self, "_lock", threading.Lock()):
-            self._version: int | None = None
-            self._until = 0.0
-            # key -> (entry, deadline): an entry is served locally until its own deadline too, so that a hot page
-            # is checked against the shared cache (and its PAGE_CACHE_SECONDS) at least that often.
+        with self._lock:
+            self.generation += 1
+            # key -> (entry, deadline)
             self._entries: OrderedDict[str, tuple[tuple, float]] = OrderedDict()
             self._bytes = 0
 
     def get(self, key: str) -> tuple | None:
-        """The entry, if the version is still trusted and the entry was rendered under it."""
+        """The entry, if it was checked against the shared cache less than PAGE_CACHE_LOCAL_SECONDS ago."""
         now = time.monotonic()
         with self._lock:
-            if self._version is None or now >= self._until:
-                return None
             held = self._entries.get(key)
-            if held is None or held[0][0] != self._version or now >= held[1]:
+            if held is None or now >= held[1]:
                 return None
             self._entries.move_to_end(key)
             return held[0]
 
-    def trust(self, version: int, key: str, entry: tuple | None) -> None:
-        """`version` was just read from the shared cache, with `entry` (None when it has none): trust it for a
-        while and keep the entry if it is current. Versions only go up; an older one (read by a request that
-        started before a newer one was trusted) changes nothing."""
+    def hold(self, key: str, entry: tuple, read_at: float, generation: int) -> None:
+        """`entry` was current when its tags were read at `read_at`: trust it until PAGE_CACHE_LOCAL_SECONDS after
+        that (a rendering extends no trust), unless this process changed data since (`generation`)."""
         seconds = settings.PAGE_CACHE_LOCAL_SECONDS
         if not seconds:
             return
         with self._lock:
-            if self._version is not None and version < self._version:
+            if generation != self.generation:
                 return
-            if version != self._version:
-                self._entries.clear()
-                self._bytes = 0
-            self._version, self._until = version, time.monotonic() + seconds
-            self._hold(key, entry)
-
-    def keep(self, version: int, key: str, entry: tuple) -> None:
-        """A fresh rendering under `version`: kept if that is still the trusted version, without trusting it for
-        any longer (it was read before the rendering began)."""
-        if not settings.PAGE_CACHE_LOCAL_SECONDS:
-            return
-        with self._lock:
-            if version == self._version and time.monotonic() < self._until:
-                self._hold(key, entry)
-
-    def _hold(self, key: str, entry: tuple | None) -> None:
-        if entry is None or entry[0] != self._version:
-            return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= _size(old[0])
-        self._entries[key] = (entry, time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS)
-        self._bytes += _size(entry)
-        while self._bytes > settings.PAGE_CACHE_LOCAL_BYTES and self._entries:
-            _, (dropped, _deadline) = self._entries.popitem(last=False)
-            self._bytes -= _size(dropped)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(old[0])
+            self._entries[key] = (entry, read_at + seconds)
+            self._bytes += _size(entry)
+            while self._bytes > settings.PAGE_CACHE_LOCAL_BYTES and self._entries:
+                _, (dropped, _deadline) = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped)
 
 
 def _size(entry: tuple) -> int:
@@ -142,41 +199,57 @@ def _size(entry: tuple) -> int:
 LOCAL = LocalEntries()
 
 
-def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, int]:
-    """The response kept under `key` if the catalog has not changed since it was rendered, and the current
-    version (to keep a fresh rendering under). At most one cache round trip: the version and the entry are read
-    together, unless this process has both already (LocalEntries)."""
+class Stamp(tuple):
+    """The tokens of an entry's tags as read before rendering it, and when and in which generation of this
+    process's copy they were read."""
+
+    read_at: float
+    generation: int
+
+
+def _stamp(tokens: tuple[str, ...], read_at: float, generation: int) -> Stamp:
+    stamp = Stamp(tokens)
+    stamp.read_at, stamp.generation = read_at, generation
+    return stamp
+
+
+def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, Stamp]:
+    """The response kept under `key` if nothing it depends on changed since it was rendered, and the stamp to keep
+    a fresh rendering under. At most one cache round trip with Redis (the tags and the entry are read together),
+    none when this process has the entry already (LocalEntries)."""
+    tags = depends_on(request)
     entry = LOCAL.get(key)
     if entry is None:
-        entries = cache.get_many([VERSION_KEY, key])
-        version = entries.get(VERSION_KEY)
-        if version is None:
-            return None, catalog_version()
-        entry = entries.get(key)
-        LOCAL.trust(int(version), key, entry)
-        if entry is None or entry[0] != int(version):
-            return None, int(version)
+        generation, read_at = LOCAL.generation, time.monotonic()
+        tokens, entry = _read(key, tags)
+        stamp = _stamp(tokens, read_at, generation)
+        if entry is None or tuple(entry[0]) != tokens:
+            return None, stamp
+        LOCAL.hold(key, entry, read_at, generation)
+    else:
+        stamp = _stamp(tuple(entry[0]), time.monotonic(), LOCAL.generation)
     _, content, compressed, headers = entry
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
     _choose_encoding(response, compressed, request)
-    return response, entry[0]
+    return response, stamp
 
 
-def keep_response(key: str, version: int, response: HttpResponse, seconds: int, request: HttpRequest) -> None:
-    """Keep a successful, rendered response for `seconds` under the version read before it was rendered (a
-    change committed meanwhile has bumped the version: the entry is stale at once, never wrong). Its ETag and
-    gzip form are computed once here, so that serving it again costs no hashing or compressing; this first
-    answer is then sent as a kept one would be."""
+def keep_response(key: str, stamp: Stamp, response: HttpResponse, seconds: int, request: HttpRequest) -> None:
+    """Keep a successful, rendered response for `seconds` under the stamp read before it was rendered (a change
+    committed meanwhile has replaced a token: the entry is stale at once, never wrong). Its ETag and gzip form are
+    computed once here, so that serving it again costs no hashing or compressing; this first answer is then sent
+    as a kept one would be."""
     if response.status_code != 200 or response.streaming or response.has_header("Content-Encoding"):
         return
     set_response_etag(response)
     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
     content = response.content
     compressed = compress_string(content) if len(content) >= COMPRESS_FROM_BYTES else None
-    cache.set(key, (version, content, compressed, headers), seconds)
-    LOCAL.keep(version, key, (version, content, compressed, headers))
+    entry = (tuple(stamp), content, compressed, headers)
+    cache.set(key, entry, seconds)
+    LOCAL.hold(key, entry, stamp.read_at, stamp.generation)
     _choose_encoding(response, compressed, request)
 
 

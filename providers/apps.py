@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 class ProvidersConfig(AppConfig):
@@ -9,6 +9,7 @@ class ProvidersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from providers.invalidation import on_data_change
         from providers.models import Offering, Price, Provider
         from providers.pricing.summaries import on_route_change, rebuild_after_migrate
         from providers.roles import ensure_editor_group
@@ -20,3 +21,6 @@ class ProvidersConfig(AppConfig):
         for sender in (Price, Offering, Provider):
             for signal in (post_save, post_delete):
                 signal.connect(on_route_change, sender=sender, dispatch_uid=f"cheapest-{sender.__name__}-{signal}")
+        # Edits anywhere in the catalog's apps make stale the cached pages they touch (syncs say so themselves).
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(on_data_change, dispatch_uid=f"catalog-cache-{signal}")

@@ -45,6 +45,10 @@ def _fresh_cache(settings):
     LOCAL.forget()
     settings.PAGE_CACHE_SECONDS = 0
     settings.ROUTE_INDEX_CACHE = False
+    # Versions and rate-limit counts in this process's cache (without Redis the site keeps them in files every
+    # process shares, which parallel test processes must not); no rewarm unless a test asks for it.
+    settings.SHARED_CACHE_ALIAS = "default"
+    settings.PAGE_CACHE_REWARM = False
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from lib import caching, db_router
+from lib.versions import shared_cache
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -72,6 +73,12 @@ class _SettingsRate:
     def get_rate(self) -> str | None:
         rate = getattr(settings, self.setting)
         return None if rate == "off" else rate
+
+    @property
+    def cache(self) -> Any:
+        """Counted in the cache every process shares (lib/versions.py): without Redis, one client is counted once
+        across gunicorn workers, not once per worker."""
+        return shared_cache()
 
 
 class AnonymousThrottle(_SettingsRate, AnonRateThrottle):

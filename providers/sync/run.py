@@ -21,9 +21,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from lib.caching import bump_catalog_version
 from lib.history import during_sync
 from lib.logs import log_context
+from providers.invalidation import sync_changed
 from providers.models import ChangeEvent, SyncPayload, SyncRun
 from providers.sync.known import known_catalog
 from providers.sync.screening import screen_batch
@@ -178,7 +178,7 @@ def _work(
             run.notes = [f"read from the file {from_file.name}, as of {as_of or known.as_of}", *run.notes]
         run.status = SyncRun.Status.SUCCEEDED
         if not dry_run and (run.created or run.updated or outcome.tally.total("retired")):
-            bump_catalog_version()  # bulk writes send no signals: every cached page is stale now
+            sync_changed(run, outcome.tally.by_kind)  # bulk writes send no signals: the pages they touch are stale
     except Exception as exc:  # recorded, not raised: the catalog keeps its previous state
         logger.exception("sync %s failed", source_name)
         run.status = SyncRun.Status.FAILED

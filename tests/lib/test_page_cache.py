@@ -97,6 +97,12 @@ def test_a_first_rendering_is_compressed_too(page_cache, load_fixture_catalog, c
     assert "GPT-4o mini" in gzip.decompress(first.content).decode()
 
 
+def _another_process_changes_everything():
+    from lib import caching
+
+    caching.shared_cache().set(caching.tag_key(caching.EVERYTHING), "another process's change")
+
+
 def test_a_process_trusts_its_copy_for_a_moment_then_sees_another_processs_change(
     page_cache, load_fixture_catalog, client, settings, monkeypatch, django_assert_num_queries
 ):
@@ -114,23 +120,19 @@ def test_a_process_trusts_its_copy_for_a_moment_then_sees_another_processs_chang
     monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
     assert client.get(URL)["X-Page-Cache"] == "hit"
     assert reads == []  # served from this process's copy: no round trip
-    cache.incr(caching.VERSION_KEY)  # another process (a worker's sync) changed the data
+    _another_process_changes_everything()  # another process (a worker's sync) changed the data
     assert client.get(URL)["X-Page-Cache"] == "hit"  # still within the trusted moment
     clock[0] += 5
-    assert client.get(URL)["X-Page-Cache"] == "miss"  # the moment is over: the new version is read
-    assert len(reads) == 1
+    assert client.get(URL)["X-Page-Cache"] == "miss"  # the moment is over: the new tokens are read
+    assert len(reads) == 1  # the entry and its tags in one round trip
     assert client.get(URL)["X-Page-Cache"] == "hit"
 
 
 def test_without_a_local_copy_every_request_asks_the_shared_cache(page_cache, load_fixture_catalog, client, settings):
-    from django.core.cache import cache
-
-    from lib import caching
-
     settings.PAGE_CACHE_LOCAL_SECONDS = 0
     load_fixture_catalog()
     client.get(URL)
-    cache.incr(caching.VERSION_KEY)
+    _another_process_changes_everything()
     assert client.get(URL)["X-Page-Cache"] == "miss"
 
 
@@ -140,17 +142,23 @@ def test_the_local_copy_keeps_within_its_byte_bound_dropping_the_least_recently_
     settings.PAGE_CACHE_LOCAL_SECONDS = 60
     settings.PAGE_CACHE_LOCAL_BYTES = 250
     local = LocalEntries()
+    now = caching_now()
     for name in ("a", "b"):
-        local.trust(7, name, (7, b"x" * 100, None, []))
+        local.hold(name, (("t",), b"x" * 100, None, []), now, local.generation)
     assert local.get("a") is not None  # a is now the most recently used
-    local.trust(7, "c", (7, b"x" * 100, None, []))
+    local.hold("c", (("t",), b"x" * 100, None, []), now, local.generation)
     assert [name for name in "abc" if local.get(name) is not None] == ["a", "c"]
-    local.trust(8, "d", (8, b"y", None, []))  # a new version: nothing older is served
-    assert [name for name in "abcd" if local.get(name) is not None] == ["d"]
-    local.trust(7, "e", (7, b"z", None, []))  # read before version 8 was: ignored, versions only go up
-    assert [name for name in "de" if local.get(name) is not None] == ["d"]
-    local.keep(7, "f", (7, b"z", None, []))  # rendered under an older version: not kept
-    assert local.get("f") is None
+    generation = local.generation
+    local.forget()  # this process changed data: nothing older is served
+    assert [name for name in "abc" if local.get(name) is not None] == []
+    local.hold("e", (("t",), b"z", None, []), now, generation)  # read before the change: not kept
+    assert local.get("e") is None
+
+
+def caching_now():
+    from lib import caching
+
+    return caching.time.monotonic()
 
 
 def test_a_hot_entry_is_checked_again_in_the_shared_cache_and_a_rendering_extends_no_trust(settings, monkeypatch):
@@ -160,12 +168,11 @@ def test_a_hot_entry_is_checked_again_in_the_shared_cache_and_a_rendering_extend
     clock = [50.0]
     monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
     local = caching.LocalEntries()
-    local.trust(3, "old", (3, b"a", None, []))
+    local.hold("old", (("t",), b"a", None, []), 50.0, local.generation)
     clock[0] += 0.9
-    local.trust(3, "other", None)  # another request read the version again: trust goes on...
-    local.keep(3, "new", (3, b"b", None, []))
+    local.hold("new", (("t",), b"b", None, []), 50.9, local.generation)  # rendered after a read at 50.9
     clock[0] += 0.2
-    assert local.get("old") is None  # ...but this entry's own second is over: back to the shared cache
+    assert local.get("old") is None  # this entry's own second is over: back to the shared cache
     assert local.get("new") is not None
     clock[0] += 0.8
-    assert local.get("new") is None  # the trust read at 50.9 ran out at 51.9; keep() did not extend it
+    assert local.get("new") is None  # the read at 50.9 ran out at 51.9; rendering did not extend it
