@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "catalog",
     "providers",
     "benchmarks",
+    "integrations",
 ]
 
 MIDDLEWARE = [
