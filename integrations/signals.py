@@ -9,11 +9,17 @@ from django.db import transaction
 
 
 def _enqueue(event_ids: list[int]) -> None:
-    if not event_ids:
-        return
+    if event_ids:
+        transaction.on_commit(lambda: _fan_out_if_anyone_listens(event_ids))
+
+
+def _fan_out_if_anyone_listens(event_ids: list[int]) -> None:
+    """After the commit: one query, and a task only when some subscription is on (most syncs have no listener)."""
+    from integrations.models import WebhookSubscription
     from integrations.tasks import fan_out_events
 
-    transaction.on_commit(lambda: fan_out_events.delay(event_ids))
+    if WebhookSubscription.objects.filter(active=True).exists():
+        fan_out_events.delay(event_ids)
 
 
 def on_event_saved(sender: type, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
