@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("providers.api.urls")),
     path("", include("benchmarks.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its initialising script as a file, and our template its style: nothing inline.
     path(

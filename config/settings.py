@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "catalog",
     "providers",
     "benchmarks",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -352,6 +353,16 @@ SYNC_HTTP_TIMEOUT = env_int("SYNC_HTTP_TIMEOUT", 30, minimum=1)
 SYNC_HTTP_ATTEMPTS = env_int("SYNC_HTTP_ATTEMPTS", 4, minimum=1)
 # How often beat runs every live source (hours), and when a "running" sync counts as abandoned (minutes).
 SYNC_EVERY_HOURS = env_int("SYNC_EVERY_HOURS", 6, minimum=1)
+
+# Webhooks (integrations/webhooks.py, docs/integrations.md): timeout per attempt, exponential backoff from the base
+# for up to a day (or WEBHOOK_MAX_ATTEMPTS), a subscription turned off after that many failed attempts in a row.
+# Private, loopback and reserved addresses are refused unless allowed (tests, a closed network).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 86400, minimum=0)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 SYNC_STALE_AFTER_MINUTES = env_int("SYNC_STALE_AFTER_MINUTES", 60, minimum=5)
 
 CELERY_TASK_TIME_LIMIT = SYNC_STALE_AFTER_MINUTES * 60 - 60  # hard limit: a run never outlives its lock
@@ -363,6 +374,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SYNC_EVERY_HOURS * 3600,
         "kwargs": {"triggered_by": "beat"},
     },
+    "retry-overdue-webhooks": {"task": "integrations.retry_due_webhooks", "schedule": 300},
 }
 
 # The catalog.

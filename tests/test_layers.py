@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-PACKAGES = ("config", "lib", "catalog", "providers", "benchmarks")
+PACKAGES = ("config", "lib", "catalog", "providers", "benchmarks", "integrations")
 APPS = ("catalog", "providers", "benchmarks")
 # What people and programs see: may read any app's domain. Everything else in an app is its domain.
 PRESENTATION_PARTS = {"pages", "api", "admin", "views", "feeds", "urls", "management", "templatetags", "tasks"}
@@ -147,6 +147,11 @@ def test_infrastructure_imports_no_app():
 
 def test_domain_code_imports_no_pages_api_or_admin():
     assert edges(is_domain, is_presentation) == []
+
+
+def test_no_domain_code_imports_the_integrations():
+    """integrations/ (exports, webhooks, MCP, badges) reads the apps' selectors; they hear of it only by signals."""
+    assert edges(lambda m: is_domain(m) or is_sync(m), lambda t: app_of(t) == "integrations") == []
 
 
 def test_the_catalog_domain_imports_no_other_app():

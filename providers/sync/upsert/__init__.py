@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from providers.models import ChangeEvent, SyncRun
 from providers.pricing.summaries import refresh_cheapest_routes
+from providers.signals import change_events_created
 from providers.sync.records import Batch
 from providers.sync.sources import source_rank
 from providers.sync.upsert import scores as benchmark_services
@@ -55,4 +56,5 @@ def apply_batch(batch: Batch, *, source: str, run: SyncRun | None = None) -> Out
     )
     refresh_cheapest_routes(upsert.changed_model_ids())
     ChangeEvent.objects.bulk_create(upsert.events)
+    change_events_created.send(sender=ChangeEvent, events=upsert.events)
     return Outcome(upsert.tally, upsert.rejections, upsert.notes)

@@ -1,0 +1,78 @@
+"""Outbound requests to addresses people typed in (webhook URLs): the rules that keep them from reaching inside.
+
+Like the syncs' client (providers/sync/sources/http.py) every request is checked before it is sent, each redirect
+included; here the rule is about addresses rather than a list of hosts, since anyone may subscribe any public URL:
+- http or https only, with a host name;
+- every address the name resolves to must be public: no private, loopback, link-local, multicast, reserved or
+  unspecified address, unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on (tests, a closed network);
+- redirects are followed only to the same host (and checked again), at most MAX_REDIRECTS of them;
+- short timeouts (WEBHOOK_TIMEOUT_SECONDS), nothing read past MAX_RESPONSE_BYTES.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+
+MAX_REDIRECTS = 3
+USER_AGENT = "llm-catalog-webhooks/1.0"
+
+
+class RefusedURLError(ValueError):
+    """A URL the site will not send to: its scheme, its host or an address it resolves to."""
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
+
+
+def check_url(url: str, *, resolve: bool = True) -> None:
+    """Refuse a URL outbound requests may not reach (RefusedURLError says why). With `resolve`, the host's addresses
+    are looked up now and each must be public."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise RefusedURLError("The URL must start with http:// or https://.")
+    host = parts.hostname
+    if not host:
+        raise RefusedURLError("The URL has no host.")
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES or not resolve:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError, UnicodeError) as exc:
+        raise RefusedURLError(f"The host {host} cannot be resolved.") from exc
+    for info in infos:
+        if not _is_public(str(info[4][0])):
+            raise RefusedURLError(f"The host {host} is a private, loopback or reserved address ({info[4][0]}).")
+
+
+def _same_host_only(host: str) -> Callable[[httpx.Request], None]:
+    def check(request: httpx.Request) -> None:
+        if (request.url.host or "").lower() != host:
+            raise RefusedURLError(f"refused a redirect to another host ({request.url.host})")
+        check_url(str(request.url))
+
+    return check
+
+
+def client_for(url: str) -> httpx.Client:
+    """A client that may reach only `url`'s host, each request (redirects included) checked by `check_url`."""
+    host = (urlsplit(url).hostname or "").lower()
+    return httpx.Client(
+        timeout=httpx.Timeout(settings.WEBHOOK_TIMEOUT_SECONDS),
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        headers={"User-Agent": USER_AGENT},
+        event_hooks={"request": [_same_host_only(host)]},
+    )

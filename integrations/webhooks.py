@@ -1,0 +1,318 @@
+"""Price-change webhooks: which change events a subscription hears of, the message each gets, signing it per
+Standard Webhooks, sending it, and retrying it.
+
+Flow: a change event is committed -> `fan_out` (a Celery task, integrations.tasks) finds the subscriptions it
+matches and records one WebhookDelivery per subscription (unique per message id, so an event is never queued
+twice for one URL) -> `attempt` (a task per delivery) signs and POSTs it. A 2xx is delivered; a timeout, a
+connection failure, a 5xx or a 429 is tried again with exponential backoff (honouring Retry-After) for up to
+WEBHOOK_RETRY_FOR_SECONDS; anything else fails at once. A subscription whose deliveries fail
+WEBHOOK_DISABLE_AFTER_FAILURES times in a row is turned off, and its owner told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import logging
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.outbound import RefusedURLError, check_url, client_for
+from providers.models import ChangeEvent
+
+logger = logging.getLogger(__name__)
+
+Kind = WebhookSubscription.Kind
+# The message `type` of each kind (Standard Webhooks: a dotted name), and of the test message.
+EVENT_TYPES = {
+    Kind.PRICE_UP: "price.increased",
+    Kind.PRICE_DOWN: "price.decreased",
+    Kind.NEW_MODEL: "model.added",
+    Kind.RETIREMENT: "model.retiring",
+}
+TEST_EVENT_TYPE = "webhook.test"
+MAX_BACKOFF_SECONDS = 6 * 3600
+# A model's or a route's status moving to one of these (as the change log's "retirement" topic counts them).
+RETIRING = frozenset({"deprecated", "retired"})
+TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def kind_of(event: ChangeEvent) -> str | None:
+    """The subscription kind an event is, or None for events no subscription hears of (aliases, scores...)."""
+    if event.kind == ChangeEvent.Kind.PRICE_CHANGED and event.old_usd is not None and event.new_usd is not None:
+        if event.new_usd > event.old_usd:
+            return Kind.PRICE_UP
+        if event.new_usd < event.old_usd:
+            return Kind.PRICE_DOWN
+        return None
+    if event.kind == ChangeEvent.Kind.MODEL_ADDED:
+        return Kind.NEW_MODEL
+    status_change = event.kind in (ChangeEvent.Kind.MODEL_CHANGED, ChangeEvent.Kind.OFFERING_CHANGED)
+    if status_change and event.field == "status" and event.new_value in RETIRING:
+        return Kind.RETIREMENT
+    return None
+
+
+def move_pct(event: ChangeEvent) -> Decimal | None:
+    """How far a price moved, in percent of the old price (None: not a price change, or the old price was 0)."""
+    if event.old_usd is None or event.new_usd is None or not event.old_usd:
+        return None
+    return ((event.new_usd - event.old_usd) / event.old_usd * 100).quantize(Decimal("0.01"))
+
+
+def matches(subscription: WebhookSubscription, event: ChangeEvent, kind: str) -> bool:
+    if subscription.kinds and kind not in subscription.kinds:
+        return False
+    model = event.model
+    if subscription.model_slug and (model is None or model.slug != subscription.model_slug):
+        return False
+    if subscription.lab_slug and (model is None or model.lab.slug != subscription.lab_slug):
+        return False
+    if subscription.provider_slug and (
+        event.offering is None or event.offering.provider.slug != subscription.provider_slug
+    ):
+        return False
+    if subscription.min_move_pct and kind in (Kind.PRICE_UP, Kind.PRICE_DOWN):
+        move = move_pct(event)
+        # From a price of 0 any rise is an unbounded move; otherwise it must reach the threshold.
+        if move is not None and abs(move) < subscription.min_move_pct:
+            return False
+    return True
+
+
+def message_id(event: ChangeEvent) -> str:
+    """The Standard Webhooks `webhook-id`: the same for every attempt and every subscription of one event."""
+    return f"evt_{event.pk}"
+
+
+def payload(event: ChangeEvent, kind: str) -> dict[str, Any]:
+    """The message: {type, timestamp, data}, data being the change event as the API serves it, plus the move."""
+    from providers.api.serializers import ChangeEventSerializer
+
+    data = dict(ChangeEventSerializer(event).data)
+    data["old_usd"] = None if event.old_usd is None else f"{event.old_usd.normalize():f}"
+    data["new_usd"] = None if event.new_usd is None else f"{event.new_usd.normalize():f}"
+    move = move_pct(event)
+    data["move_pct"] = None if move is None else f"{move:f}"
+    data["url"] = f"/api/v1/changes/?model={event.model.slug}" if event.model else None
+    return {"type": EVENT_TYPES[kind], "timestamp": event.occurred_at.isoformat(), "data": data}
+
+
+def fan_out(event_ids: Iterable[int]) -> list[int]:
+    """Record a delivery for every active subscription each event matches: returns the new deliveries' ids, for
+    the caller to enqueue (a repeat of an event already fanned out records none)."""
+    events = list(ChangeEvent.objects.filter(pk__in=list(event_ids)).select_related("model__lab", "offering__provider"))
+    if not events:
+        return []
+    subscriptions = list(WebhookSubscription.objects.filter(active=True))
+    if not subscriptions:
+        return []
+    created: list[int] = []
+    now = timezone.now()
+    for event in events:
+        kind = kind_of(event)
+        if kind is None:
+            continue
+        body: dict[str, Any] | None = None
+        for subscription in subscriptions:
+            if not matches(subscription, event, kind):
+                continue
+            body = body or payload(event, kind)
+            delivery, made = WebhookDelivery.objects.get_or_create(
+                subscription=subscription,
+                message_id=message_id(event),
+                defaults={"event": event, "event_type": body["type"], "payload": body, "next_attempt_at": now},
+            )
+            if made:
+                created.append(delivery.pk)
+    return created
+
+
+# A retry this late has lost its Celery countdown (a worker died holding it): the sweep sends it again.
+OVERDUE = dt.timedelta(minutes=10)
+
+
+def overdue() -> list[int]:
+    """The deliveries still waiting well past their next attempt."""
+    return list(
+        WebhookDelivery.objects.filter(
+            status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING],
+            next_attempt_at__lte=timezone.now() - OVERDUE,
+        ).values_list("pk", flat=True)[:1000]
+    )
+
+
+def send_test_event(subscription: WebhookSubscription) -> WebhookDelivery:
+    """A test message to one subscription (the admin's and the API's "send test event"), for the caller to enqueue
+    (integrations.tasks.enqueue_deliveries) like any other."""
+    now = timezone.now()
+    msg_id = f"test_{subscription.pk}_{now.strftime('%Y%m%d%H%M%S%f')}"
+    body = {
+        "type": TEST_EVENT_TYPE,
+        "timestamp": now.isoformat(),
+        "data": {"subscription": subscription.pk, "summary": "A test message from the LLM catalog."},
+    }
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription, message_id=msg_id, event_type=TEST_EVENT_TYPE, payload=body, next_attempt_at=now
+    )
+    return delivery
+
+
+# --- sending --------------------------------------------------------------------------------------------------------
+
+
+def signed_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, body: str) -> dict[str, str]:
+    """The Standard Webhooks headers: webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256)."""
+    now = timezone.now()
+    signature = Webhook(subscription.secret).sign(delivery.message_id, now, body)
+    return {
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signature,
+        "content-type": "application/json",
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    retryable: bool
+    status_code: int | None = None
+    error: str = ""
+    retry_after: float | None = None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
+    """One POST of the delivery's message, signed: what came of it."""
+    body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
+    try:
+        check_url(subscription.url)
+        with client_for(subscription.url) as client:
+            response = client.post(
+                subscription.url, content=body.encode(), headers=signed_headers(subscription, delivery, body)
+            )
+    except RefusedURLError as exc:
+        return Outcome(ok=False, retryable=False, error=str(exc))
+    except httpx.TimeoutException as exc:
+        return Outcome(ok=False, retryable=True, error=f"timed out ({type(exc).__name__})")
+    except httpx.TooManyRedirects:
+        return Outcome(ok=False, retryable=False, error="too many redirects")
+    except httpx.TransportError as exc:
+        return Outcome(ok=False, retryable=True, error=f"connection failed ({type(exc).__name__})")
+    code = response.status_code
+    if 200 <= code < 300:
+        return Outcome(ok=True, retryable=False, status_code=code)
+    if code in TRANSIENT_STATUS:
+        return Outcome(
+            ok=False, retryable=True, status_code=code, error=f"HTTP {code}", retry_after=_retry_after(response)
+        )
+    return Outcome(ok=False, retryable=False, status_code=code, error=f"HTTP {code}")
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff after the `attempts`-th failed attempt, with a little jitter, at most 6 hours."""
+    base = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return min(base * random.uniform(0.9, 1.1), MAX_BACKOFF_SECONDS)
+
+
+def attempt(delivery_id: int) -> float | None:
+    """Try a delivery once (unless it is settled already): returns seconds until the next try, or None when there
+    is none (delivered, failed for good, or nothing to do). The row stays locked while it is sent, so two workers
+    never send the same delivery at once, and a delivered one is never sent again."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update().select_related("subscription").filter(pk=delivery_id).first()
+        )
+        if delivery is None or delivery.status in (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED):
+            return None
+        subscription = delivery.subscription
+        now = timezone.now()
+        if not subscription.active:
+            _settle(delivery, WebhookDelivery.Status.FAILED, error="the subscription is turned off")
+            return None
+        outcome = post(subscription, delivery)
+        delivery.attempts += 1
+        delivery.last_status_code = outcome.status_code
+        delivery.last_error = outcome.error[:500]
+        if outcome.ok:
+            delivery.delivered_at = timezone.now()
+            _settle(delivery, WebhookDelivery.Status.SUCCEEDED)
+            WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
+            return None
+        _count_failure(subscription, outcome)
+        wait = outcome.retry_after if outcome.retry_after is not None else backoff_seconds(delivery.attempts)
+        deadline = delivery.created_at + dt.timedelta(seconds=settings.WEBHOOK_RETRY_FOR_SECONDS)
+        give_up = (
+            not outcome.retryable
+            or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+            or now + dt.timedelta(seconds=wait) > deadline
+        )
+        if give_up:
+            _settle(delivery, WebhookDelivery.Status.FAILED)
+            return None
+        delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
+        _settle(delivery, WebhookDelivery.Status.RETRYING)
+        return wait
+
+
+def _settle(delivery: WebhookDelivery, status: str, *, error: str = "") -> None:
+    delivery.status = status
+    if error:
+        delivery.last_error = error
+    if status != WebhookDelivery.Status.RETRYING:
+        delivery.next_attempt_at = None
+    delivery.save()
+
+
+def _count_failure(subscription: WebhookSubscription, outcome: Outcome) -> None:
+    """One more failed attempt in a row; at WEBHOOK_DISABLE_AFTER_FAILURES the subscription is turned off and its
+    owner told (by email when they have an address, and in the admin and the API: `disabled_reason`)."""
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    subscription.refresh_from_db(fields=["consecutive_failures", "active"])
+    limit = settings.WEBHOOK_DISABLE_AFTER_FAILURES
+    if not subscription.active or subscription.consecutive_failures < limit:
+        return
+    reason = (
+        f"Turned off on {timezone.now():%Y-%m-%d %H:%M} UTC after {limit} failed attempts in a row "
+        f"(last: {outcome.error})."
+    )
+    subscription.active = False
+    subscription.disabled_reason = reason[:300]
+    subscription.save(update_fields=["active", "disabled_reason", "updated_at"])
+    logger.warning("webhook subscription %s turned off: %s", subscription.pk, reason)
+    email = getattr(subscription.owner, "email", "")
+    if email:
+        send_mail(
+            "Your LLM catalog webhook was turned off",
+            f"{subscription.url}\n\n{reason}\n\nTurn it on again in your subscription once the receiver answers.",
+            None,
+            [email],
+            fail_silently=True,
+        )
