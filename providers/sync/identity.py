@@ -6,7 +6,9 @@ Rules, in order, for an id from source S (the first that answers wins):
 3. the same after removing routing prefixes (`openrouter/openai/...` -> `openai/...`), variant suffixes
    (`:free`, `:thinking`...) and mapping lab namespaces (`meta-llama/` -> `meta/`, `x-ai/` -> `xai/`);
 4. a bare id (`gpt-4o-mini`) under the lab its name implies (`gpt-`, `o3` -> openai; `claude` -> anthropic...);
-5. the same ignoring dots vs dashes vs underscores and case (`claude-3.5-sonnet` = `claude-3-5-sonnet`);
+5. the same ignoring dots vs dashes vs underscores and case (`claude-3.5-sonnet` = `claude-3-5-sonnet`), then
+   ignoring every separator in the model part (`qwen2.5-72b-instruct` = `qwen-2.5-72b-instruct`) when that names
+   exactly one model;
 6. the same for the id's tidied forms (`tidied_forms`): Bedrock's region and vendor prefixes and `-v1:0` version
    (`us.anthropic.claude-3-5-haiku-20241022-v1:0`), Vertex's `@default` and `@20250514`, Fireworks' `p` for a dot
    (`llama-v3p1-70b-instruct`, `kimi-k2p5`), Azure's `gpt-35-turbo`, a `-latest` pointer, METR's word order
@@ -61,7 +63,7 @@ BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")
 VERTEX_POINTER_RE = re.compile(r"@(?:default|latest|\d{3})$")
 VERTEX_DATE_RE = re.compile(r"@(?=20[2-3]\d[01]\d[0-3]\d$)")
 P_NOTATION_RE = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes `3p1` for 3.1
-LLAMA_V_RE = re.compile(r"^llama-v(?=\d)")
+LLAMA_V_RE = re.compile(r"^llama-?v?(?=\d)")  # `llama-v3p1`, Bedrock's `llama3-1`: Llama 3.1
 AZURE_35_RE = re.compile(r"^gpt-35-")
 LATEST_RE = re.compile(r"-latest$")
 # METR and some older lists put the version before the tier: `claude-4-1-opus` is Claude Opus 4.1.
@@ -120,12 +122,36 @@ LAB_PREFIXES = (
     ("nova", "amazon"),
     ("kimi", "moonshot"),
     ("glm-", "z-ai"),
+    ("phi-", "microsoft"),
 )
+# Ids that name a router or a moving pointer, not a model, whichever source lists them: skipped and counted, never
+# queued as unmatched.
+ROUTER_IDS = frozenset({"openrouter/auto", "openrouter/free", "model-router"})
+
+
+def not_a_model(external_id: str) -> str:
+    """Why an id no rule placed is a router or a moving alias rather than a model absent from the catalog, or ""."""
+    stripped = VARIANT_RE.sub("", external_id).lower()
+    tail = "/".join(stripped.split("/")[-2:])
+    if tail in ROUTER_IDS or stripped.rsplit("/", 1)[-1] in ROUTER_IDS:
+        return "router, not a model"
+    if tail.startswith("openrouter/"):
+        return "OpenRouter's own router or pointer (openrouter/…), not placed"
+    if tail.startswith("~"):
+        return "moving alias (~vendor/…) that names no fixed model"
+    return ""
 
 
 def normalized(text: str) -> str:
     """Ignore case and the punctuation sources disagree on: `Claude-3.5_Sonnet` -> `claude-3-5-sonnet`."""
     return re.sub(r"[._\s]+", "-", text.lower())
+
+
+def compact(text: str) -> str:
+    """The model part with no separators at all, for the last rule: `qwen2.5-72b` = `qwen-2.5-72b` (the lab is kept:
+    `qwen/qwen25-72b`)."""
+    lab, _, model_part = text.lower().rpartition("/")
+    return lab + "/" + re.sub(r"[-._\s]+", "", model_part)
 
 
 def _neighbourhoods_of(key: str) -> tuple[str, ...]:
@@ -161,6 +187,7 @@ def tidied_forms(model_part: str) -> list[tuple[str, str]]:
         vendor = lab_for_namespace(match["vendor"])
         step(form[match.end() :])
     step(BEDROCK_VERSION_RE.sub("", VARIANT_RE.sub("", form)) if BEDROCK_VERSION_RE.search(form) or vendor else form)
+    step(re.sub(r"^(?:meta-(?=llama-)|cohere-(?=command))", "", form, flags=re.IGNORECASE))
     step(LLAMA_V_RE.sub("llama-", P_NOTATION_RE.sub(".", form)))
     step(AZURE_35_RE.sub("gpt-3.5-", form))
     step(LATEST_RE.sub("", form))
@@ -197,7 +224,7 @@ def lab_for_name(model_id: str) -> str:
 @dataclass(frozen=True)
 class Resolution:
     slug: str = ""
-    rule: str = ""  # alias | canonical | prefix | bare | tidied | normalized | snapshot | snapshot-new | created
+    rule: str = ""  # alias | canonical | prefix | bare | tidied | normalized | compact | snapshot[-new|-base] | created
     snapshot_of: str = ""
 
 
@@ -211,13 +238,16 @@ class IdentityIndex:
             self.by_any_alias[external_id].add(slug)
         self.slugs: set[str] = set(known.models)
         self.by_normalized: dict[str, set[str]] = defaultdict(set)
+        self.by_compact: dict[str, set[str]] = defaultdict(set)
         for slug in self.slugs:
             self.by_normalized[normalized(slug)].add(slug)
+            self.by_compact[compact(slug)].add(slug)
         self._neighbourhoods: dict[str, list[str]] | None = None
 
     def add(self, slug: str) -> None:
         self.slugs.add(slug)
         self.by_normalized[normalized(slug)].add(slug)
+        self.by_compact[compact(slug)].add(slug)
         self._neighbourhoods = None
 
     def _near(self, key: str) -> list[str]:
@@ -293,6 +323,13 @@ class IdentityIndex:
         for candidate, _ in candidates:
             if slug := self._unique(self.by_normalized.get(normalized(candidate), ())):
                 return Resolution(slug, "normalized")
+        for candidate, _ in candidates:
+            if slug := self._unique(self.by_compact.get(compact(candidate), ())):
+                return Resolution(slug, "compact")
+        for candidate, _ in candidates:
+            # METR's `gpt-4-1106`, `gemini-3-pro`: the lab named the release a preview.
+            if "/" in candidate and f"{candidate}-preview" in self.slugs:
+                return Resolution(f"{candidate}-preview", "preview")
         # A dated snapshot of a model we know is its own model, linked to the undated one (the snapshot policy).
         prefix = stripped[: len(stripped) - len(stripped.rsplit("/", 1)[-1])]
         for form in self.bare_forms(external_id):
@@ -371,6 +408,9 @@ def resolve_identities(
             batch.matched[record.resolved_by] += 1
     # Candidates are chosen once every record is placed, so models this batch creates count too.
     for record in unresolved:
+        if reason := not_a_model(record.external_id):
+            batch.skip(reason)
+            continue
         candidate, score = index.closest(record.match_id or record.external_id, record.lab_hint)
         batch.unmatched.append(
             UnmatchedRecord(
