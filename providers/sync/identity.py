@@ -59,7 +59,7 @@ BEDROCK_VENDOR_RE = re.compile(
     r"^(?P<vendor>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|moonshot|moonshotai|google"
     r"|minimax|zai|twelvelabs)\.(?=[a-z])"
 )
-BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")
+BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")  # `-v1:0`; after a vendor prefix also a bare `-1:0`
 VERTEX_POINTER_RE = re.compile(r"@(?:default|latest|\d{3})$")
 VERTEX_DATE_RE = re.compile(r"@(?=20[2-3]\d[01]\d[0-3]\d$)")
 P_NOTATION_RE = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes `3p1` for 3.1
@@ -186,7 +186,11 @@ def tidied_forms(model_part: str) -> list[tuple[str, str]]:
     if match := BEDROCK_VENDOR_RE.match(form):
         vendor = lab_for_namespace(match["vendor"])
         step(form[match.end() :])
-    step(BEDROCK_VERSION_RE.sub("", VARIANT_RE.sub("", form)) if BEDROCK_VERSION_RE.search(form) or vendor else form)
+    unversioned = VARIANT_RE.sub("", form)
+    if BEDROCK_VERSION_RE.search(unversioned):
+        step(BEDROCK_VERSION_RE.sub("", unversioned))
+    elif vendor:
+        step(re.sub(r"-\d{1,2}$", "", unversioned))  # Bedrock's `openai.gpt-oss-120b-1:0`
     step(re.sub(r"^(?:meta-(?=llama-)|cohere-(?=command))", "", form, flags=re.IGNORECASE))
     step(LLAMA_V_RE.sub("llama-", P_NOTATION_RE.sub(".", form)))
     step(AZURE_35_RE.sub("gpt-3.5-", form))
@@ -384,7 +388,10 @@ def resolve_identities(
     resolved: list[ModelRecord] = []
     unresolved: list[ModelRecord] = []
     curated = [record for record in batch.models if record.slug]
-    feed = sorted((record for record in batch.models if not record.slug), key=lambda r: id_order(r.external_id))
+    # Rows of one id (a duplicated row, Epoch's several runs) are ordered by their content, not their position.
+    feed = sorted(
+        (record for record in batch.models if not record.slug), key=lambda r: (id_order(r.external_id), repr(r))
+    )
     resolved.extend(curated)
     for record in feed:
         resolution = _resolve(index, source, record, creates_snapshots=creates_snapshots)
@@ -487,7 +494,10 @@ def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]
     Counts go to `batch.collapsed`, which the run's notes report."""
     merged: dict[str, ModelRecord] = {}
     ranked_scores: dict[str, list[tuple[int, ScoreRecord]]] = defaultdict(list)
-    for rank, record in enumerate(records):
+    ranks: dict[tuple[str, str], int] = {}
+    for record in records:
+        # Rows of one id share a rank: their scores are runs of one id, of which the best is kept.
+        rank = ranks.setdefault((record.external_id, record.slug if not record.external_id else ""), len(ranks))
         ranked_scores[record.slug].extend((rank, score) for score in record.scores)
         first = merged.get(record.slug)
         if first is None:
