@@ -388,10 +388,9 @@ def resolve_identities(
     resolved: list[ModelRecord] = []
     unresolved: list[ModelRecord] = []
     curated = [record for record in batch.models if record.slug]
-    # Rows of one id (a duplicated row, Epoch's several runs) are ordered by their content, not their position.
-    feed = sorted(
-        (record for record in batch.models if not record.slug), key=lambda r: (id_order(r.external_id), repr(r))
-    )
+    # Rows of one id keep the order the normalizer gives them (models.dev puts the lab's own API first); their scores
+    # share one rank in the merge, so which run is kept does not depend on it.
+    feed = sorted((record for record in batch.models if not record.slug), key=lambda r: id_order(r.external_id))
     resolved.extend(curated)
     for record in feed:
         resolution = _resolve(index, source, record, creates_snapshots=creates_snapshots)
