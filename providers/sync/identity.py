@@ -225,6 +225,13 @@ def lab_for_name(model_id: str) -> str:
     return ""
 
 
+def _folds_a_snapshot(external_id: str, slug: str) -> bool:
+    """Whether an alias puts a dated id on an undated model."""
+    return bool(snapshot_date(VARIANT_RE.sub("", external_id).rsplit("/", 1)[-1])) and not snapshot_date(
+        slug.rsplit("/", 1)[-1]
+    )
+
+
 @dataclass(frozen=True)
 class Resolution:
     slug: str = ""
@@ -235,10 +242,14 @@ class Resolution:
 class IdentityIndex:
     """Lookups over what the catalog already holds, plus the models a batch is about to create."""
 
-    def __init__(self, known: Known) -> None:
+    def __init__(self, known: Known, folding_sources: frozenset[str] = frozenset()) -> None:
         self.by_alias: dict[tuple[str, str], str] = dict(known.aliases)
         self.by_any_alias: dict[str, set[str]] = defaultdict(set)
-        for (_, external_id), slug in known.aliases.items():
+        for (source, external_id), slug in known.aliases.items():
+            if source in folding_sources and _folds_a_snapshot(external_id, slug):
+                # A benchmark source's fold (Epoch's `…-20250929` on the undated model) is its own rule: other
+                # sources keep the snapshot policy for that id.
+                continue
             self.by_any_alias[external_id].add(slug)
         self.slugs: set[str] = set(known.models)
         self.by_normalized: dict[str, set[str]] = defaultdict(set)
@@ -376,14 +387,20 @@ class IdentityIndex:
 
 
 def resolve_identities(
-    batch: Batch, known: Known, *, source: str, creates_models: bool, creates_snapshots: bool = True
+    batch: Batch,
+    known: Known,
+    *,
+    source: str,
+    creates_models: bool,
+    creates_snapshots: bool = True,
+    folding_sources: frozenset[str] = frozenset(),
 ) -> Batch:
     """Give every feed record its canonical slug (or record it as unmatched), then merge records that turn out
     to be the same model. Pure: reads only `known`.
 
     Records are resolved in `id_order` (curated ones, which carry their slug, first), so neither the payload's row
     order nor which id of a model comes first changes the outcome."""
-    index = IdentityIndex(known)
+    index = IdentityIndex(known, folding_sources - {source})
     labs = set(known.labs) | {lab.slug for lab in batch.labs}
     resolved: list[ModelRecord] = []
     unresolved: list[ModelRecord] = []
