@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # the sources package imports this module
 MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
 LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
+FREE_VARIANT = ":free"
+FREE_TIER = "free"  # providers.models.ServiceTier.FREE
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
 SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)[-@](?P<date>20[2-3]\d-[01]\d-[0-3]\d|20[2-3]\d[01]\d[0-3]\d)$")
 
@@ -444,8 +446,21 @@ def resolve_identities(
                 details={"routes": [o.provider for o in record.offerings], "lab_hint": record.lab_hint},
             )
         )
+    for record in resolved:
+        if record.external_id.endswith(FREE_VARIANT):
+            _as_free_offer(record)
     batch.models = merge_records(resolved, batch)
     return batch
+
+
+def _as_free_offer(record: ModelRecord) -> None:
+    """A `:free` variant, from any source that lists one (OpenRouter, models.dev's and LiteLLM's copies of it), is a
+    free rate-limited offer on its base model's route: its standard prices are the `free` tier, never the route's
+    standard price (a $0 "cheapest route")."""
+    for offering in record.offerings:
+        for price in offering.prices:
+            if price.service_tier == "standard":
+                price.service_tier = FREE_TIER
 
 
 def _resolve(index: IdentityIndex, source: str, record: ModelRecord, *, creates_snapshots: bool) -> Resolution:

@@ -126,3 +126,23 @@ def test_the_collision_rule_does_not_depend_on_row_order():
         )
 
     assert outcome(False) == outcome(True)
+
+
+def test_a_free_variant_from_any_source_is_the_free_tier_never_the_standard_price():
+    from providers.sync.identity import resolve_identities
+    from providers.sync.records import Batch
+    from providers.sync.sources.base import Known
+
+    batch = Batch(
+        models=[
+            ModelRecord(
+                external_id="openrouter/nvidia/nemotron-nano-9b-v2:free",
+                offerings=[OfferingRecord("openrouter", "nvidia/nemotron-nano-9b-v2:free", prices=[price("0")])],
+            )
+        ]
+    )
+    known = Known(labs=frozenset({"nvidia"}), models=frozenset({"nvidia/nemotron-nano-9b-v2"}))
+    resolve_identities(batch, known, source="modelsdev", creates_models=False)
+    [record] = batch.models
+    assert record.slug == "nvidia/nemotron-nano-9b-v2"
+    assert [(p.service_tier, p.usd) for o in record.offerings for p in o.prices] == [("free", Decimal("0"))]
