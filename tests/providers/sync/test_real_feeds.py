@@ -56,6 +56,12 @@ def test_every_source_syncs_the_full_real_files_and_a_rerun_writes_nothing(db, s
         .values_list("version", flat=True)
     )
     assert {"Epoch AI harness", "Epoch AI harness, 16K thinking budget"} <= versions, versions
+    # Bedrock's and Vertex's ids of a model curators fold (their dated id is an alias) land on that model, no twin
+    routes = set(
+        LanguageModel.objects.get(slug="anthropic/claude-opus-4").offerings.values_list("provider__slug", flat=True)
+    )
+    assert {"aws-bedrock", "google-vertex"} <= routes, routes
+    assert not LanguageModel.objects.filter(slug="anthropic/claude-opus-4-20250514").exists()
     # no router, no moving alias, no "(free)" among the models
     assert not LanguageModel.objects.filter(slug__in=["openrouter/auto", "openrouter/free"]).exists()
     assert not LanguageModel.objects.filter(slug__startswith="~").exists()
