@@ -138,3 +138,57 @@ def test_any_source_order_and_row_order_gives_the_same_catalog(load_fixture_cata
         assert state == reference
 
     same_catalog()
+
+
+def summary(batch):
+    """What a normalized batch says, independent of list order."""
+    return sorted(
+        (
+            m.slug,
+            m.snapshot_of,
+            m.name,
+            m.context_window,
+            tuple(sorted(m.aliases)),
+            tuple(sorted((s.benchmark, s.version, s.value) for s in m.scores)),
+            tuple(
+                sorted(
+                    (o.provider, o.region, p.component, p.service_tier, p.tier_min_tokens, p.usd)
+                    for o in m.offerings
+                    for p in o.prices
+                )
+            ),
+        )
+        for m in batch.models
+    ) + sorted((u.external_id, u.candidate) for u in batch.unmatched)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.randoms(use_true_random=False))
+def test_the_real_files_normalize_the_same_in_any_row_order(seed):
+    """Row order of the real OpenRouter, LiteLLM and Epoch files changes nothing the identity step decides."""
+    import json
+
+    import pytest
+
+    from providers.sync.sources.base import Known
+    from tests.conftest import SHARED_DATA
+
+    shared = SHARED_DATA
+    if not shared.is_dir():
+        pytest.skip(f"the shared real-data folder {shared} is not present on this machine")
+    known = Known(
+        labs=frozenset({"openai", "anthropic", "google", "meta", "qwen"}),
+        providers=frozenset({"openai", "anthropic", "azure-openai", "openrouter", "vercel-ai-gateway"}),
+        models=frozenset({"openai/gpt-4o-mini", "anthropic/claude-opus-4", "google/gemini-2.5-pro"}),
+    )
+    openrouter = json.loads((shared / "openrouter" / "models-2026-05-15.json").read_text())["data"]
+    litellm = list(json.loads((shared / "litellm" / "prices-subset-2026-08-01.json").read_text()).items())
+    import csv
+
+    epoch_rows = list(csv.DictReader((shared / "epoch" / "gpqa_diamond.csv").open(encoding="utf-8-sig")))
+    for name, rows in (("openrouter", openrouter), ("litellm", litellm), ("epoch", epoch_rows)):
+        source = get_source(name)
+        before = summary(source.normalize(payload(name, rows), known))
+        shuffled = list(rows)
+        seed.shuffle(shuffled)
+        assert summary(source.normalize(payload(name, shuffled), known)) == before, name
