@@ -6,7 +6,9 @@ Rules, in order, for an id from source S (the first that answers wins):
 3. the same after removing routing prefixes (`openrouter/openai/...` -> `openai/...`), variant suffixes
    (`:free`, `:thinking`...) and mapping lab namespaces (`meta-llama/` -> `meta/`, `x-ai/` -> `xai/`);
 4. a bare id (`gpt-4o-mini`) under the lab its name implies (`gpt-`, `o3` -> openai; `claude` -> anthropic...);
-5. the same ignoring dots vs dashes vs underscores and case (`claude-3.5-sonnet` = `claude-3-5-sonnet`);
+5. the same ignoring dots vs dashes vs underscores and case (`claude-3.5-sonnet` = `claude-3-5-sonnet`), then
+   ignoring every separator in the model part (`qwen2.5-72b-instruct` = `qwen-2.5-72b-instruct`) when that names
+   exactly one model;
 6. the same for the id's tidied forms (`tidied_forms`): Bedrock's region and vendor prefixes and `-v1:0` version
    (`us.anthropic.claude-3-5-haiku-20241022-v1:0`), Vertex's `@default` and `@20250514`, Fireworks' `p` for a dot
    (`llama-v3p1-70b-instruct`, `kimi-k2p5`), Azure's `gpt-35-turbo`, a `-latest` pointer, METR's word order
@@ -48,6 +50,8 @@ if TYPE_CHECKING:  # the sources package imports this module
 MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
 LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
+FREE_VARIANT = ":free"
+FREE_TIER = "free"  # providers.models.ServiceTier.FREE
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
 SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)[-@](?P<date>20[2-3]\d-[01]\d-[0-3]\d|20[2-3]\d[01]\d[0-3]\d)$")
 
@@ -57,11 +61,11 @@ BEDROCK_VENDOR_RE = re.compile(
     r"^(?P<vendor>anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|moonshot|moonshotai|google"
     r"|minimax|zai|twelvelabs)\.(?=[a-z])"
 )
-BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")
+BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")  # `-v1:0`; after a vendor prefix also a bare `-1:0`
 VERTEX_POINTER_RE = re.compile(r"@(?:default|latest|\d{3})$")
 VERTEX_DATE_RE = re.compile(r"@(?=20[2-3]\d[01]\d[0-3]\d$)")
 P_NOTATION_RE = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes `3p1` for 3.1
-LLAMA_V_RE = re.compile(r"^llama-v(?=\d)")
+LLAMA_V_RE = re.compile(r"^llama-?v?(?=\d)")  # `llama-v3p1`, Bedrock's `llama3-1`: Llama 3.1
 AZURE_35_RE = re.compile(r"^gpt-35-")
 LATEST_RE = re.compile(r"-latest$")
 # METR and some older lists put the version before the tier: `claude-4-1-opus` is Claude Opus 4.1.
@@ -120,12 +124,36 @@ LAB_PREFIXES = (
     ("nova", "amazon"),
     ("kimi", "moonshot"),
     ("glm-", "z-ai"),
+    ("phi-", "microsoft"),
 )
+# Ids that name a router or a moving pointer, not a model, whichever source lists them: skipped and counted, never
+# queued as unmatched.
+ROUTER_IDS = frozenset({"openrouter/auto", "openrouter/free", "model-router"})
+
+
+def not_a_model(external_id: str) -> str:
+    """Why an id no rule placed is a router or a moving alias rather than a model absent from the catalog, or ""."""
+    stripped = VARIANT_RE.sub("", external_id).lower()
+    tail = "/".join(stripped.split("/")[-2:])
+    if tail in ROUTER_IDS or stripped.rsplit("/", 1)[-1] in ROUTER_IDS:
+        return "router, not a model"
+    if tail.startswith("openrouter/"):
+        return "OpenRouter's own router or pointer (openrouter/…), not placed"
+    if tail.startswith("~"):
+        return "moving alias (~vendor/…) that names no fixed model"
+    return ""
 
 
 def normalized(text: str) -> str:
     """Ignore case and the punctuation sources disagree on: `Claude-3.5_Sonnet` -> `claude-3-5-sonnet`."""
     return re.sub(r"[._\s]+", "-", text.lower())
+
+
+def compact(text: str) -> str:
+    """The model part with no separators at all, for the last rule: `qwen2.5-72b` = `qwen-2.5-72b` (the lab is kept:
+    `qwen/qwen25-72b`)."""
+    lab, _, model_part = text.lower().rpartition("/")
+    return lab + "/" + re.sub(r"[-._\s]+", "", model_part)
 
 
 def _neighbourhoods_of(key: str) -> tuple[str, ...]:
@@ -160,7 +188,12 @@ def tidied_forms(model_part: str) -> list[tuple[str, str]]:
     if match := BEDROCK_VENDOR_RE.match(form):
         vendor = lab_for_namespace(match["vendor"])
         step(form[match.end() :])
-    step(BEDROCK_VERSION_RE.sub("", VARIANT_RE.sub("", form)) if BEDROCK_VERSION_RE.search(form) or vendor else form)
+    unversioned = VARIANT_RE.sub("", form)
+    if BEDROCK_VERSION_RE.search(unversioned):
+        step(BEDROCK_VERSION_RE.sub("", unversioned))
+    elif vendor:
+        step(re.sub(r"-\d{1,2}$", "", unversioned))  # Bedrock's `openai.gpt-oss-120b-1:0`
+    step(re.sub(r"^(?:meta-(?=llama-)|cohere-(?=command))", "", form, flags=re.IGNORECASE))
     step(LLAMA_V_RE.sub("llama-", P_NOTATION_RE.sub(".", form)))
     step(AZURE_35_RE.sub("gpt-3.5-", form))
     step(LATEST_RE.sub("", form))
@@ -194,30 +227,44 @@ def lab_for_name(model_id: str) -> str:
     return ""
 
 
+def _folds_a_snapshot(external_id: str, slug: str) -> bool:
+    """Whether an alias puts a dated id on an undated model."""
+    return bool(snapshot_date(VARIANT_RE.sub("", external_id).rsplit("/", 1)[-1])) and not snapshot_date(
+        slug.rsplit("/", 1)[-1]
+    )
+
+
 @dataclass(frozen=True)
 class Resolution:
     slug: str = ""
-    rule: str = ""  # alias | canonical | prefix | bare | tidied | normalized | snapshot | snapshot-new | created
+    rule: str = ""  # alias | canonical | prefix | bare | tidied | normalized | compact | snapshot[-new|-base] | created
     snapshot_of: str = ""
 
 
 class IdentityIndex:
     """Lookups over what the catalog already holds, plus the models a batch is about to create."""
 
-    def __init__(self, known: Known) -> None:
+    def __init__(self, known: Known, folding_sources: frozenset[str] = frozenset()) -> None:
         self.by_alias: dict[tuple[str, str], str] = dict(known.aliases)
         self.by_any_alias: dict[str, set[str]] = defaultdict(set)
-        for (_, external_id), slug in known.aliases.items():
+        for (source, external_id), slug in known.aliases.items():
+            if source in folding_sources and _folds_a_snapshot(external_id, slug):
+                # A benchmark source's fold (Epoch's `…-20250929` on the undated model) is its own rule: other
+                # sources keep the snapshot policy for that id.
+                continue
             self.by_any_alias[external_id].add(slug)
         self.slugs: set[str] = set(known.models)
         self.by_normalized: dict[str, set[str]] = defaultdict(set)
+        self.by_compact: dict[str, set[str]] = defaultdict(set)
         for slug in self.slugs:
             self.by_normalized[normalized(slug)].add(slug)
+            self.by_compact[compact(slug)].add(slug)
         self._neighbourhoods: dict[str, list[str]] | None = None
 
     def add(self, slug: str) -> None:
         self.slugs.add(slug)
         self.by_normalized[normalized(slug)].add(slug)
+        self.by_compact[compact(slug)].add(slug)
         self._neighbourhoods = None
 
     def _near(self, key: str) -> list[str]:
@@ -293,6 +340,13 @@ class IdentityIndex:
         for candidate, _ in candidates:
             if slug := self._unique(self.by_normalized.get(normalized(candidate), ())):
                 return Resolution(slug, "normalized")
+        for candidate, _ in candidates:
+            if slug := self._unique(self.by_compact.get(compact(candidate), ())):
+                return Resolution(slug, "compact")
+        for candidate, _ in candidates:
+            # METR's `gpt-4-1106`, `gemini-3-pro`: the lab named the release a preview.
+            if "/" in candidate and f"{candidate}-preview" in self.slugs:
+                return Resolution(f"{candidate}-preview", "preview")
         # A dated snapshot of a model we know is its own model, linked to the undated one (the snapshot policy).
         prefix = stripped[: len(stripped) - len(stripped.rsplit("/", 1)[-1])]
         for form in self.bare_forms(external_id):
@@ -335,18 +389,26 @@ class IdentityIndex:
 
 
 def resolve_identities(
-    batch: Batch, known: Known, *, source: str, creates_models: bool, creates_snapshots: bool = True
+    batch: Batch,
+    known: Known,
+    *,
+    source: str,
+    creates_models: bool,
+    creates_snapshots: bool = True,
+    folding_sources: frozenset[str] = frozenset(),
 ) -> Batch:
     """Give every feed record its canonical slug (or record it as unmatched), then merge records that turn out
     to be the same model. Pure: reads only `known`.
 
     Records are resolved in `id_order` (curated ones, which carry their slug, first), so neither the payload's row
     order nor which id of a model comes first changes the outcome."""
-    index = IdentityIndex(known)
+    index = IdentityIndex(known, folding_sources - {source})
     labs = set(known.labs) | {lab.slug for lab in batch.labs}
     resolved: list[ModelRecord] = []
     unresolved: list[ModelRecord] = []
     curated = [record for record in batch.models if record.slug]
+    # Rows of one id keep the order the normalizer gives them (models.dev puts the lab's own API first); their scores
+    # share one rank in the merge, so which run is kept does not depend on it.
     feed = sorted((record for record in batch.models if not record.slug), key=lambda r: id_order(r.external_id))
     resolved.extend(curated)
     for record in feed:
@@ -371,6 +433,9 @@ def resolve_identities(
             batch.matched[record.resolved_by] += 1
     # Candidates are chosen once every record is placed, so models this batch creates count too.
     for record in unresolved:
+        if reason := not_a_model(record.external_id):
+            batch.skip(reason)
+            continue
         candidate, score = index.closest(record.match_id or record.external_id, record.lab_hint)
         batch.unmatched.append(
             UnmatchedRecord(
@@ -381,8 +446,21 @@ def resolve_identities(
                 details={"routes": [o.provider for o in record.offerings], "lab_hint": record.lab_hint},
             )
         )
+    for record in resolved:
+        if record.external_id.endswith(FREE_VARIANT):
+            _as_free_offer(record)
     batch.models = merge_records(resolved, batch)
     return batch
+
+
+def _as_free_offer(record: ModelRecord) -> None:
+    """A `:free` variant, from any source that lists one (OpenRouter, models.dev's and LiteLLM's copies of it), is a
+    free rate-limited offer on its base model's route: its standard prices are the `free` tier, never the route's
+    standard price (a $0 "cheapest route")."""
+    for offering in record.offerings:
+        for price in offering.prices:
+            if price.service_tier == "standard":
+                price.service_tier = FREE_TIER
 
 
 def _resolve(index: IdentityIndex, source: str, record: ModelRecord, *, creates_snapshots: bool) -> Resolution:
@@ -447,7 +525,10 @@ def merge_records(records: list[ModelRecord], batch: Batch) -> list[ModelRecord]
     Counts go to `batch.collapsed`, which the run's notes report."""
     merged: dict[str, ModelRecord] = {}
     ranked_scores: dict[str, list[tuple[int, ScoreRecord]]] = defaultdict(list)
-    for rank, record in enumerate(records):
+    ranks: dict[tuple[str, str], int] = {}
+    for record in records:
+        # Rows of one id share a rank: their scores are runs of one id, of which the best is kept.
+        rank = ranks.setdefault((record.external_id, record.slug if not record.external_id else ""), len(ranks))
         ranked_scores[record.slug].extend((rank, score) for score in record.scores)
         first = merged.get(record.slug)
         if first is None:

@@ -11,6 +11,10 @@ from providers.sync.identity import resolve_identities
 from providers.sync.records import Batch
 from providers.sync.sources.base import AGGREGATOR_PRECEDENCE, Known
 
+# Sources that put a dated id on its undated model (creates_snapshots False): their aliases of dated ids are their
+# own rule, which other sources' identity step does not follow (the snapshot policy, docs/sources.md).
+FOLDING_SOURCES: set[str] = set()
+
 
 class FeedSource(ABC):
     name: ClassVar[str]
@@ -22,6 +26,11 @@ class FeedSource(ABC):
     creates_models: ClassVar[bool] = False
     # Whether a dated id of a known model becomes a snapshot model of its own (False: it names the model itself).
     creates_snapshots: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("creates_snapshots", True) and "name" in cls.__dict__:
+            FOLDING_SOURCES.add(cls.name)
 
     @abstractmethod
     def fetch(self, client: httpx.Client) -> Any:
@@ -38,4 +47,5 @@ class FeedSource(ABC):
             source=self.name,
             creates_models=self.creates_models,
             creates_snapshots=self.creates_snapshots,
+            folding_sources=frozenset(FOLDING_SOURCES),
         )

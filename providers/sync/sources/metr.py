@@ -79,7 +79,7 @@ class MetrSource(FeedSource):
                     )
                 )
                 continue
-            match_id = HARNESS_RE.sub("", str(key)).replace("_", "-")
+            match_id = tidy_key(str(key))
             batch.models.append(
                 ModelRecord(
                     external_id=str(key),
@@ -96,3 +96,9 @@ class MetrSource(FeedSource):
                 )
             )
         return batch
+
+
+def tidy_key(key: str) -> str:
+    """A METR key as the identity rules read it: `claude_3_5_sonnet_20240620_inspect` -> `claude-3-5-sonnet-20240620`
+    (harness dropped, underscores as dashes; a date written `2025_08_07` becomes `2025-08-07`)."""
+    return HARNESS_RE.sub("", key).replace("_", "-")

@@ -42,7 +42,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-from providers.sync.identity import VARIANT_RE, lab_for_namespace
+from providers.sync.identity import FREE_TIER, FREE_VARIANT, VARIANT_RE, lab_for_namespace
 from providers.sync.records import (
     Batch,
     BenchmarkRecord,
@@ -95,8 +95,6 @@ PRICING_KEYS = PriceKeys(mapped=frozenset(PRICE_KEYS), skipped=PRICE_KEYS_SKIPPE
 ALWAYS_PRICED = ("prompt", "completion")  # omitted means free; every other omitted key means "not charged"
 NON_CHAT_OUTPUTS = frozenset({"embeddings", "rerank", "speech", "transcription"})
 ROUTERS = frozenset({"openrouter/auto", "openrouter/free"})
-FREE_VARIANT = ":free"
-FREE_TIER = "free"  # providers.models.ServiceTier.FREE: a no-cost, rate-limited offer
 
 # OpenRouter's endpoint tag (before any "/variant") -> our provider slug.
 PROVIDER_TAGS = {

@@ -47,4 +47,22 @@ def test_every_source_syncs_the_full_real_files_and_a_rerun_writes_nothing(db, s
     for run in SyncRun.objects.filter(pk__lte=len(ORDER)).order_by("pk"):
         print(*(f"{run.source}: {note}" for note in run.notes if note.startswith(("matched", "collapsed"))), sep="\n")
     # METR keys that curated aliases name keep their scores (looked up before any rewriting).
-    assert LanguageModel.objects.filter(slug="anthropic/claude-opus-4", scores__source="metr").exists()
+    for slug in ("anthropic/claude-opus-4", "anthropic/claude-opus-4-1", "google/gemini-3-pro-preview"):
+        assert LanguageModel.objects.filter(slug=slug, scores__source="metr").exists(), slug
+    # Epoch's thinking budgets are settings of one model, not ids of others
+    versions = set(
+        LanguageModel.objects.get(slug="anthropic/claude-opus-4")
+        .scores.filter(source="epoch")
+        .values_list("version", flat=True)
+    )
+    assert {"Epoch AI harness", "Epoch AI harness, 16K thinking budget"} <= versions, versions
+    # Bedrock's and Vertex's ids of a model curators fold (their dated id is an alias) land on that model, no twin
+    routes = set(
+        LanguageModel.objects.get(slug="anthropic/claude-opus-4").offerings.values_list("provider__slug", flat=True)
+    )
+    assert {"aws-bedrock", "google-vertex"} <= routes, routes
+    assert not LanguageModel.objects.filter(slug="anthropic/claude-opus-4-20250514").exists()
+    # no router, no moving alias, no "(free)" among the models
+    assert not LanguageModel.objects.filter(slug__in=["openrouter/auto", "openrouter/free"]).exists()
+    assert not LanguageModel.objects.filter(slug__startswith="~").exists()
+    assert not LanguageModel.objects.filter(name__icontains="(free)").exists()
