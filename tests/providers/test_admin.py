@@ -128,12 +128,12 @@ def test_a_negative_price_is_refused_in_the_form_and_nothing_changes(curator):
 def test_a_curator_edits_a_fact_which_is_then_locked_and_can_be_unlocked(curator):
     url = f"/admin/catalog/languagemodel/{mini().pk}/change/"
     data = form_data(curator.get(url))
-    data["context_window"] = "131072"
+    data["context_window"] = "120000"
     assert curator.post(url, data).status_code == 302
     assert mini().locked_fields["context_window"]["by"] == "ed"
     assert "context_window — locked by ed" in curator.get(url).content.decode()
     run_sync("curated")
-    assert mini().context_window == 131072
+    assert mini().context_window == 120000
     assert Disagreement.objects.get(field="context_window").other_value == "128000"
     data = form_data(curator.get(url))
     data["unlock"] = ["context_window"]

@@ -22,18 +22,18 @@ def mini() -> LanguageModel:
 
 
 def test_an_edited_fact_is_locked_and_survives_the_next_sync(synced_copy, ana):
-    assert curation.edit_model(mini(), {"context_window": 131072}, user=ana) == ["context_window"]
+    assert curation.edit_model(mini(), {"context_window": 120000}, user=ana) == ["context_window"]
     model = mini()
     assert model.locked_fields["context_window"]["by"] == "ana"
     event = ChangeEvent.objects.get(kind="model_changed", actor="ana")
-    assert (event.field, event.old_value, event.new_value) == ("context_window", "128000", "131072")
+    assert (event.field, event.old_value, event.new_value) == ("context_window", "128000", "120000")
     # The curated file still says 128000: the sync keeps the curator's value and shows the file's for review.
     run = run_sync("curated")
-    assert mini().context_window == 131072
+    assert mini().context_window == 120000
     assert run.updated == 0
     disagreement = Disagreement.objects.get(field="context_window")
     assert (disagreement.kept_value, disagreement.kept_source, disagreement.other_value) == (
-        "131072",
+        "120000",
         "curator lock",
         "128000",
     )

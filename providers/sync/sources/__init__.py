@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from providers.precedence import RELEASED
+from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, RELEASED
 from providers.sync.sources.base import CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE, Known, Source
 from providers.sync.sources.curated import CuratedSource
 from providers.sync.sources.epoch import EpochSource
@@ -24,6 +24,15 @@ REGISTRY: dict[str, type[Source]] = {
 }
 
 
+# Providers that publish their own feed: there the feed, not the curated files, is the first party.
+FEED_PROVIDERS = frozenset(
+    provider
+    for name, source in REGISTRY.items()
+    if name != CuratedSource.name
+    for provider in source.first_party_providers
+)
+
+
 class UnknownSourceError(KeyError):
     def __str__(self) -> str:
         return f"unknown source {self.args[0]!r}; known sources: {', '.join(sorted(REGISTRY))}"
@@ -32,17 +41,27 @@ class UnknownSourceError(KeyError):
 def source_rank(name: str | None, provider: str | None = None) -> int:
     """How far a source's figures are trusted, for one provider's route when `provider` is given.
 
-    A curator (the curated files, or an admin edit: any name not in the registry) ranks highest; a source is
-    first-party for the providers whose own figures it publishes (OpenRouter for OpenRouter's route); every other
-    figure a feed states is an aggregator's second-hand copy."""
+    A person's edit (any name not in the registry) ranks highest, and so do the curated files, except on a route
+    whose provider publishes its own feed, where they rank below it; a source is first-party for the providers
+    whose own figures it publishes (OpenRouter for OpenRouter's route); every other figure a feed states is an
+    aggregator's second-hand copy."""
     if name == RELEASED:
         return 0
+    if name == CuratedSource.name and provider in FEED_PROVIDERS:
+        return CURATED_UNDER_FEED_PRECEDENCE
     source = REGISTRY.get(name or "")
     if source is None:
         return CURATOR_PRECEDENCE
     if provider is not None and provider in source.first_party_providers:
         return max(source.precedence, FIRST_PARTY_PRECEDENCE)
     return source.precedence
+
+
+def is_first_party(name: str | None, provider: str) -> bool:
+    """Whether `name` is the feed that publishes `provider`'s own figures (OpenRouter for OpenRouter's route): its
+    figure there is authoritative, and a second-hand copy that differs is not a question for a curator."""
+    source = REGISTRY.get(name or "")
+    return source is not None and name != CuratedSource.name and provider in source.first_party_providers
 
 
 def get_source(name: str) -> Source:
@@ -57,4 +76,14 @@ def live_sources() -> list[str]:
     return [name for name, source in REGISTRY.items() if source.needs_network]
 
 
-__all__ = ["REGISTRY", "RELEASED", "Known", "Source", "UnknownSourceError", "get_source", "live_sources", "source_rank"]
+__all__ = [
+    "REGISTRY",
+    "RELEASED",
+    "Known",
+    "Source",
+    "UnknownSourceError",
+    "get_source",
+    "is_first_party",
+    "live_sources",
+    "source_rank",
+]

@@ -25,7 +25,8 @@ Quirks handled here (each has a test):
   reason: the catalog compares text models;
 - `pricing.overrides`: `min_prompt_tokens` is a strict "more than" threshold (our tier_min_tokens), later entries
   win key by key; `utc_start`/`utc_end` daily time windows are not modelled and are counted as skipped;
-- endpoint `latency_last_30m` percentiles are seconds (stored as milliseconds), `throughput_last_30m` tokens/s;
+- endpoint `latency_last_30m` percentiles are seconds in the spec, milliseconds in live answers: the unit is decided
+  per payload (latency_scale) and stored as milliseconds; `throughput_last_30m` tokens/s;
 - unknown fields (`reasoning`...) are ignored.
 OpenRouter publishes its own route's prices first-hand; its per-endpoint figures for other providers are
 second-hand (aggregator rank).
@@ -37,7 +38,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -63,6 +64,10 @@ DEFAULT_URL = "https://openrouter.ai/api/v1"
 MAX_PAGES = 50
 ENDPOINT_WORKERS = 8
 NEVER = "2098-12-31"
+# Endpoint latencies: a payload whose median p50 is at least this is in milliseconds; above MAX_LATENCY_MS a figure
+# is refused, whatever the unit (never store 420 ms as 420 s).
+LATENCY_MS_FROM = Decimal(20)
+MAX_LATENCY_MS = Decimal(600_000)
 
 # pricing key -> (component, unit, converter)
 PRICE_KEYS: dict[str, tuple[str, str, Any]] = {
@@ -183,7 +188,7 @@ class OpenRouterSource(FeedSource):
                 raise SourceFormatError(f"GET {url}: expected an object with a 'data' list")
             models.extend(body["data"])
             following = (body.get("links") or {}).get("next")
-            url = urljoin(url, following) if isinstance(following, str) and following else None
+            url = self._api_link(following, url) if isinstance(following, str) and following else None
             if url is not None and not self._on_api(url):
                 raise SourceFormatError(f"links.next {following!r} leaves {self.base_url}: not followed")
 
@@ -192,7 +197,7 @@ class OpenRouterSource(FeedSource):
             if not isinstance(model_id, str) or VARIANT_RE.search(model_id) or model.get("alias_target"):
                 return "", None  # variants share their model's endpoints; an alias has its target's
             details = (model.get("links") or {}).get("details")
-            target = urljoin(self.base_url + "/", details) if isinstance(details, str) and details else ""
+            target = self._api_link(details, self.base_url + "/") if isinstance(details, str) and details else ""
             if not self._on_api(target):
                 # The id is the source's text: quoted into the path, so it cannot add a query or leave it.
                 target = f"{self.base_url}/models/{quote(model_id, safe='/:@')}/endpoints"
@@ -209,11 +214,46 @@ class OpenRouterSource(FeedSource):
     def parse(self, raw: dict[str, Any], known: Known) -> Batch:
         return _Parser(raw, known).batch()
 
+    def _api_link(self, link: str, here: str) -> str:
+        """A link the API gave (`links.next`, `links.details`) as a URL under the configured base. OpenRouter writes
+        them root-relative (`/api/v1/models/x/endpoints`); urljoin would drop the base URL's own path prefix, so a
+        mirror or proxy at `http://mirror/prefix/api/v1` would get `http://mirror/api/v1/...` and a 404. The part of
+        the link that repeats the end of the base path is matched, and the prefix before it kept."""
+        if not link.startswith("/") or link.startswith("//"):
+            return urljoin(here, link)
+        base = urlsplit(self.base_url)
+        base_parts = [part for part in base.path.split("/") if part]
+        path, _, query = link.partition("?")
+        link_parts = [part for part in path.split("/") if part]
+        overlap = next(
+            (n for n in range(min(len(base_parts), len(link_parts)), 0, -1) if base_parts[-n:] == link_parts[:n]), 0
+        )
+        full = "/" + "/".join(base_parts[: len(base_parts) - overlap] + link_parts)
+        return urlunsplit((base.scheme, base.netloc, full, query, ""))
+
     def _on_api(self, url: str) -> bool:
         """Whether a link the payload gives stays on the configured API (same scheme, host and port): a source's
         text never sends this process anywhere else."""
         here, there = urlsplit(self.base_url), urlsplit(url)
         return (there.scheme, there.netloc) == (here.scheme, here.netloc)
+
+
+def latency_scale(endpoints: Any) -> Decimal:
+    """Milliseconds per unit of this payload's `latency_last_30m`: the spec's example says seconds (0.25), public
+    captures of live answers say milliseconds (hundreds to thousands). Decided once per payload from the median p50:
+    a median of LATENCY_MS_FROM or more cannot be seconds (a median first token after 20 s), so it is milliseconds."""
+    values = sorted(
+        number
+        for body in (endpoints.values() if isinstance(endpoints, dict) else [])
+        if isinstance(body, dict) and isinstance(body.get("data"), dict)
+        for endpoint in body["data"].get("endpoints") or []
+        if isinstance(endpoint, dict)
+        for number in [_decimal(_object(endpoint.get("latency_last_30m")).get("p50"))]
+        if number is not None and number >= 0
+    )
+    if values and values[len(values) // 2] >= LATENCY_MS_FROM:
+        return Decimal(1)
+    return Decimal(1000)
 
 
 def _display_name(name: str) -> str:
@@ -264,6 +304,7 @@ class _Parser:
         # OpenRouter's own route needs its provider row, even in an empty catalog; a feed only fills in what a
         # curator left empty, so this never overwrites the curated description.
         self.benchmarks_seen: set[str] = set()
+        self.latency_scale = latency_scale(raw.get("endpoints"))
         self.providers: dict[str, ProviderRecord] = {
             "openrouter": ProviderRecord(
                 slug="openrouter",
@@ -497,7 +538,7 @@ class _Parser:
             quantization = endpoint.get("quantization")
             latency = _object(endpoint.get("latency_last_30m"))
             throughput = _object(endpoint.get("throughput_last_30m"))
-            seconds = _decimal(latency.get("p50"))
+            latency_ms = self.latency_ms(entry, latency.get("p50"))
             route = OfferingRecord(
                 provider=provider,
                 provider_model_id=model_id,
@@ -505,7 +546,7 @@ class _Parser:
                 context_window=_int(endpoint.get("context_length")),
                 max_output_tokens=_int(endpoint.get("max_completion_tokens")),
                 throughput_tps=_decimal(throughput.get("p50"), "0.01"),
-                latency_p50_ms=int(seconds * 1000) if seconds is not None else None,
+                latency_p50_ms=latency_ms,
                 uptime_pct=_decimal(
                     endpoint.get("uptime_last_1d")
                     if endpoint.get("uptime_last_1d") is not None
@@ -517,6 +558,18 @@ class _Parser:
                 self.out.skip("second endpoint of one provider and quantization")
                 continue
             record.offerings.append(route)
+
+    def latency_ms(self, entry: str, value: Any) -> int | None:
+        """An endpoint's p50 latency in milliseconds, in the unit this payload uses (`latency_scale`); a figure
+        over ten minutes is not a latency and is refused (the route keeps its other data)."""
+        number = _decimal(value)
+        if number is None:
+            return None
+        ms = number * self.latency_scale
+        if ms < 0 or ms > MAX_LATENCY_MS:
+            self.reject(entry, "latency_last_30m.p50", f"{value!r} is not a plausible latency (above 10 minutes)")
+            return None
+        return int(ms)
 
     def provider_for(self, endpoint: dict[str, Any]) -> str | None:
         tag, name = endpoint.get("tag"), endpoint.get("provider_name")

@@ -60,11 +60,57 @@ def _given(record: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names if getattr(record, name) is not None}
 
 
+# Tolerances per fact: within them two sources state the same thing and no disagreement is recorded. Written once
+# here (docs/sources.md, "Disagreements", says them in words).
+TOKEN_COUNT_TOLERANCE = Decimal("0.025")  # context windows and output limits: 131,072 vs 131,100
+# 1,048,576 vs 1,000,000: a power-of-two "1M" (2^20) against a decimal one, and the same for any multiple.
+BINARY_ROUNDING = Decimal(2**20) / Decimal(10**6)
+BINARY_ROUNDING_SLACK = Decimal("0.001")
+DATE_TOLERANCE = dt.timedelta(days=31)  # release dates and cutoffs a few days or one month apart
+TOKEN_COUNT_FACTS = frozenset({"context_window", "max_output_tokens"})
+DATE_FACTS = frozenset({"release_date", "knowledge_cutoff", "deprecation_date", "retirement_date"})
+
+
+def _as_span(value: Any) -> tuple[dt.date, dt.date] | None:
+    """The days a date means: a date is itself; 'YYYY-MM' is that month and 'YYYY' that year (a cutoff of
+    '2023-09' and one of '2023-10-31', OpenRouter's month-end way of saying October, are a month apart)."""
+    if isinstance(value, dt.date):
+        return value, value
+    if not isinstance(value, str):
+        return None
+    try:
+        numbers = [int(part) for part in value.strip()[:10].split("-")]
+        if len(numbers) >= 3:
+            day = dt.date(numbers[0], numbers[1], numbers[2])
+            return day, day
+        if len(numbers) == 2:
+            first = dt.date(numbers[0], numbers[1], 1)
+            following = dt.date(numbers[0] + numbers[1] // 12, numbers[1] % 12 + 1, 1)
+            return first, following - dt.timedelta(days=1)
+        return dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
+    except (ValueError, IndexError):
+        return None
+
+
 def _same(name: str, current: Any, new: Any) -> bool:
-    """Equal facts, allowing for precision: a cutoff of 2023-10 and one of 2023-10-31 say the same thing."""
-    if name == "knowledge_cutoff" and isinstance(current, str) and isinstance(new, str) and current and new:
-        return current.startswith(new) or new.startswith(current)
-    return current == new
+    """Equal facts, within the fact's tolerance: a cutoff of 2023-10 and one of 2023-10-31 say the same thing, and
+    so do context windows of 131,072 and 131,100 tokens, or release dates a week apart."""
+    if current == new:
+        return True
+    if name in TOKEN_COUNT_FACTS and isinstance(current, int) and isinstance(new, int) and current > 0 and new > 0:
+        high, low = Decimal(max(current, new)), Decimal(min(current, new))
+        if (high - low) / high <= TOKEN_COUNT_TOLERANCE:
+            return True
+        return abs(high / low - BINARY_ROUNDING) <= BINARY_ROUNDING_SLACK
+    if name in DATE_FACTS:
+        texts = isinstance(current, str) and isinstance(new, str) and bool(current) and bool(new)
+        if texts and (current.startswith(new) or new.startswith(current)):
+            return True
+        first, second = _as_span(current), _as_span(new)
+        if first is not None and second is not None:
+            gap = max(first[0], second[0]) - min(first[1], second[1])  # 0 or less when they overlap
+            return gap <= DATE_TOLERANCE
+    return False
 
 
 def _empty(value: Any) -> bool:

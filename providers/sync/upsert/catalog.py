@@ -9,7 +9,7 @@ from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
 from providers.models import ChangeEvent, Provider, UnmatchedId
 from providers.sync.records import MODEL_M2M_FIELDS, MODEL_SCALAR_FIELDS, PROVIDER_FIELDS, Batch, ModelRecord, Rejection
 from providers.sync.sources import source_rank
-from providers.sync.upsert.base import DISPUTED_FACTS, _changes, _empty, _given, _same, _shown
+from providers.sync.upsert.base import DISPUTED_FACTS, TOKEN_COUNT_FACTS, _changes, _empty, _given, _same, _shown
 from providers.sync.upsert.queues import QueueWrites
 
 
@@ -47,11 +47,14 @@ class CatalogWrites(QueueWrites):
 
         self._upsert_simple("provider", Provider, batch.providers, values)
 
-    def may_set(self, model: LanguageModel, name: str, current: Any, new: Any) -> bool:
+    def may_set(self, model: LanguageModel, name: str, current: Any, new: Any, *, route_limit: bool = False) -> bool:
         """Whether this source may change fact `name` of `model` from `current` to `new`; records a
-        disagreement when it may not and the values differ."""
+        disagreement when it may not and the values differ beyond the fact's tolerance. A `route_limit` (a context
+        window or output limit the source states for one provider's route, not the lab's own) may fill an empty
+        fact but is never disputed with the model's: routes' limits are compared with routes' (RouteWrites)."""
+        disputed = DISPUTED_FACTS - TOKEN_COUNT_FACTS if route_limit else DISPUTED_FACTS
         if name in model.locked_fields:
-            if not _same(name, current, new) and name in DISPUTED_FACTS | {"name"}:
+            if not _same(name, current, new) and name in disputed | {"name"}:
                 self.disagree(model, name, current, "curator lock", new, fact=name)
             return False
         if _empty(current):
@@ -63,7 +66,7 @@ class CatalogWrites(QueueWrites):
         owner_rank = source_rank(owner) if owner else source_rank("curated")
         if self.rank > owner_rank:
             return True
-        if not _same(name, current, new) and name in DISPUTED_FACTS:
+        if not _same(name, current, new) and name in disputed:
             self.disagree(model, name, current, owner or "curated", new, fact=name)
         return False
 
@@ -85,9 +88,18 @@ class CatalogWrites(QueueWrites):
             "capabilities": capabilities,
         }
 
+        provider_labs = dict(
+            Provider.objects.filter(slug__in={o.provider for r in records for o in r.offerings}).values_list(
+                "slug", "lab__slug"
+            )
+        )
         result: dict[str, LanguageModel] = {}
         for record in records:
             values = _given(record, MODEL_SCALAR_FIELDS)
+            # Limits stated only with other providers' routes are those routes' limits, not the model's.
+            route_limit = bool(record.offerings) and all(
+                provider_labs.get(o.provider) != record.lab for o in record.offerings
+            )
             model = existing.get(record.slug)
             if model is None:
                 values.setdefault("name", record.slug.split("/", 1)[1])
@@ -113,7 +125,7 @@ class CatalogWrites(QueueWrites):
             stamped = False
             for name, new in values.items():
                 current = getattr(model, name)
-                if not self.may_set(model, name, current, new):
+                if not self.may_set(model, name, current, new, route_limit=route_limit):
                     continue
                 if model.field_sources.get(name) != self.source:
                     model.field_sources[name] = self.source

@@ -3,23 +3,30 @@ route the source no longer lists is retired, never deleted."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from catalog.models import LanguageModel
-from providers.models import ChangeEvent, HeldChange, Offering, Price, Provider
+from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, live_route
+from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, FIRST_PARTY_PRECEDENCE
 from providers.pricing.rules import price_label
 from providers.sync.records import ModelRecord, OfferingRecord, PriceRecord, Rejection
-from providers.sync.sources import source_rank
+from providers.sync.sources import is_first_party, source_rank
 from providers.sync.upsert.base import (
     PRICE_DISAGREEMENT,
     RETIREMENT_GUARD,
     _changes,
     _given,
+    _same,
     _shown,
     hold_reason,
 )
 from providers.sync.upsert.queues import QueueWrites
+
+# The pseudo-source of the disagreements the cross-route check records, and the prices it compares.
+CROSS_ROUTE = "cross-route check"
+CROSS_ROUTE_COMPONENTS = ("input", "output")
+ROUTE_LIMITS = ("context_window", "max_output_tokens")
 
 
 class RouteWrites(QueueWrites):
@@ -76,7 +83,15 @@ class RouteWrites(QueueWrites):
                 my_rank = source_rank(self.source, provider.slug)
                 if offering.source != self.source and my_rank <= owner_rank:
                     # Another source of equal or higher rank describes this route (equal: the first one keeps
-                    # it, so two aggregators never flip it back and forth); measurements still count.
+                    # it, so two aggregators never flip it back and forth); measurements still count. A limit it
+                    # states otherwise, beyond the fact's tolerance, is for a curator to see.
+                    for name in ROUTE_LIMITS:
+                        kept, other = getattr(offering, name), values.get(name)
+                        if kept is None or other is None or _same(name, kept, other):
+                            continue
+                        if not self._first_party_kept(offering.source, provider.slug):
+                            label = f"{offering.route_label}: {name}"
+                            self.disagree(model, label, kept, offering.source, other, offering=offering, fact=name)
                     values = {}
                 elif offering.source != self.source:
                     values["source"] = self.source
@@ -146,16 +161,35 @@ class RouteWrites(QueueWrites):
         to_create: list[Price] = []
         for offering, route in offerings:
             current = open_prices[offering.pk]
-            my_rank = source_rank(self.source, offering.provider.slug)
+            provider = offering.provider.slug
+            my_rank = source_rank(self.source, provider)
+            # The route's first party (its own feed, else the curated files) states prices here: an aggregator may
+            # then not add a component of its own, only point at it.
+            voice = (
+                None
+                if my_rank >= CURATED_UNDER_FEED_PRECEDENCE
+                else next(
+                    (
+                        p.source
+                        for p in current.values()
+                        if source_rank(p.source, provider) >= CURATED_UNDER_FEED_PRECEDENCE
+                    ),
+                    None,
+                )
+            )
             for record in route.prices:
                 old = current.get(record.key)
                 if old is not None and old.source != self.source:
-                    owner_rank = source_rank(old.source, offering.provider.slug)
+                    owner_rank = source_rank(old.source, provider)
                     if my_rank <= owner_rank:
                         # The figure belongs to a source that ranks at least as high: keep it, note a disagreement.
                         self._price_disagreement(offering, record, old)
                         self.tally.add("price", "unchanged")
                         continue
+                if old is None and voice is not None:
+                    self._unstated_component(offering, record, voice)
+                    self.tally.add("price", "unchanged")
+                    continue
                 new_price = self._price_row(offering, record)
                 if old is None:
                     to_create.append(new_price)
@@ -200,8 +234,9 @@ class RouteWrites(QueueWrites):
                 else:
                     self.tally.add("price", "unchanged")
             if route.prices_complete:
-                self._close_unlisted(offering, route, current)
+                self._close_unlisted(offering, route, current, my_rank)
         Price.objects.bulk_create(to_create)
+        self._cross_route_check({offering.model_id for offering, _ in offerings})
 
     def _what(self, record: PriceRecord) -> str:
         return price_label(record.component, record.service_tier, record.tier_min_tokens)
@@ -223,25 +258,107 @@ class RouteWrites(QueueWrites):
             sync_run=self.run,
         )
 
+    def _first_party_kept(self, owner: str, provider: str) -> bool:
+        """True (and counted) when the kept value is the route's first party's own: a second-hand copy that differs
+        from it is stale, not a question for a curator."""
+        if is_first_party(owner, provider):
+            self.tally.add("disagreement", "first party kept")
+            return True
+        return False
+
     def _price_disagreement(self, offering: Offering, record: PriceRecord, kept: Price) -> None:
+        if kept.usd != record.usd and self._first_party_kept(kept.source, offering.provider.slug):
+            return
         high = max(kept.usd, record.usd)
         if high and abs(kept.usd - record.usd) / high > PRICE_DISAGREEMENT:
             label = f"{offering.route_label}: {self._what(record)}"
             self.disagree(offering.model, label, kept.usd, kept.source, record.usd, offering=offering, price=record)
 
-    def _close_unlisted(self, offering: Offering, route: OfferingRecord, current: dict) -> None:
+    def _unstated_component(self, offering: Offering, record: PriceRecord, voice: str) -> None:
+        """An aggregator states a price the route's first party does not: not added; shown to curators when the
+        first party is the curated files (which may be incomplete), counted when it is the route's own feed."""
+        if self._first_party_kept(voice, offering.provider.slug):
+            return
+        label = f"{offering.route_label}: {self._what(record)} (not stated by {voice})"
+        self.disagree(offering.model, label, "", voice, record.usd, offering=offering, price=record)
+
+    def _close_unlisted(self, offering: Offering, route: OfferingRecord, current: dict, my_rank: int) -> None:
+        """Close what this source stated before and no longer lists; a route's first party also closes the
+        components an aggregator added that it does not list."""
         stated = {record.key for record in route.prices}
+        first_party = my_rank >= FIRST_PARTY_PRECEDENCE
         for key, old in current.items():
-            if key in stated or old.source != self.source:
+            if key in stated or old.effective_to is not None:
+                continue
+            mine = old.source == self.source
+            if not mine and not (
+                first_party and source_rank(old.source, offering.provider.slug) < CURATED_UNDER_FEED_PRECEDENCE
+            ):
                 continue
             old.close(self.now)
             self.tally.add("price", "updated")
             what = price_label(*key)
+            gone = "no longer listed" if mine else f"from {old.source}, not listed by {self.source}"
             self.event(
                 ChangeEvent.Kind.PRICE_REMOVED,
-                f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} no longer listed",
+                f"{offering.model.name} on {offering.route_label}: {what} ${_shown(old.usd)} {gone}",
                 model=offering.model,
                 offering=offering,
                 field=what,
                 old_usd=old.usd,
             )
+
+    def _cross_route_check(self, model_ids: set[int]) -> None:
+        """Flag a route whose base token price equals another route's long-context tier price while at least two
+        other routes agree on a lower base: a tier figure copied as the base (Gemini 2.5 Pro on Vercel, $2.50 where
+        three routes say $1.25). Recorded as a disagreement from the cross-route check, for a curator."""
+        if not model_ids:
+            return
+        rows = (
+            Price.objects.current()
+            .filter(
+                offering__model__in=model_ids,
+                service_tier="standard",
+                unit="per_1m_tokens",
+                component__in=CROSS_ROUTE_COMPONENTS,
+            )
+            .filter(live_route("offering__"))
+            .select_related("offering__provider", "offering__model")
+        )
+        bases: dict[tuple[int, str], list[Price]] = defaultdict(list)
+        tiers: dict[tuple[int, str], list[Price]] = defaultdict(list)
+        for price in rows:
+            group = (price.offering.model_id, price.component)
+            (tiers if price.tier_min_tokens else bases)[group].append(price)
+        existing = {
+            (d.offering_id, d.component): d
+            for d in Disagreement.objects.filter(
+                model__in=model_ids, other_source=CROSS_ROUTE, status=Disagreement.Status.OPEN
+            )
+        }
+        for group, base_prices in bases.items():
+            for price in base_prices:
+                others = Counter(p.usd for p in base_prices if p.offering_id != price.offering_id and p.usd < price.usd)
+                agreed = [usd for usd, n in others.items() if n >= 2]
+                copied = any(t.usd == price.usd and t.offering_id != price.offering_id for t in tiers.get(group, []))
+                if not (agreed and copied) or (price.offering_id, price.component) in existing:
+                    continue
+                offering = price.offering
+                what = price_label(price.component, price.service_tier, price.tier_min_tokens)
+                existing[(price.offering_id, price.component)] = Disagreement.objects.create(
+                    model=offering.model,
+                    offering=offering,
+                    kind=Disagreement.Kind.PRICE,
+                    component=price.component,
+                    service_tier=price.service_tier,
+                    tier_min_tokens=0,
+                    field=f"{offering.route_label}: {what} equals another route's long-context price"[:200],
+                    kept_value=_shown(price.usd),
+                    kept_source=price.source,
+                    other_value=_shown(max(agreed)),
+                    other_source=CROSS_ROUTE,
+                    first_seen_at=self.now,
+                    last_seen_at=self.now,
+                    sync_run=self.run,
+                )
+                self.tally.add("disagreement", "created")

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from providers.models import Offering, Price
+from providers.models import Disagreement, Offering, Price
 from providers.sync.known import known_catalog
 from providers.sync.records import Batch, ModelRecord, OfferingRecord
 from providers.sync.run import apply_batch, run_sync
@@ -611,18 +611,18 @@ def test_it_syncs_recorded_prices_end_to_end_and_a_rerun_writes_nothing(
     current = {
         (p.component, p.service_tier, p.tier_min_tokens): p for p in Price.objects.current().filter(offering=openai)
     }
-    # A figure the curator already states stays theirs; what only LiteLLM states is added as LiteLLM's.
+    # A figure the curator already states stays theirs; a component only LiteLLM states is not added to a route
+    # whose first party (here the curated files) states its prices: it waits for a curator as a disagreement.
     assert current["input", "standard", 0].source == "curated"
-    priority = current["output", "priority", 0]
-    assert (priority.usd, priority.source, priority.source_url) == (
-        D("1"),
-        "litellm",
-        f"{payload_server.url}/litellm/prices.json",
-    )
+    assert ("output", "priority", 0) not in current
+    unstated = Disagreement.objects.get(offering=openai, component="output", service_tier="priority", tier_min_tokens=0)
+    assert (unstated.kept_value, unstated.kept_source, unstated.other_value) == ("", "curated", "1")
     sonnet = Offering.objects.get(model__slug="anthropic/claude-sonnet-4-5", provider__slug="anthropic")
-    assert Price.objects.current().get(offering=sonnet, component="cache_write_1h", tier_min_tokens=200000).usd == D(
-        "12"
-    )
+    assert not Price.objects.current().filter(offering=sonnet, component="cache_write_1h", tier_min_tokens=200000)
+    assert Disagreement.objects.get(
+        offering=sonnet, component="cache_write_1h", tier_min_tokens=200000
+    ).other_value == ("12")
+    # A route no first party prices (LiteLLM's own Azure EU deployment) takes LiteLLM's figures.
     assert Offering.objects.filter(
         model__slug="openai/gpt-4o-mini", provider__slug="azure-openai", region="eu"
     ).exists()

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from providers.models import Offering, Price, Provider
+from providers.models import Disagreement, Offering, Price, Provider
 from providers.sync.records import Batch, ModelRecord, OfferingRecord
 from providers.sync.sources import REGISTRY
 from providers.sync.sources.base import Known
@@ -432,11 +432,12 @@ def test_it_syncs_end_to_end_and_a_rerun_writes_nothing(load_fixture_catalog, pa
     assert Provider.objects.get(slug="deepinfra").kind == "inference_host"
     azure = Offering.objects.get(provider__slug="azure-openai", model__slug="openai/gpt-4o-mini")
     current = {p.component: p for p in Price.objects.current().filter(offering=azure, service_tier="standard")}
-    # The curator's figure outranks models.dev's; the component the curator did not state is added.
+    # The curator's figure outranks models.dev's; a component the curated route (its first party) does not state is
+    # not added but queued for a curator.
     assert (current["input"].usd, current["input"].source) == (Decimal("0.165"), "curated")
-    cache = current["cache_read"]
-    assert (cache.usd, cache.source, cache.source_name) == (Decimal("0.075"), "modelsdev", "models.dev")
-    assert cache.source_url == settings.MODELSDEV_API_URL
+    assert "cache_read" not in current
+    cache = Disagreement.objects.get(offering=azure, component="cache_read")
+    assert (cache.kept_value, cache.kept_source, cache.other_value) == ("", "curated", "0.075")
     # A route only models.dev states: `anthropic/claude-sonnet-4.5` resolves to the curated Claude Sonnet 4.5.
     route = Offering.objects.get(provider__slug="openrouter", model__slug="anthropic/claude-sonnet-4-5")
     assert (route.provider_model_id, route.context_window, route.max_output_tokens) == (

@@ -247,3 +247,71 @@ def test_the_command_replays_a_kept_payload_and_refuses_one_that_does_not_exist(
     assert "0 created, 0 updated" in capsys.readouterr().out
     with pytest.raises(CommandError, match="kept no payload"):
         call_command("sync", "openrouter", "--replay", "999999")
+
+
+# --- links under a base URL with a path prefix, and latency units -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "link", "expected"),
+    [
+        (
+            "http://mirror/prefix/api/v1",
+            "/api/v1/models/openai/gpt-4o-mini/endpoints",
+            "http://mirror/prefix/api/v1/models/openai/gpt-4o-mini/endpoints",
+        ),
+        ("http://mirror/prefix/api/v1", "/api/v1/models?offset=5", "http://mirror/prefix/api/v1/models?offset=5"),
+        ("https://openrouter.ai/api/v1", "/api/v1/models?offset=5", "https://openrouter.ai/api/v1/models?offset=5"),
+        ("http://mirror/prefix/api/v1", "/models/x/endpoints", "http://mirror/prefix/api/v1/models/x/endpoints"),
+        ("http://mirror/prefix/api/v1", "models/x/endpoints", "http://mirror/prefix/api/v1/models/x/endpoints"),
+    ],
+)
+def test_a_root_relative_link_keeps_the_base_urls_path_prefix(base, link, expected):
+    source = OpenRouterSource(base)
+    assert source._api_link(link, source.base_url + "/") == expected
+
+
+def test_a_sync_through_a_prefixed_mirror_follows_pages_and_endpoints(db, payload_server, settings):
+    page1 = load_fixture("openrouter", "models-page1.json")
+    for model in page1["data"]:
+        model.setdefault("links", {})["details"] = f"/api/v1/models/{model['id']}/endpoints"
+    payload_server.add("/prefix/api/v1/models", page1)
+    payload_server.add("/prefix/api/v1/models?offset=5", load_fixture("openrouter", "models-page2.json"))
+    payload_server.add(
+        "/prefix/api/v1/models/openai/gpt-4o-mini/endpoints", load_fixture("openrouter", "endpoints-gpt-4o-mini.json")
+    )
+    settings.OPENROUTER_API_URL = f"{payload_server.url}/prefix/api/v1"
+    settings.OPENROUTER_API_KEY = ""
+    run = run_sync("openrouter")
+    assert run.status == "succeeded", run.error
+    assert payload_server.hits("/prefix/api/v1/models?offset=5") == 1
+    assert payload_server.hits("/prefix/api/v1/models/openai/gpt-4o-mini/endpoints") == 1
+    assert Offering.objects.filter(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai").exists()
+
+
+def _endpoints_with_latencies(*p50s):
+    body = load_fixture("openrouter", "endpoints-gpt-4o-mini.json")
+    for endpoint, p50 in zip(body["data"]["endpoints"], p50s, strict=False):
+        endpoint["latency_last_30m"]["p50"] = p50
+    return {"openai/gpt-4o-mini": body}
+
+
+def _latencies(batch):
+    [mini] = [m for m in batch.models if m.slug == "openai/gpt-4o-mini"]
+    return {o.provider: o.latency_p50_ms for o in mini.offerings if o.provider != "openrouter"}
+
+
+def test_latency_in_seconds_as_the_spec_shows_is_stored_in_milliseconds(fixture_models):
+    batch = parse(fixture_models, _endpoints_with_latencies(0.42, 0.55, 0.25))
+    assert _latencies(batch) == {"openai": 420, "azure-openai": 550, "deepinfra": 250}
+
+
+def test_latency_in_milliseconds_as_live_answers_give_it_is_never_read_as_seconds(fixture_models):
+    batch = parse(fixture_models, _endpoints_with_latencies(420, 1350, 880))
+    assert _latencies(batch) == {"openai": 420, "azure-openai": 1350, "deepinfra": 880}
+
+
+def test_a_latency_over_ten_minutes_is_refused_and_the_route_kept(fixture_models):
+    batch = parse(fixture_models, _endpoints_with_latencies(420, 900_000, 880))
+    assert _latencies(batch) == {"openai": 420, "azure-openai": None, "deepinfra": 880}
+    assert [r.field for r in batch.rejections] == ["latency_last_30m.p50"]

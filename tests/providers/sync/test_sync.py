@@ -175,9 +175,10 @@ def test_an_unchanged_rerun_costs_a_fixed_number_of_queries(db, django_assert_nu
         batch = build_catalog(size)  # creates the missing models
         # 1 labs, 2 providers + their labs, 1 models + 3 prefetches of their modalities and capabilities,
         # 1 modalities, 1 capabilities, 1 aliases, 2 the routes' providers and the routes, 1 open prices,
-        # 2 benchmarks and scores, 1 leaving the unmatched queue, 1 looking for vanished routes.
+        # 2 benchmarks and scores, 1 leaving the unmatched queue, 1 looking for vanished routes, 1 the routes'
+        # providers' labs (a route limit is not a model fact), 2 the cross-route check (prices, open flags).
         # (No benchmark or successor in the batch: Django skips an empty IN.)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(20):
             tally = apply_batch(batch, source="curated").tally
         assert tally.total("created") == tally.total("updated") == 0
     assert Offering.objects.count() == 24
