@@ -22,6 +22,7 @@ from benchmarks.selectors import percentiles, scores_for_model
 from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
+from providers.gateways import gateways_for
 from providers.history import price_periods_for_model
 from providers.pricing.costing import RouteFilter, live_routes, rank_routes
 from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
@@ -153,6 +154,13 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "ladder": ladder,
         "priced_rows": priced,
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
+        # Every router and gateway that reaches one of its live routes' providers (data/curated/gateways.toml).
+        "gateway_reach": gateways_for(
+            ((row.offering.provider.slug, row.offering.provider.name) for row in ladder if not row.retired),
+            route_gateways=[
+                row.offering.provider for row in ladder if row.offering.provider.kind == "gateway" and not row.retired
+            ],
+        ),
         "fit": presenters.use_case_fit(model, priced, rows),
         "summary": presenters.summary(model, priced, best_scores),
         "scores": scores,
