@@ -356,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
 # The catalog.
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
 # Dated copies of the public feeds, replayed by `sync snapshots` (make load): the offline first-run catalog.
+# A benchmark ranks models, and a model page gives a percentile on it, only once this many models have a score there.
+BENCHMARK_MIN_SCORED_MODELS = env_int("BENCHMARK_MIN_SCORED_MODELS", 5, minimum=2)
 # A sync run that adds at least this many models and routes is one "added in bulk" entry of the change feed.
 CHANGE_GROUP_MIN = env_int("CHANGE_GROUP_MIN", 10, minimum=2)
 SNAPSHOTS_DIR = Path(env_str("SNAPSHOTS_DIR") or BASE_DIR / "data" / "snapshots")
