@@ -35,6 +35,15 @@ class Standing:
     shown: str = ""  # the model's own figure
 
     @property
+    def explained(self) -> str:
+        """'Better than 75% of the 4 other live models with ... . Cheapest route's ...; lower is better.'"""
+        rule = self.rule[:1].upper() + self.rule[1:] + "."
+        if self.percentile is None:
+            return rule if self.of_models < 2 else f"Too few {self.peers} ({self.of_models}) to rank. {rule}"
+        others = self.of_models - 1
+        return f"Better than {self.percentile}% of the {others:,} other {self.peers}. {rule}"
+
+    @property
     def band(self) -> str:
         if self.percentile is None:
             return ""
@@ -117,7 +126,7 @@ def performance_summary(
             )
         )
     else:
-        standings.append(Standing("Price", None, 0, "no route of this model has a known price", peers))
+        standings.append(Standing("Price", None, 0, "no route of this model has a known price yet", peers))
     if model.context_window:
         counts = (
             LanguageModel.objects.live()
@@ -131,7 +140,7 @@ def performance_summary(
                 round(100 * counts["beaten"] / (n - 1)) if n > 1 else None,
                 n,
                 "tokens the model reads at once; larger is better",
-                "every live model with a known context window",
+                "live models with a known context window",
                 f"{model.context_window:,} tokens",
             )
         )
@@ -141,7 +150,9 @@ def performance_summary(
             "Speed",
             better_than(own_speed, sorted(speeds.values())) if own_speed is not None else None,
             len(speeds),
-            "output tokens per second of its fastest measured route" if own_speed else "no route's speed is measured",
+            "output tokens per second of its fastest measured route"
+            if own_speed
+            else "no route of this model has a measured speed yet",
             "live models with a measured route",
             f"{own_speed.normalize():f} tokens/s" if own_speed is not None else "",
         )
@@ -155,7 +166,7 @@ def performance_summary(
                 pct.percent,
                 pct.of_models,
                 "its best score against each scored model's best",
-                "every model with a score on this benchmark",
+                "models with a score on this benchmark",
             )
         )
     return Summary(standings, _sentence(model, standings))
