@@ -103,6 +103,11 @@ class SearchIndex:
     """Every model's texts: {key: [name, slug, aliases...]} (the name first)."""
 
     texts: dict[int, list[str]] = field(default_factory=dict)
+    # The catalog version it was read at (0: not kept between requests).
+    version: int = 0
+    # Each key's texts squashed together, and parsed: filled on first use (a kept index parses each text once).
+    _everything: dict[int, str] = field(default_factory=dict, repr=False)
+    _parsed: dict[int, list[Text]] = field(default_factory=dict, repr=False)
 
     def add(self, key: int, text: str) -> None:
         self.texts.setdefault(key, []).append(text)
@@ -114,10 +119,14 @@ class SearchIndex:
             return set()
         found = set()
         for key, texts in self.texts.items():
-            everything = squash(" ".join(texts))
+            everything = self._everything.get(key)
+            if everything is None:
+                everything = self._everything[key] = squash(" ".join(texts))
             if any(word not in everything for word in words):
                 continue  # the cheap test first: most models hold some word nowhere
-            parsed = [Text.of(t) for t in texts]
+            parsed = self._parsed.get(key)
+            if parsed is None:
+                parsed = self._parsed[key] = [Text.of(t) for t in texts]
             if all(any(p.has(word) for p in parsed) for word in words):
                 found.add(key)
         return found

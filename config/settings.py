@@ -371,6 +371,9 @@ PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024, min
 # Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
 # data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
 ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
+# Keep every model's name, slug and aliases in each process's memory for the model search (rebuilt after any data
+# change). Off: every search reads them afresh (2 queries).
+SEARCH_INDEX_CACHE = env_bool("SEARCH_INDEX_CACHE", True)
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

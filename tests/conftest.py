@@ -45,6 +45,7 @@ def _fresh_cache(settings):
     LOCAL.forget()
     settings.PAGE_CACHE_SECONDS = 0
     settings.ROUTE_INDEX_CACHE = False
+    settings.SEARCH_INDEX_CACHE = False
 
 
 @pytest.fixture

@@ -113,3 +113,16 @@ def test_the_index_alone():
     assert index.matching("large") == {1}
     assert set(index.close_to("mistal larg")) == {1}
     assert index.suggest("mistral lage")[0] == 1
+
+
+def test_a_kept_index_costs_no_query_until_the_catalog_changes(named, settings, django_assert_num_queries):
+    from lib.caching import bump_catalog_version
+
+    settings.SEARCH_INDEX_CACHE = True
+    assert find_models("gpt4o").how == "words"  # builds the index
+    with django_assert_num_queries(0):
+        assert len(find_models("sonnet 4.5").pks) == 1
+    LanguageModel.objects.filter(slug="openai/o3").update(name="o3 Reasoner")
+    bump_catalog_version()  # what every committed change does
+    with django_assert_num_queries(2):
+        assert len(find_models("reasoner").pks) == 1
