@@ -25,6 +25,7 @@ _RUN = re.compile(r"\d+|[^\W\d_]+")
 _DIGITS = re.compile(r"\d+")
 FUZZY_RATIO = 0.78
 SUGGEST_RATIO = 0.5
+SUGGEST_WORD_RATIO = 0.7
 MIN_PARTIAL = 2
 MAX_GRAM = 4
 
@@ -153,9 +154,31 @@ class SearchIndex:
         return {key: sum(scores) / len(words) for key, scores in best.items() if min(scores) >= FUZZY_RATIO}
 
     def suggest(self, text: str, limit: int = 3) -> list[int]:
-        """The keys whose names are closest to the whole query, best first (rule 3)."""
+        """The keys whose names are closest to the query, best first (rule 3): to the whole query, or failing
+        that, to its single closest word ("zzz sonnit" still suggests the Sonnets)."""
         names = {key: texts[0] for key, texts in self.texts.items()}
-        return [key for key, _ in suggestions(text, names.items(), limit=limit)]
+        found = [key for key, _ in suggestions(text, names.items(), limit=limit)]
+        if found:
+            return found
+        scores: dict[int, float] = {}
+        words = [word for word in query_words(text) if len(word) >= 4]
+        by_gram: dict[str, set[int]] = {}
+        for key, name in names.items():
+            for gram in grams(name):
+                by_gram.setdefault(gram, set()).add(key)
+        for word in words:
+            for gram, keys in by_gram.items():
+                if abs(len(word) - len(gram)) > 2:
+                    continue
+                matcher = SequenceMatcher(None, word, gram)
+                if matcher.quick_ratio() < SUGGEST_WORD_RATIO:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= SUGGEST_WORD_RATIO:
+                    for key in keys:
+                        scores[key] = max(scores.get(key, 0.0), ratio)
+        ranked = sorted(scores, key=lambda key: (-scores[key], names[key]))
+        return ranked[:limit]
 
 
 def suggestions(text: str, names: Iterable[tuple[int, str]], limit: int = 3) -> list[tuple[int, str]]:

@@ -72,6 +72,10 @@ def test_it_says_how_it_matched_and_suggests_names(named):
     none = find_models("clod sonnit 9", suggest=True)
     assert none.how == "none"
     assert not none.pks
+    # A query with one recognisable word still gets suggestions.
+    partly = find_models("zzzqqq sonnit", suggest=True)
+    assert partly.how == "none"
+    assert {name for name, _ in partly.suggestions} == {"Claude Sonnet 4", "Claude Sonnet 4.5"}
 
 
 def test_the_browser_shows_close_matches_and_did_you_mean(client, named):
