@@ -215,3 +215,40 @@ def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int,
         beaten = row["scored"] - row["not_beaten"]
         result[row["benchmark_id"]] = Percentile(round(100 * beaten / (row["scored"] - 1)), row["scored"])
     return result
+
+
+def percentiles_of_models(model_ids: list[int], *, min_scored: int = 2) -> dict[int, dict[int, Percentile]]:
+    """{model id: {benchmark id: Percentile}} for several models at once (a lab's models on a model page), by the
+    rule of `percentiles`: each model's best score against every scored model's best, on the benchmarks any of
+    them has a score on that have at least `min_scored` scored models. 1 query, whatever the number of models."""
+    if not model_ids:
+        return {}
+    theirs = BenchmarkScore.objects.filter(model_id__in=model_ids).values("benchmark_id")
+    rows = (
+        BenchmarkScore.objects.filter(benchmark_id__in=theirs)
+        .values_list("benchmark_id", "benchmark__higher_is_better", "model_id", "value")
+        .order_by()
+    )
+    best: dict[int, dict[int, Decimal]] = {}
+    direction: dict[int, bool] = {}
+    for benchmark_id, higher_is_better, model_id, value in rows:
+        direction[benchmark_id] = higher_is_better
+        per_model = best.setdefault(benchmark_id, {})
+        current = per_model.get(model_id)
+        if current is None or (value > current if higher_is_better else value < current):
+            per_model[model_id] = value
+    wanted = set(model_ids)
+    result: dict[int, dict[int, Percentile]] = {}
+    for benchmark_id, per_model in best.items():
+        scored = len(per_model)
+        if scored < max(min_scored, 2):
+            continue
+        ordered = sorted(per_model.values(), reverse=not direction[benchmark_id])  # best first
+        for model_id in wanted & per_model.keys():
+            value = per_model[model_id]
+            # Beaten: the models whose best is strictly worse.
+            not_beaten = sum(1 for other in ordered if (other >= value if direction[benchmark_id] else other <= value))
+            result.setdefault(model_id, {})[benchmark_id] = Percentile(
+                round(100 * (scored - not_beaten) / (scored - 1)), scored
+            )
+    return result

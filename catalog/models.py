@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
+from catalog.search import SearchIndex, query_words
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from lib import lookups  # noqa: F401 - registers pk__any_of
 from lib.history import CuratedHistory
+from lib.versions import catalog_version
 
 
 class Lab(models.Model):
@@ -116,18 +121,77 @@ def live_model(path: str = "") -> Q:
     return ~Q(**{f"{path}status": LanguageModel.Status.RETIRED})
 
 
+_search_lock = threading.Lock()
+_search_index: SearchIndex | None = None
+
+
+def search_index() -> SearchIndex:
+    """Every model's name, slug and aliases, for catalog.search: kept in this process's memory for the current
+    catalog version (rebuilt on the first search after a change; 2 queries then, none after). Without
+    SEARCH_INDEX_CACHE (the tests' default) every search reads them afresh."""
+    global _search_index
+    if not settings.SEARCH_INDEX_CACHE:
+        return read_search_index()
+    version = catalog_version()
+    with _search_lock:
+        if _search_index is None or _search_index.version != version:
+            _search_index = read_search_index(version)
+        return _search_index
+
+
+def read_search_index(version: int = 0) -> SearchIndex:
+    """Every model's name, slug and aliases: 2 queries."""
+    index = SearchIndex(version=version)
+    for pk, name, slug in LanguageModel.objects.order_by("pk").values_list("pk", "name", "slug"):
+        index.add(pk, name)
+        index.add(pk, slug)
+    for pk, external_id in ModelAlias.objects.values_list("model_id", "external_id"):
+        index.add(pk, external_id)
+    return index
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found: the model ids, how ("words": every word found; "close": by small typos; "none"), and
+    for anything but "words", the models whose names are closest ("did you mean")."""
+
+    pks: frozenset[int]
+    how: str
+    # (name, slug) of the models whose names are closest to the query, best first.
+    suggestions: tuple[tuple[str, str], ...] = ()
+
+
+def find_models(text: str, *, suggest: bool = False) -> SearchResult:
+    """The site's one model search (catalog/search.py says how forgiving it is): 2 queries."""
+    index = search_index()
+    found = index.matching(text)
+    if found:
+        return SearchResult(frozenset(found), "words")
+    close = index.close_to(text)
+    hints = tuple((index.texts[key][0], index.texts[key][1]) for key in index.suggest(text)) if suggest else ()
+    return SearchResult(frozenset(close), "close" if close else "none", hints)
+
+
 class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
     def live(self) -> LanguageModelQuerySet:
         """Models that are not retired."""
         return self.filter(live_model())
 
     def search(self, text: str) -> LanguageModelQuerySet:
-        """Models whose name, canonical slug or any alias contains `text` (case-insensitive)."""
+        """The site's one model search (the browser and the API's `q`), forgiving as catalog/search.py says:
+        every query word in the name, slug or an alias, spacing and punctuation aside; when no model of the
+        catalog matches so, the models whose name or slug is a small typo away. 2 queries when called."""
         text = text.strip()
         if not text:
             return self
-        alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
-        return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
+        if not query_words(text):  # only punctuation: looked for as typed
+            alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
+            return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
+        return self.found(find_models(text))
+
+    def found(self, result: SearchResult) -> LanguageModelQuerySet:
+        """The models a search found (find_models), for a caller that also shows how it found them."""
+        return self.filter(pk__any_of=sorted(result.pks))
 
     def having_all(self, field: str, slugs: Collection[str]) -> LanguageModelQuerySet:
         """Models linked to every one of `slugs` through the many-to-many `field` (capabilities, input_modalities,

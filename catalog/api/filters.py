@@ -85,7 +85,12 @@ def _query(name: str, type_: Any, description: str, **kwargs: Any) -> OpenApiPar
 
 
 MODEL_FILTER_PARAMETERS = [
-    _query("q", OpenApiTypes.STR, "Search: part of a model's name, canonical slug or any source's id for it."),
+    _query(
+        "q",
+        OpenApiTypes.STR,
+        "Search: the words of a model's name, canonical slug or any source's id for it; spacing, punctuation and "
+        "small typos are forgiven (the browser's search).",
+    ),
     _query("lab", OpenApiTypes.STR, "A lab's slug (see labs/), e.g. `openai`."),
     _query("provider", OpenApiTypes.STR, "Served by this provider (slug) on a route that is not retired."),
     _query("input_modality", OpenApiTypes.STR, "Accepts this input.", enum=list(MODALITIES)),

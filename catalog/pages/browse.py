@@ -37,6 +37,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
         context.update(
             page=page,
             search=search,
+            search_result=filters.search_result,
             active=active,
             sort_benchmark=filters.sort_benchmark,
             page_title=_title(search, active),

@@ -17,8 +17,9 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
-from catalog.models import LanguageModel
+from catalog.models import LanguageModel, SearchResult, find_models
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
+from catalog.search import query_words
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
 from lib.formatting import usd as format_usd
@@ -198,6 +199,8 @@ class ModelFilter(ListingFilter):
         **kwargs: Any,
     ) -> None:
         super().__init__(data, browse_models() if queryset is None else queryset, **kwargs)
+        # How the search matched, once the list is read (None without a search).
+        self.search_result: SearchResult | None = None
         self.vocabulary = vocabulary or browse_vocabulary()
         self.benchmarks = {b.slug: b for b in self.vocabulary.benchmarks}
         extra = {name: f.extra for name, f in self.filters.items()}
@@ -236,7 +239,11 @@ class ModelFilter(ListingFilter):
         return f"best {benchmark.name} score" if benchmark else SORTS[self.sort_key][0].lower()
 
     def filter_search(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
-        return queryset.search(value)
+        if not query_words(value):
+            return queryset.search(value)
+        # The same search as LanguageModelQuerySet.search, kept so the page can say how it matched.
+        self.search_result = find_models(value, suggest=True)
+        return queryset.found(self.search_result)
 
     def filter_provider(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
         return queryset.filter(served_by(value))

@@ -23,6 +23,8 @@ from benchmarks.selectors import percentiles, scores_for_model
 from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
+from catalog.pages.performance import lab_ratings, min_scored, performance_summary
+from providers.gateways import gateways_for
 from providers.history import price_periods_for_model
 from providers.pricing.costing import RouteFilter, live_routes, rank_routes
 from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
@@ -133,7 +135,7 @@ def faq_json_ld(faq: list[tuple[str, str]]) -> str:
 
 
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All sections of the model page: a fixed number of queries whatever the catalog's size (17 for the whole
+    """All sections of the model page: a fixed number of queries whatever the catalog's size (24 for the whole
     page with the model itself, tested in tests/catalog/test_pages.py)."""
     ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
     scores = list(scores_for_model(model))  # 1
@@ -143,7 +145,19 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     nearest = alternatives(model, own_blended)  # 1
     same_lab = lab_models(model)  # 1
     best_scores = presenters.best_scores(scores)
-    rows = presenters.score_rows(scores, percentiles(model, scores))  # 1
+    standing = percentiles(model, scores)  # 1
+    rows = presenters.score_rows(scores, standing)
+    speeds = [row.offering.throughput_tps for row in ladder if not row.retired and row.offering.throughput_tps]
+    performance = performance_summary(  # 3 to 5
+        model,
+        own_blended=own_blended,
+        own_speed=max(speeds) if speeds else None,
+        benchmark_percentiles=standing,
+        benchmark_names={score.benchmark_id: score.benchmark.name for score in scores},
+    )
+    ratings = lab_ratings(same_lab)  # 3
+    for other in same_lab:
+        other.rating = ratings[other.pk]
     peers = peers_by_benchmark(  # 1
         model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended
     )
@@ -155,7 +169,16 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
+        # Every router and gateway that reaches one of its live routes' providers (data/curated/gateways.toml).
+        "gateway_reach": gateways_for(
+            ((row.offering.provider.slug, row.offering.provider.name) for row in ladder if not row.retired),
+            route_gateways=[
+                row.offering.provider for row in ladder if row.offering.provider.kind == "gateway" and not row.retired
+            ],
+        ),
         "fit": presenters.use_case_fit(model, priced, rows),
+        "performance": performance,
+        "performance_min_scored": min_scored(),
         "summary": presenters.summary(model, priced, best_scores),
         "scores": scores,
         "score_rows": rows,

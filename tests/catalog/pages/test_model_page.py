@@ -30,6 +30,7 @@ def test_the_sections_come_in_the_products_order(client, catalog):
         "headline",
         "about",
         "caps",
+        "performance",
         "ladder",
         "workload",
         "history",
