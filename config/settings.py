@@ -368,3 +368,6 @@ ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)
+# A benchmark needs this many scored models before a page ranks them, draws a value frontier or gives a percentile;
+# below it the page says "too few scores to rank" (a one-model leaderboard has no #1).
+RANKING_MIN_SCORES = env_int("RANKING_MIN_SCORES", 5, minimum=2)

@@ -154,6 +154,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "ladder": ladder,
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
+        "free_rows": [row for row in ladder if row.free and not row.retired],
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
         "fit": presenters.use_case_fit(model, priced, rows),
         "summary": presenters.summary(model, priced, best_scores),
