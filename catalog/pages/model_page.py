@@ -155,6 +155,8 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
         "free_rows": [row for row in ladder if row.free and not row.retired],
+        # A retired model keeps its last known prices (its routes' last open rows), dated "last seen".
+        "last_known": [row for row in ladder if row.input is not None and row.retired] if not priced else [],
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
         "fit": presenters.use_case_fit(model, priced, rows),
         "summary": presenters.summary(model, priced, best_scores),
