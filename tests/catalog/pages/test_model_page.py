@@ -200,3 +200,14 @@ def test_use_it_for_draws_on_category_scores_with_the_rule(client, catalog):
     assert use_for["Broad general-knowledge questions"] == (
         "MMLU 82% beats 100% of the 7 models scored there (top quarter)"
     )
+
+
+def test_history_has_a_chart_per_component_and_says_since_for_an_unknown_start(client, catalog):
+    Price.objects.filter(offering__model__slug="openai/gpt-4o-mini", component="output").update(start_known=False)
+    response = client.get(URL)
+    charts = {chart["component"]: chart for chart in response.context["history"]["components"]}
+    assert {"input", "output"} <= set(charts)
+    assert all(point[2] is False for s in charts["output"]["series"] for point in s["points"][:-1])
+    html = response.content.decode()
+    assert 'id="price-history-output"' in html
+    assert "since ≤ " in html
