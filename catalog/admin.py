@@ -61,8 +61,28 @@ class OfferingInline(admin.TabularInline):
         return format_html_join("", "<div>{}</div>", ((price.describe(),) for price in current)) or "—"
 
 
+class WordListField(forms.CharField):
+    """A JSON list of short names (supported parameters) edited as "temperature, top_p, tools", not raw JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
 class LanguageModelForm(forms.ModelForm):
     facts_source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    supported_parameters = WordListField(
+        required=False, help_text="Comma-separated API parameter names, e.g. temperature, top_p, tools."
+    )
     unlock = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
