@@ -375,8 +375,8 @@ class HeldChangeAdmin(admin.ModelAdmin):
         "component",
         "service_tier",
         "tier_min_tokens",
-        "old_usd",
-        "new_usd",
+        "was",
+        "now",
         "reason",
         "source",
         "status",
@@ -390,6 +390,14 @@ class HeldChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="Was", ordering="old_usd")
+    def was(self, change: HeldChange) -> str:
+        return formatting.usd(change.old_usd)
+
+    @admin.display(description="Now", ordering="new_usd")
+    def now(self, change: HeldChange) -> str:
+        return formatting.usd(change.new_usd)
 
     @admin.action(description="Approve: apply the new price")
     def approve(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> None:

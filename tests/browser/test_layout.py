@@ -29,6 +29,7 @@ PAGES = (
     "/benchmarks/",
     "/benchmarks/gpqa-diamond/",
     "/benchmarks/aime/",
+    "/benchmarks/lmarena-text/",  # one score: too few to rank
     "/api/v1/docs/",
     "/no-such-page/",
 )
