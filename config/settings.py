@@ -132,6 +132,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
 LANGUAGE_CODE = "en-us"
+# Dates in the admin and in plain {{ value }} output read like the pages' (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
