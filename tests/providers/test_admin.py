@@ -323,6 +323,8 @@ def test_the_admin_shows_numbers_and_lists_as_people_read_them(curator):
     assert 'value="0.075"' in page
     assert "0.075000000" not in page
     assert "css/admin.css" in page
+    listing = curator.get("/admin/catalog/languagemodel/").content.decode()
+    assert '<span title="128,000 tokens">128K</span>' in listing
     LanguageModel.objects.filter(pk=mini().pk).update(supported_parameters=["temperature", "top_p", "tools"])
     url = f"/admin/catalog/languagemodel/{mini().pk}/change/"
     assert "temperature, top_p, tools</textarea>" in curator.get(url).content.decode()
