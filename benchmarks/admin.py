@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from benchmarks.curation import score_problems, set_score
 from benchmarks.models import Benchmark, BenchmarkScore
 from config.admin import HTTPS_URLS
+from lib import formatting
 
 
 @admin.register(Benchmark)
@@ -49,11 +50,15 @@ class BenchmarkScoreAdmin(SimpleHistoryAdmin):
 
     form = ScoreForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["model", "benchmark", "value", "version", "measured_on", "self_reported", "source"]
+    list_display = ["model", "benchmark", "shown_value", "version", "measured_on", "self_reported", "source"]
     list_filter = ["benchmark", "self_reported", "source"]
     search_fields = ["model__name", "model__slug", "benchmark__name"]
     autocomplete_fields = ["model"]
     list_select_related = ["model", "benchmark"]
+
+    @admin.display(description="Value", ordering="value")
+    def shown_value(self, score: BenchmarkScore) -> str:
+        return formatting.exact(score.value)  # 82 or 65.43, not 82.0000
 
     def save_model(self, request: HttpRequest, obj: BenchmarkScore, form: ScoreForm, change: bool) -> None:
         data = form.cleaned_data

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from benchmarks.models import Benchmark, BenchmarkScore
@@ -49,10 +50,14 @@ class BenchmarkChoice:
 
 
 def benchmark_choices() -> list[BenchmarkChoice]:
-    """Benchmarks a listing can sort by, by name: 1 query."""
+    """Benchmarks a listing can sort by (those with at least one score: sorting by an empty one lists only dashes),
+    by name: 1 query."""
     return [
         BenchmarkChoice(*row)
-        for row in Benchmark.objects.order_by("name").values_list("slug", "name", "scale", "higher_is_better")
+        for row in Benchmark.objects.filter(scores__isnull=False)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name", "scale", "higher_is_better")
     ]
 
 
@@ -172,8 +177,17 @@ def leaderboard(
 
 @dataclass(frozen=True)
 class Percentile:
-    percent: int  # share of the other scored models this model beats
+    percent: int | None  # share of the other scored models this model beats; None: too few scores to rank
     of_models: int  # how many models have a score on the benchmark
+
+    @property
+    def ranked(self) -> bool:
+        return self.percent is not None
+
+
+def can_rank(scored_models: int) -> bool:
+    """Whether a benchmark has enough scored models to rank them (settings.RANKING_MIN_SCORES)."""
+    return scored_models >= settings.RANKING_MIN_SCORES
 
 
 def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int, Percentile]:
@@ -210,7 +224,8 @@ def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int,
     )
     result = {}
     for row in rows:
-        if row["scored"] < 2:
+        if not can_rank(row["scored"]):
+            result[row["benchmark_id"]] = Percentile(None, row["scored"])
             continue
         beaten = row["scored"] - row["not_beaten"]
         result[row["benchmark_id"]] = Percentile(round(100 * beaten / (row["scored"] - 1)), row["scored"])

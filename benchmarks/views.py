@@ -6,12 +6,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from benchmarks.frontier import frontier, leaderboard_points
-from benchmarks.models import Benchmark
-from benchmarks.selectors import benchmark_rows, leaderboard
+from benchmarks.models import Benchmark, BenchmarkScore
+from benchmarks.selectors import benchmark_rows, can_rank, leaderboard
 from catalog.models import Lab
 from lib.caching import cached_page
 
@@ -30,7 +31,11 @@ def benchmark_index(request: HttpRequest) -> HttpResponse:
     for benchmark in benchmark_rows():
         group = categories.setdefault(benchmark.category, {"name": benchmark.get_category_display(), "items": []})
         group["items"].append(benchmark)
-    return render(request, "benchmarks/index.html", {"categories": list(categories.values())})
+    return render(
+        request,
+        "benchmarks/index.html",
+        {"categories": list(categories.values()), "min_scores": settings.RANKING_MIN_SCORES},
+    )
 
 
 class LeaderboardFilter(forms.Form):
@@ -69,15 +74,24 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rows = leaderboard(
         benchmark, lab=data.get("lab") or "", open_weights=weights, max_blended_usd=data.get("max_price")
     )
+    filtered = any(data.get(name) for name in ("lab", "weights", "max_price"))
+    # Ranks, the frontier and percentiles need enough scored models in the whole board, filtered or not.
+    scored = (
+        BenchmarkScore.objects.filter(benchmark=benchmark).values("model").distinct().count() if filtered else len(rows)
+    )
+    ranked = can_rank(scored)
     points = leaderboard_points(rows)
-    efficient = frontier(points, higher_is_better=benchmark.higher_is_better)
+    efficient = frontier(points, higher_is_better=benchmark.higher_is_better) if ranked else []
     on_frontier = {p.slug for p in efficient}
     context.update(
         {
             "rows": rows,
+            "ranked": ranked,
+            "scored": scored,
+            "min_scores": settings.RANKING_MIN_SCORES,
             "frontier": efficient,
             "on_frontier": on_frontier,
-            "filtered": any(data.get(name) for name in ("lab", "weights", "max_price")),
+            "filtered": filtered,
             "credit_epoch": any("epoch.ai" in row.score.source_url for row in rows),
             "epoch_credit": EPOCH_CREDIT,
             "chart": {

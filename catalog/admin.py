@@ -10,11 +10,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Capability, Lab, LanguageModel, Modality, ModelAlias
 from config.admin import HTTPS_URLS
+from lib import formatting
 from providers import curation
 from providers.models import Offering
 from providers.validation import model_problems
@@ -61,8 +62,28 @@ class OfferingInline(admin.TabularInline):
         return format_html_join("", "<div>{}</div>", ((price.describe(),) for price in current)) or "—"
 
 
+class WordListField(forms.CharField):
+    """A JSON list of short names (supported parameters) edited as "temperature, top_p, tools", not raw JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
 class LanguageModelForm(forms.ModelForm):
     facts_source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    supported_parameters = WordListField(
+        required=False, help_text="Comma-separated API parameter names, e.g. temperature, top_p, tools."
+    )
     unlock = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -105,7 +126,7 @@ class LanguageModelForm(forms.ModelForm):
 class LanguageModelAdmin(SimpleHistoryAdmin):
     form = LanguageModelForm
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "slug", "lab", "status", "context_window", "release_date", "locks"]
+    list_display = ["name", "slug", "lab", "status", "context", "release_date", "locks"]
     list_filter = ["status", "lab", "open_weights", "capabilities"]
     search_fields = ["name", "slug", "aliases__external_id"]
     autocomplete_fields = ["successor"]
@@ -117,6 +138,16 @@ class LanguageModelAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The canonical slug never changes once published.
         return [*self.readonly_fields, "slug"] if obj is not None else list(self.readonly_fields)
+
+    @admin.display(description="Context window", ordering="context_window")
+    def context(self, model: LanguageModel) -> str:
+        if not model.context_window:
+            return "—"
+        return format_html(
+            '<span title="{}">{}</span>',
+            formatting.tokens_exact(model.context_window),
+            formatting.tokens_short(model.context_window),
+        )
 
     @admin.display(description="Locked facts")
     def locks(self, model: LanguageModel) -> int:

@@ -12,4 +12,6 @@ urlpatterns = [
     path("labs/<slug:slug>/", site_pages.lab_detail, name="lab-detail"),
     path("compare/", compare.compare, name="compare"),
     path("calculator/", calculator.calculator, name="calculator"),
+    path("api/guide/", site_pages.api_guide, name="api-guide"),
+    path("api/guide/<slug:page>/", site_pages.api_guide, name="api-guide-page"),
 ]

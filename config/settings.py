@@ -145,6 +145,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
 LANGUAGE_CODE = "en-us"
+# Dates in the admin and in plain {{ value }} output read like the pages' (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
@@ -409,3 +411,6 @@ SEARCH_INDEX_CACHE = env_bool("SEARCH_INDEX_CACHE", True)
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)
+# A benchmark needs this many scored models before a page ranks them, draws a value frontier or gives a percentile;
+# below it the page says "too few scores to rank" (a one-model leaderboard has no #1).
+RANKING_MIN_SCORES = env_int("RANKING_MIN_SCORES", 5, minimum=2)

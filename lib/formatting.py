@@ -128,3 +128,21 @@ def moment(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime(f"{DATE_FORMAT} %H:%M")
+
+
+METRIC_NAMES = {
+    "elo": "Elo rating",
+    "pass_rate": "pass rate %",
+    "accuracy": "accuracy %",
+    "index": "index score",
+    "minutes": "time horizon, minutes",
+}
+
+
+def metric_name(metric: str, scale: str = "") -> str:
+    """A benchmark's metric as people say it: "Elo rating", "pass rate %", never a raw "pass_rate"."""
+    key = (metric or "").strip().lower()
+    if key in METRIC_NAMES:
+        return METRIC_NAMES[key]
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return f"{words} %" if scale == "percent" and words and "%" not in words else words or scale

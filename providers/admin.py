@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import LanguageModel
 from config.admin import HTTPS_URLS
+from lib import formatting
 from providers import curation
 from providers.models import (
     ChangeEvent,
@@ -48,7 +49,20 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 class PriceForm(forms.ModelForm):
-    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    # Narrow inputs, so a route's row of prices fits the admin's width (it spread to 2,137 px).
+    source_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", widget=forms.URLInput(attrs={"size": 28})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.usd is not None:
+            self.initial["usd"] = formatting.exact(self.instance.usd)  # 0.075, not 0.075000000
+        narrow = {"usd": 9, "tier_min_tokens": 9, "source_name": 18, "published": 14}
+        for name, size in narrow.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["size"] = size
+                self.fields[name].widget.attrs["class"] = f"narrow-{size}"  # static/css/admin.css
 
     class Meta:
         model = Price
@@ -138,6 +152,9 @@ class OfferingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["model", "provider"]
     list_select_related = ["model", "provider"]
     inlines = [CurrentPriceInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def save_model(self, request: HttpRequest, obj: Offering, form: OfferingForm, change: bool) -> None:
         data = form.cleaned_data
@@ -358,8 +375,8 @@ class HeldChangeAdmin(admin.ModelAdmin):
         "component",
         "service_tier",
         "tier_min_tokens",
-        "old_usd",
-        "new_usd",
+        "was",
+        "now",
         "reason",
         "source",
         "status",
@@ -373,6 +390,14 @@ class HeldChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="Was", ordering="old_usd")
+    def was(self, change: HeldChange) -> str:
+        return formatting.usd(change.old_usd)
+
+    @admin.display(description="Now", ordering="new_usd")
+    def now(self, change: HeldChange) -> str:
+        return formatting.usd(change.new_usd)
 
     @admin.action(description="Approve: apply the new price")
     def approve(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> None:
@@ -515,10 +540,10 @@ class SyncRunAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "rejected",
-        "counts",
-        "skipped",
-        "partial_failures",
-        "notes",
+        "counts_table",
+        "skipped_list",
+        "partial_failures_list",
+        "notes_list",
         "error_kind",
         "error",
         "rejection_table",
@@ -536,6 +561,38 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description="Took")
     def took(self, run: SyncRun) -> str:
         return f"{run.duration.total_seconds():.1f} s" if run.duration else "—"
+
+    @admin.display(description="Counts by kind of row")
+    def counts_table(self, run: SyncRun) -> str:
+        """{"price": {"created": 838, ...}, ...} as a table, not raw JSON."""
+        if not run.counts:
+            return "—"
+        per_kind = {kind: value if isinstance(value, dict) else {"count": value} for kind, value in run.counts.items()}
+        columns = sorted({column for value in per_kind.values() for column in value})
+        head = format_html_join("", "<th>{}</th>", ((column,) for column in columns))
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th>{}</tr>",
+            (
+                (kind, format_html_join("", "<td>{}</td>", ((f"{value.get(c, 0):,}",) for c in columns)))
+                for kind, value in sorted(per_kind.items())
+            ),
+        )
+        return format_html("<table><tr><th>Kind</th>{}</tr>{}</table>", head, rows)
+
+    @admin.display(description="Skipped rows")
+    def skipped_list(self, run: SyncRun) -> str:
+        return _reasons(run.skipped)
+
+    @admin.display(description="Partial failures")
+    def partial_failures_list(self, run: SyncRun) -> str:
+        return _reasons(run.partial_failures)
+
+    @admin.display(description="Notes")
+    def notes_list(self, run: SyncRun) -> str:
+        if not run.notes:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((str(note),) for note in run.notes)))
 
     @admin.display(description="Rejected rows")
     def rejection_table(self, run: SyncRun) -> str:
@@ -592,3 +649,12 @@ class SyncRunAdmin(admin.ModelAdmin):
                 "opts": SyncRun._meta,
             },
         )
+
+
+def _reasons(counts: dict) -> str:
+    """{"reason": 3} as a list ("reason: 3"), not raw JSON."""
+    if not counts:
+        return "—"
+    return format_html(
+        "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", ((reason, n) for reason, n in sorted(counts.items())))
+    )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 
 from catalog.models import Lab, LanguageModel, live_model
+from lib import formatting
 from lib.history import CuratedHistory
 from providers.pricing.rules import HEADLINE_SERVICE_TIER, HEADLINE_TIER_MIN_TOKENS, TOKEN_COMPONENTS
 
@@ -292,7 +293,7 @@ class Price(models.Model):
 
     def describe(self) -> str:
         """'$0.15 / 1M input tokens, standard' and ', above 200k' for a tier: a price said plainly."""
-        amount = f"${self.usd.normalize():f}"
+        amount = formatting.usd(self.usd)
         what = self.get_component_display().lower()
         if self.unit == PriceUnit.PER_1M_TOKENS:
             text = f"{amount} / 1M {what} tokens"
@@ -301,7 +302,7 @@ class Price(models.Model):
         text += f", {self.service_tier}"
         if self.tier_min_tokens:
             threshold = self.tier_min_tokens
-            text += f", above {threshold // 1000}k" if threshold % 1000 == 0 else f", above {threshold:,} tokens"
+            text += f", above {formatting.tokens_short(threshold)} tokens"
         return text
 
 

@@ -175,7 +175,7 @@ class CalculatorForm(WorkloadForm):
     benchmark = forms.ChoiceField(label="Benchmark", required=False)
     min_score = forms.DecimalField(
         label="Minimum score",
-        help_text="at most, where lower is better",
+        help_text="at least (at most on a benchmark where lower is better)",
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         min_value=0,
@@ -196,7 +196,14 @@ class CalculatorForm(WorkloadForm):
         self.fields["input_modality"].choices = anything + list(Modality.objects.values_list("slug", "name"))
         self.fields["lab"].choices = anything + list(Lab.objects.order_by("name").values_list("slug", "name"))
         self.fields["provider"].choices = anything + providers_with_routes()
-        self.fields["benchmark"].choices = [("", "None"), *((b.slug, b.name) for b in benchmark_choices())]
+        benchmarks = benchmark_choices()
+        self.fields["benchmark"].choices = [("", "None"), *((b.slug, b.name) for b in benchmarks)]
+        chosen = next((b for b in benchmarks if self.data and b.slug == self.data.get("benchmark")), None)
+        if chosen is not None:
+            # GPQA: "at least 60"; a lower-is-better benchmark: "at most".
+            self.fields["min_score"].help_text = (
+                "at least: higher is better here" if chosen.higher_is_better else "at most: lower is better here"
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -52,23 +52,34 @@ def sample_code(ladder: list[presenters.LadderRow]) -> list[SampleCode]:
     return samples
 
 
+HISTORY_COMPONENTS = (("input", "Input"), ("output", "Output"), ("cache_read", "Cache read"))
+
+
 def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) -> dict[str, Any]:
-    """Step-chart series of each live route's standard input price over time (for static/js/model.js); every
-    other component's history is in the table under the chart."""
+    """Step-chart series of each live route's standard base-tier price over time, one chart per token component
+    that has a price (for static/js/model.js); `series` is the input chart's. Each point is [from, usd, start
+    known]; a last point at "now" carries the current price to the right edge."""
     now = timezone.now().isoformat()
-    series = []
-    for row in ladder:
-        if row.retired:
-            continue
-        points = [
-            [price.effective_from.isoformat(), f"{price.usd.normalize():f}"]
-            for price in periods.get(row.offering.pk, [])
-            if price.component == "input" and price.service_tier == "standard" and not price.tier_min_tokens
-        ]
-        if points:
-            points.append([now, points[-1][1]])
-            series.append({"label": row.offering.route_label, "points": points})
-    return {"series": series}
+    components = []
+    for component, label in HISTORY_COMPONENTS:
+        series = []
+        for row in ladder:
+            if row.retired:
+                continue
+            points = [
+                [price.effective_from.isoformat(), f"{price.usd.normalize():f}", price.start_known]
+                for price in periods.get(row.offering.pk, [])
+                if price.component == component and price.service_tier == "standard" and not price.tier_min_tokens
+            ]
+            if points:
+                points.append([now, points[-1][1], True])
+                series.append({"label": row.offering.route_label, "points": points})
+        if series:
+            components.append({"component": component, "label": label, "series": series})
+    return {
+        "series": components[0]["series"] if components and components[0]["component"] == "input" else [],
+        "components": components,
+    }
 
 
 def changes_recorded(periods: dict[int, list]) -> bool:
@@ -168,6 +179,9 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "ladder": ladder,
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
+        "free_rows": [row for row in ladder if row.free and not row.retired],
+        # A retired model keeps its last known prices (its routes' last open rows), dated "last seen".
+        "last_known": [row for row in ladder if row.input is not None and row.retired] if not priced else [],
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
         # Every router and gateway that reaches one of its live routes' providers (data/curated/gateways.toml).
         "gateway_reach": gateways_for(

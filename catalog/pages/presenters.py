@@ -32,6 +32,7 @@ class LadderRow:
     headline: dict[str, Price] = field(default_factory=dict)
     batch: dict[str, Price] = field(default_factory=dict)
     extras: list[Price] = field(default_factory=list)
+    free: dict[str, Price] = field(default_factory=dict)  # a no-cost, rate-limited tier: never a paid price
     oldest_verified_on: dt.date | None = None
     stale: bool = False
     sources: list[tuple[str, str]] = field(default_factory=list)
@@ -58,7 +59,7 @@ class LadderRow:
 
     @property
     def priced(self) -> bool:
-        return bool(self.headline or self.batch or self.extras)
+        return bool(self.headline or self.batch or self.extras or self.free)
 
 
 def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> list[LadderRow]:
@@ -80,6 +81,12 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
                 price.tier_min_tokens == 0 and price.service_tier == "batch" and price.component in ("input", "output")
             ):
                 row.batch[price.component] = price
+            elif (
+                price.tier_min_tokens == 0
+                and price.service_tier == ServiceTier.FREE
+                and price.component in ("input", "output")
+            ):
+                row.free[price.component] = price
             else:
                 row.extras.append(price)
             if row.oldest_verified_on is None or price.verified_on < row.oldest_verified_on:

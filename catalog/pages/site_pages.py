@@ -1,10 +1,12 @@
-"""The home page, lab pages, sitemap.xml and robots.txt."""
+"""The home page, lab pages, the API guide (docs/api*.md rendered in the site's frame), sitemap.xml and robots.txt."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -117,3 +119,23 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def _model_path(slug: str) -> str:
     lab, model = slug.split("/", 1)
     return reverse("catalog:model-detail", kwargs={"lab": lab, "model": model})
+
+
+# The API guide's pages: docs/api.md and the two it links to, each at /api/guide/<name>/.
+API_GUIDE_PAGES = {"": "api.md", "models": "api/models.md", "providers": "api/providers.md"}
+_GUIDE_LINK = re.compile(r"\]\((?:\.\./)?(?:docs/)?api/(models|providers)\.md(#[^)]*)?\)")
+
+
+def api_guide(request: HttpRequest, page: str = "") -> HttpResponse:
+    """docs/api.md (or one of its parts) as a page of the site, its links between parts turned into site links."""
+    name = API_GUIDE_PAGES.get(page)
+    if name is None:
+        raise Http404("No such part of the API guide.")
+    text = (settings.BASE_DIR / "docs" / name).read_text(encoding="utf-8")
+    text = _GUIDE_LINK.sub(lambda m: f"](/api/guide/{m.group(1)}/{m.group(2) or ''})", text)
+    title, _, body = text.partition("\n")
+    return render(
+        request,
+        "api/guide.html",
+        {"title": title.lstrip("# ").strip(), "body": body, "pages": API_GUIDE_PAGES, "page": page},
+    )

@@ -95,3 +95,9 @@ def provenance(price: object) -> str:
     if getattr(price, "published", ""):
         parts.append(f"published as “{price.published}”")
     return "; ".join(parts)
+
+
+@register.filter
+def metric_name(metric: str, scale: str = "") -> str:
+    """ "Elo rating", "pass rate %": a benchmark's metric in words (lib/formatting.py)."""
+    return formatting.metric_name(metric, scale)

@@ -21,7 +21,8 @@
     data: {
       datasets: [
         { label: "Models", data: data.points.filter((p) => !p.frontier).map(toPoint), backgroundColor: accent, pointRadius: 4 },
-        { label: "Value frontier", data: frontier, backgroundColor: good, borderColor: good, showLine: true, stepped: "after", pointRadius: 6 },
+        // No frontier (too few scores to rank): no legend entry for one either.
+        ...(frontier.length ? [{ label: "Value frontier", data: frontier, backgroundColor: good, borderColor: good, showLine: true, stepped: "after", pointRadius: 6 }] : []),
       ],
     },
     options: {

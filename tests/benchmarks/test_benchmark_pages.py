@@ -71,7 +71,8 @@ def test_the_old_chart_address_redirects(client, scored):
     assert (response.status_code, response["Location"]) == (301, "/benchmarks/mmlu/")
 
 
-def test_a_leaderboard_ranks_each_model_by_its_best_documented_score(client, scored):
+def test_a_leaderboard_ranks_each_model_by_its_best_documented_score(client, scored, settings):
+    settings.RANKING_MIN_SCORES = 2
     response = client.get("/benchmarks/mmlu/")
     rows = [
         (r.rank, r.score.model.slug, r.score.value, r.score.self_reported, r.other_scores)
@@ -89,6 +90,18 @@ def test_a_leaderboard_ranks_each_model_by_its_best_documented_score(client, sco
         ("openai/gpt-4o-mini", "0.2625", "80.1", True),
         ("anthropic/claude-sonnet-4-5", "6", "89", True),
     ]
+
+
+def test_too_few_scores_list_the_scores_without_ranks_or_a_frontier(client, scored):
+    response = client.get("/benchmarks/mmlu/")  # 2 models scored; the site ranks from 5
+    assert response.context["ranked"] is False
+    assert response.context["frontier"] == []
+    assert not any(p["frontier"] for p in response.context["chart"]["points"])
+    html = response.content.decode()
+    assert "Too few scores to rank." in html
+    assert "The value frontier" not in html
+    assert "Metric: accuracy %" in html or "Metric: " in html
+    assert "too few scores to rank" in client.get("/benchmarks/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -27,9 +27,10 @@ def score(model: LanguageModel, benchmark: Benchmark, value: str) -> None:
 
 
 @pytest.fixture
-def scored(db):
+def scored(db, settings):
     """Eight models (model-i: MMLU 60 + i, blended price rising with i), plus a lower-is-better benchmark, a
-    model's second and worse MMLU score, and a tie."""
+    model's second and worse MMLU score, and a tie. Ranks from 4 scored models, so "errors" ranks too."""
+    settings.RANKING_MIN_SCORES = 4
     build_catalog(8)
     models = {m.slug: m for m in LanguageModel.objects.all()}
     mmlu = Benchmark.objects.get(slug="mmlu")
@@ -73,6 +74,16 @@ def test_percentiles_spot_values(scored):
     assert result[mmlu.pk].percent == 43  # beats model-0..2 (60-62) of 7 others; model-5's 63 is a tie
     # Errors, lower is better: model-3's 7 beats model-0 (best 9, not its 12); model-1 and model-2 (4) beat it.
     assert (result[errors.pk].percent, result[errors.pk].of_models) == (33, 4)
+
+
+def test_too_few_scores_give_no_percentile(scored, settings):
+    settings.RANKING_MIN_SCORES = 5
+    errors = Benchmark.objects.get(slug="errors")  # 4 models scored
+    model_3 = scored["lab/model-3"]
+    result = percentiles(model_3, list(scores_for_model(model_3)))
+    assert (result[errors.pk].percent, result[errors.pk].of_models) == (None, 4)
+    assert not result[errors.pk].ranked
+    assert result[Benchmark.objects.get(slug="mmlu").pk].ranked
 
 
 def test_peers_are_the_nearest_in_price_with_their_best_score(scored, django_assert_num_queries):

@@ -29,7 +29,9 @@ PAGES = (
     "/benchmarks/",
     "/benchmarks/gpqa-diamond/",
     "/benchmarks/aime/",
+    "/benchmarks/lmarena-text/",  # one score: too few to rank
     "/api/v1/docs/",
+    "/api/guide/",
     "/no-such-page/",
 )
 
@@ -76,7 +78,18 @@ def test_every_page_fits_the_screen_with_prices_and_sources_in_view(full_catalog
                     for cell in (f"{first} td.price", f"{first} td.source-cell"):
                         if not inside(page, cell):
                             problems.append(f"{where}: {cell} is off screen")
+                    # Hovering (or long-pressing) a price says where it came from.
+                    title = page.locator(f"{first} td.price").first.get_attribute("title") or ""
+                    if "verified" not in title:
+                        problems.append(f"{where}: the first price's title does not name its source: {title!r}")
                 if path == "/models/" and not inside(page, "table.browse-table tbody tr td.cheapest-price"):
                     problems.append(f"{where}: the first model's cheapest price is off screen")
             context.close()
     assert problems == []
+
+
+def test_the_headline_price_carries_its_source_and_stale_flag(full_catalog, page):
+    page.goto("/models/meta/llama-3.3-70b-instruct/")
+    headline = page.locator(".headline-price .headline-source").first
+    assert "OpenRouter models API" in headline.inner_text()
+    assert headline.locator(".badge-stale").is_visible()

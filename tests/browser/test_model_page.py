@@ -60,7 +60,7 @@ def test_a_reader_sorts_the_price_ladder_and_sees_the_history_chart(catalog, pag
     page.keyboard.press("Enter")
     assert providers()[0] == "Azure OpenAI"
     assert page.locator("th[aria-sort=descending]").count() == 1
-    chart = page.locator("#price-history-chart")
+    chart = page.locator("#price-history-input")
     assert chart.is_visible()
     assert chart.bounding_box()["height"] > 100
     assert page.locator("script[type='application/ld+json']").count() == 1

@@ -119,3 +119,18 @@ def test_gpt_4o_mini_has_a_price_on_a_date_before_the_first_sync(curated, client
     openai = next(route for route in body["routes"] if route["provider"] == "openai")
     prices = {(p["component"], p["service_tier"]): p["usd"] for p in openai["prices"]}
     assert (prices[("input", "standard")], prices[("output", "standard")]) == ("0.15", "0.6")
+
+
+def test_a_free_tier_is_labelled_and_never_the_cheapest_paid_route(curated, client):
+    html = client.get("/models/google/gemma-3-27b-it/").content.decode()
+    assert "Cheapest of 1 route: <strong>OpenRouter</strong>" in html
+    assert '<span class="badge badge-free">free tier</span> <strong>Gemini API (Google AI Studio)</strong>' in html
+
+
+def test_a_retired_model_keeps_its_last_known_price_and_points_to_its_successor(curated, client):
+    html = client.get("/models/anthropic/claude-3-7-sonnet/").content.decode()
+    assert '<span class="badge badge-retired">last known price</span> Anthropic API, last seen 2026-08-01' in html
+    assert "<strong>$3.00</strong> input" in html
+    assert "Use it for" not in html
+    assert "is retired" in html
+    assert "Claude Sonnet 4.5" in html

@@ -351,3 +351,24 @@ def test_a_curator_corrects_a_score_and_the_next_sync_keeps_it(curator):
         {"model": mini().pk, "benchmark": mmlu.pk, "value": "182", "self_reported": "on"},
     )
     assert bad.status_code == 200  # over 100 on a percent scale: refused in the form
+
+
+def test_the_admin_shows_numbers_and_lists_as_people_read_them(curator):
+    route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="openai")
+    page = curator.get(f"/admin/providers/offering/{route.pk}/change/").content.decode()
+    assert 'value="0.075"' in page
+    assert "0.075000000" not in page
+    assert "css/admin.css" in page
+    listing = curator.get("/admin/catalog/languagemodel/").content.decode()
+    assert '<span title="128,000 tokens">128K</span>' in listing
+    LanguageModel.objects.filter(pk=mini().pk).update(supported_parameters=["temperature", "top_p", "tools"])
+    url = f"/admin/catalog/languagemodel/{mini().pk}/change/"
+    assert "temperature, top_p, tools</textarea>" in curator.get(url).content.decode()
+    data = form_data(curator.get(url))
+    data["supported_parameters"] = "temperature, top_p,\nseed"
+    assert curator.post(url, data).status_code == 302
+    assert mini().supported_parameters == ["temperature", "top_p", "seed"]
+    run = run_sync("curated")
+    detail = curator.get(f"/admin/providers/syncrun/{run.pk}/change/").content.decode()
+    assert "<table><tr><th>Kind</th>" in detail
+    assert '{"' not in detail.split("Counts by kind of row")[1][:400]

@@ -74,7 +74,7 @@ COMPONENTS = (
     "web_search",
 )
 UNITS = ("per_1m_tokens", "per_image", "per_request", "per_search", "per_second", "per_minute")
-SERVICE_TIERS = ("standard", "batch", "flex", "priority")
+SERVICE_TIERS = ("standard", "batch", "flex", "priority", "free")  # free: a no-cost, rate-limited offer
 # A curated price above this many dollars per unit is a typo (or a unit error), not a price.
 MAX_USD = Decimal(100_000)
 

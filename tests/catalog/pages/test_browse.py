@@ -326,3 +326,9 @@ def test_it_hides_retired_models_unless_asked(client, catalog):
     html = client.get("/models/").content.decode()
     assert 'name="retired"' in html
     assert "Include retired models" in html
+
+
+def test_the_results_say_retired_models_are_hidden_and_link_to_them(client, catalog):
+    html = client.get("/models/", {"lab": "openai"}).content.decode()
+    assert 'Retired models are hidden. <a href="?lab=openai&amp;retired=on"' in html
+    assert "Retired models are hidden" not in client.get("/models/", {"retired": "on"}).content.decode()

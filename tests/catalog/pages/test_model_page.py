@@ -153,7 +153,8 @@ def test_a_malformed_workload_is_a_400_with_the_field_marked(client, catalog):
     assert "GPT-4o mini" in response.content.decode()  # the rest of the page still renders
 
 
-def test_scores_show_the_best_documented_one_with_its_rank_and_the_others(client, catalog):
+def test_scores_show_the_best_documented_one_with_its_rank_and_the_others(client, catalog, settings):
+    settings.RANKING_MIN_SCORES = 2
     mmlu = Benchmark.objects.get(slug="mmlu")
     BenchmarkScore.objects.create(
         model=LanguageModel.objects.get(slug="openai/gpt-4o-mini"),
@@ -179,9 +180,15 @@ def test_scores_show_the_best_documented_one_with_its_rank_and_the_others(client
     assert [other.value for other in row.others] == [Decimal("82.0")]
     assert (row.percentile.percent, row.percentile.of_models) == (0, 2)
     html = response.content.decode()
-    assert "beats 0% of 2 models" in html
+    assert "beats 0% of the other 1 scored model<" in html
     assert "1 other score on MMLU" in html
     assert "Scores credited to Epoch AI" in html
+
+    settings.RANKING_MIN_SCORES = 5  # the default: two scored models are too few to rank
+    response = client.get(URL)
+    [row] = [r for r in response.context["score_rows"] if r.score.benchmark.slug == "mmlu"]
+    assert (row.percentile.percent, row.percentile.of_models) == (None, 2)
+    assert "too few scores to rank (2 models scored)" in response.content.decode()
 
 
 def test_use_it_for_draws_on_category_scores_with_the_rule(client, catalog):
@@ -194,3 +201,14 @@ def test_use_it_for_draws_on_category_scores_with_the_rule(client, catalog):
     assert use_for["Broad general-knowledge questions"] == (
         "MMLU 82% beats 100% of the 7 models scored there (top quarter)"
     )
+
+
+def test_history_has_a_chart_per_component_and_says_since_for_an_unknown_start(client, catalog):
+    Price.objects.filter(offering__model__slug="openai/gpt-4o-mini", component="output").update(start_known=False)
+    response = client.get(URL)
+    charts = {chart["component"]: chart for chart in response.context["history"]["components"]}
+    assert {"input", "output"} <= set(charts)
+    assert all(point[2] is False for s in charts["output"]["series"] for point in s["points"][:-1])
+    html = response.content.decode()
+    assert 'id="price-history-output"' in html
+    assert "since ≤ " in html

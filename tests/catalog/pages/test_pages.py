@@ -120,7 +120,7 @@ def test_a_model_without_prices_still_has_a_page(client, catalog):
     html = response.content.decode()
     assert response.status_code == 200
     assert "No provider route is tracked for this model yet." in html
-    assert "No route of this model has a known price yet." in html
+    assert "No route of this model has a known paid price yet." in html
     assert "Deprecated on 2025-06-01" in html
     assert 'href="/models/openai/gpt-4o-mini/"' in html  # the successor
 

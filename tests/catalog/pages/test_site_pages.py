@@ -243,3 +243,15 @@ def test_robots_allows_everything_but_the_admin_and_points_to_the_sitemap(client
     assert response.content.decode() == (
         "User-agent: *\nAllow: /\nDisallow: /admin/\nSitemap: http://testserver/sitemap.xml\n"
     )
+
+
+def test_the_api_guide_renders_docs_api_md_in_the_site_frame(client, db):
+    html = client.get("/api/guide/").content.decode()
+    assert "<h1>The REST API, v1</h1>" in html
+    assert 'href="/api/guide/models/"' in html  # docs/api/models.md, as a page of the site
+    assert 'class="site-header"' in html
+    assert client.get("/api/guide/providers/").status_code == 200
+    assert client.get("/api/guide/nope/").status_code == 404
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert 'class="site-header"' in docs
+    assert 'href="/api/guide/"' in docs
