@@ -205,6 +205,35 @@ def exports() -> dict[str, dict]:
     return results
 
 
+REAL_DATABASE_URL = DATABASE_URL + "_real"
+
+
+def realsize() -> dict:
+    """The real-size catalog (bench/realsize.py) in a database of its own, loaded through the syncs."""
+    from bench.db import recreate
+
+    say(f"recreating {REAL_DATABASE_URL.rsplit('/', 1)[-1]} and loading the real feeds through the syncs")
+    recreate(REAL_DATABASE_URL)
+    env = django_env(DATABASE_URL=REAL_DATABASE_URL)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return probe("realload", env=env)
+
+
+def single() -> dict[str, dict]:
+    """Single cold requests, median, on the real-size catalog and on the seeded one, one right after the other (the
+    machine is shared: the load average is recorded with each)."""
+    results = {}
+    for label, url in (("real", REAL_DATABASE_URL), ("seeded", DATABASE_URL)):
+        say(f"single cold requests: {label} catalog")
+        results[label] = probe("pages", "15", env=django_env(DATABASE_URL=url, PAGE_CACHE_SECONDS="0"))
+    return results
+
+
 def calculator() -> dict:
     say("calculator over every route")
     return probe("calculator", env=django_env(PAGE_CACHE_SECONDS="0"))
@@ -260,6 +289,8 @@ def main() -> None:
         return
     results: dict = {"machine": machine(), "scale": SCALE, "seconds": SECONDS, "concurrency": CONCURRENCY}
     results["seed"] = seed()
+    results["realsize"] = realsize()
+    results["single"] = single()
     results["load"] = load(scenarios())
     results["sync"] = syncs()
     results["export"] = exports()
@@ -280,7 +311,15 @@ def load_only() -> dict[str, dict]:
     return load(scenarios())
 
 
-PARTS = {"seed": seed, "load": load_only, "sync": syncs, "export": exports, "calculator": calculator}
+PARTS = {
+    "seed": seed,
+    "realsize": realsize,
+    "single": single,
+    "load": load_only,
+    "sync": syncs,
+    "export": exports,
+    "calculator": calculator,
+}
 
 
 if __name__ == "__main__":

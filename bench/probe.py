@@ -77,10 +77,73 @@ def main() -> None:
             "routes": route_index().size,
             "index_mb": peak_mb() - before,
         }
+    elif what == "realload":
+        from bench.realsize import catalog_size, load_real_catalog
+
+        started = time.perf_counter()
+        runs = load_real_catalog()
+        result = {"seconds": time.perf_counter() - started, "runs": runs, **catalog_size()}
+    elif what == "pages":
+        result = single_requests(int(sys.argv[2]) if len(sys.argv) > 2 else 15)
     else:
         raise SystemExit(f"unknown probe {what!r}")
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
+
+
+# The issue's targets for single cold requests (median ms) on the real-size catalog; the 10x catalog may take 1.5x.
+SINGLE_TARGETS_MS = {
+    "model page": 15,
+    "browser, 50 rows": 12,
+    "API list, 50 models": 10,
+    "API detail": 6,
+    "calculator": 20,
+    "home": 10,
+}
+
+
+def single_paths(count: int) -> dict[str, list[str]]:
+    """`count` URLs per page kind (models sampled across the catalog, the same on every run of one catalog)."""
+    import random
+
+    from catalog.models import LanguageModel
+
+    slugs = list(LanguageModel.objects.live().order_by("pk").values_list("slug", flat=True))
+    sample = random.Random(7).sample(slugs, min(count, len(slugs)))
+    sample = (sample * (count // max(len(sample), 1) + 1))[:count]
+    workloads = [
+        "requests=100000&input_tokens=1000&output_tokens=300",
+        "requests=1000&input_tokens=20000&output_tokens=500",
+    ]
+    return {
+        "model page": [f"/models/{slug}/" for slug in sample],
+        "browser, 50 rows": ["/models/"] * count,
+        "API list, 50 models": ["/api/v1/models/?page_size=50"] * count,
+        "API detail": [f"/api/v1/models/{slug}/" for slug in sample],
+        "calculator": [f"/calculator/?{workloads[i % 2]}" for i in range(count)],
+        "home": ["/"] * count,
+    }
+
+
+def single_requests(count: int) -> dict:
+    """Single cold requests (the page cache off: PAGE_CACHE_SECONDS=0 in the caller's environment) through the whole
+    stack in this process: the median per page kind, with the load average before and after (the machine is shared)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+    paths = single_paths(count)
+    load_before = os.getloadavg()
+    medians = {}
+    for name, urls in paths.items():
+        assert client.get(urls[0]).status_code == 200, urls[0]  # imports, the route index, connections
+        timings = []
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        medians[name] = round(statistics.median(timings), 1)
+    return {"median_ms": medians, "load_before": load_before, "load_after": os.getloadavg(), "requests": count}
 
 
 if __name__ == "__main__":

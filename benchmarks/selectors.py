@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, Out
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
+from lib.caching import per_version
 
 SCORE: DecimalField[Any, Decimal] = DecimalField(max_digits=12, decimal_places=4)
 
@@ -178,7 +180,8 @@ class Percentile:
 
 def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int, Percentile]:
     """For each benchmark the model has `scores` on (its own, with their benchmarks), how its best score ranks
-    among every model's best score there: 1 query, counted by the database whatever the number of scores.
+    among every model's best score there: counted from the standings summary (benchmark_standings: 1 query
+    after a data change, none while the catalog is unchanged), with a binary search per benchmark.
 
     A model's best is beaten when all its scores are worse than ours, so per benchmark: the models scored, and
     the models with at least one score as good as ours (this model among them); the rest are beaten."""
@@ -195,23 +198,40 @@ def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int,
             own[score.benchmark_id] = score.value
     if not own:
         return {}
-    as_good = Q()
-    for benchmark_id, value in own.items():
-        lookup = "value__gte" if benchmarks[benchmark_id].higher_is_better else "value__lte"
-        as_good |= Q(benchmark_id=benchmark_id, **{lookup: value})
-    rows = (
-        BenchmarkScore.objects.filter(benchmark_id__in=own)
-        .values("benchmark_id")
-        .annotate(
-            scored=Count("model_id", distinct=True),
-            not_beaten=Count("model_id", distinct=True, filter=as_good),
-        )
-        .order_by()
-    )
+    bests = benchmark_standings()
     result = {}
-    for row in rows:
-        if row["scored"] < 2:
+    for benchmark_id, value in own.items():
+        values = bests.get(benchmark_id, [])
+        scored = len(values)
+        if scored < 2:
             continue
-        beaten = row["scored"] - row["not_beaten"]
-        result[row["benchmark_id"]] = Percentile(round(100 * beaten / (row["scored"] - 1)), row["scored"])
+        if benchmarks[benchmark_id].higher_is_better:
+            not_beaten = scored - bisect_left(values, value)
+        else:
+            not_beaten = bisect_right(values, value)
+        beaten = scored - not_beaten
+        result[benchmark_id] = Percentile(round(100 * beaten / (scored - 1)), scored)
     return result
+
+
+def benchmark_standings() -> dict[int, list[Decimal]]:
+    """Per benchmark, every scored model's best score, in ascending order: what a model page's percentiles are
+    counted from. One query (every score's value) on the first call after a data change, then none in that
+    process: a model page no longer scans the scores table."""
+    return _standings()
+
+
+@per_version
+def _standings() -> dict[int, list[Decimal]]:
+    best: dict[tuple[int, int], Decimal] = {}
+    rows = BenchmarkScore.objects.values_list("benchmark_id", "model_id", "value", "benchmark__higher_is_better")
+    for benchmark_id, model_id, value, higher_is_better in rows.order_by():
+        current = best.get((benchmark_id, model_id))
+        if current is None or (value > current if higher_is_better else value < current):
+            best[(benchmark_id, model_id)] = value
+    bests: dict[int, list[Decimal]] = {}
+    for (benchmark_id, _model_id), value in best.items():
+        bests.setdefault(benchmark_id, []).append(value)
+    for values in bests.values():
+        values.sort()
+    return bests

@@ -385,6 +385,9 @@ PAGE_CACHE_REWARM_MODELS = env_int("PAGE_CACHE_REWARM_MODELS", 500, minimum=0)
 # Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
 # data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
 ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
+# Keep small summaries (the filters' vocabularies, benchmark standings, when the catalog last changed) in each
+# process's memory until the catalog version moves on (lib/caching.per_version). The tests turn it off.
+VERSION_MEMO = True
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

@@ -49,6 +49,7 @@ def _fresh_cache(settings):
     # process shares, which parallel test processes must not); no rewarm unless a test asks for it.
     settings.SHARED_CACHE_ALIAS = "default"
     settings.PAGE_CACHE_REWARM = False
+    settings.VERSION_MEMO = False  # a test's writes commit nothing, so the version would not move on
 
 
 @pytest.fixture
