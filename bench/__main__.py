@@ -234,6 +234,18 @@ def single() -> dict[str, dict]:
     return results
 
 
+def invalidation() -> dict:
+    """One price change with the page cache on (Redis), on the real-size catalog: the other model pages still warm,
+    and the pages the rewarm covers."""
+    cache = redis_url()
+    if not cache:
+        say("no Redis: the invalidation run is skipped")
+        return {}
+    say("one price change with the page cache on")
+    env = django_env(DATABASE_URL=REAL_DATABASE_URL, REDIS_URL=cache, PAGE_CACHE_SECONDS="600")
+    return probe("invalidation", "200", env={**env, "PAGE_CACHE_LOCAL_SECONDS": "0"})
+
+
 def calculator() -> dict:
     say("calculator over every route")
     return probe("calculator", env=django_env(PAGE_CACHE_SECONDS="0"))
@@ -291,6 +303,7 @@ def main() -> None:
     results["seed"] = seed()
     results["realsize"] = realsize()
     results["single"] = single()
+    results["invalidation"] = invalidation()
     results["load"] = load(scenarios())
     results["sync"] = syncs()
     results["export"] = exports()
@@ -315,6 +328,7 @@ PARTS = {
     "seed": seed,
     "realsize": realsize,
     "single": single,
+    "invalidation": invalidation,
     "load": load_only,
     "sync": syncs,
     "export": exports,

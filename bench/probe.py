@@ -83,23 +83,14 @@ def main() -> None:
         started = time.perf_counter()
         runs = load_real_catalog()
         result = {"seconds": time.perf_counter() - started, "runs": runs, **catalog_size()}
+    elif what == "invalidation":
+        result = one_price_change(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
     elif what == "pages":
         result = single_requests(int(sys.argv[2]) if len(sys.argv) > 2 else 15)
     else:
         raise SystemExit(f"unknown probe {what!r}")
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
-
-
-# The issue's targets for single cold requests (median ms) on the real-size catalog; the 10x catalog may take 1.5x.
-SINGLE_TARGETS_MS = {
-    "model page": 15,
-    "browser, 50 rows": 12,
-    "API list, 50 models": 10,
-    "API detail": 6,
-    "calculator": 20,
-    "home": 10,
-}
 
 
 def single_paths(count: int) -> dict[str, list[str]]:
@@ -122,6 +113,70 @@ def single_paths(count: int) -> dict[str, list[str]]:
         "API detail": [f"/api/v1/models/{slug}/" for slug in sample],
         "calculator": [f"/calculator/?{workloads[i % 2]}" for i in range(count)],
         "home": ["/"] * count,
+    }
+
+
+def one_price_change(count: int) -> dict:
+    """With the page cache on (REDIS_URL in the caller's environment, flushed here): warm `count` model pages, change
+    one price of one of them as a curator would, and count how many of the others are still served from the cache;
+    then let the rewarm run (in this process: no broker) and count the covered pages a visitor finds warm."""
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.test import Client
+
+    from providers import curation
+    from providers.models import Price
+
+    cache.clear()
+    curator, _ = get_user_model().objects.get_or_create(username="bench-curator", defaults={"is_staff": True})
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+    price = Price.objects.current().filter(offering__model__status="active").select_related("offering__model").first()
+    model = price.offering.model
+    others = [url for url in single_paths(count)["model page"] if url != f"/models/{model.slug}/"]
+    covered = [f"/models/{model.slug}/", f"/api/v1/models/{model.slug}/", "/", "/models/", "/providers/", "/labs/"]
+    for url in {*others, *covered}:
+        client.get(url)
+    settings.PAGE_CACHE_REWARM = False
+    with transaction.atomic():
+        curation.set_price(
+            price.offering,
+            component=price.component,
+            unit=price.unit,
+            usd=price.usd + Decimal("0.01"),
+            user=curator,
+            service_tier=price.service_tier,
+            tier_min_tokens=price.tier_min_tokens,
+        )
+    still_warm = sum(client.get(url)["X-Page-Cache"] == "hit" for url in set(others))
+    cold_covered = sum(client.get(url)["X-Page-Cache"] == "miss" for url in covered)
+    for url in covered:
+        client.get(url)
+    settings.PAGE_CACHE_REWARM = True
+    settings.PAGE_CACHE_REWARM_URL = "http://127.0.0.1"
+    started = time.perf_counter()
+    with transaction.atomic():
+        curation.set_price(
+            price.offering,
+            component=price.component,
+            unit=price.unit,
+            usd=price.usd + Decimal("0.02"),
+            user=curator,
+            service_tier=price.service_tier,
+            tier_min_tokens=price.tier_min_tokens,
+        )
+    rewarm_seconds = time.perf_counter() - started
+    warm_after_rewarm = sum(client.get(url)["X-Page-Cache"] == "hit" for url in covered)
+    return {
+        "other_model_pages": len(set(others)),
+        "other_model_pages_still_warm": still_warm,
+        "covered_pages": len(covered),
+        "covered_cold_without_rewarm": cold_covered,
+        "covered_warm_after_rewarm": warm_after_rewarm,
+        "change_and_rewarm_seconds": rewarm_seconds,
     }
 
 
