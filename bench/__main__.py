@@ -3,7 +3,12 @@
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_bench; the database is dropped
 and recreated), BENCH_SCALE (1 = 5,000 models, 50,000 routes, ~500,000 price rows), BENCH_SECONDS (per load run,
 default 10), BENCH_CONCURRENCY (16), BENCH_REDIS_URL (the page cache for the runs; default
-redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md).
+redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md),
+BENCH_REAL_DATA (the recorded feeds the real-size catalog is synced from; default ../shared/data).
+
+Beside the seeded catalog, a real-size one (bench/realsize.py: the curated data and the recorded feeds through the
+syncs) in BENCH_DATABASE_URL + "_real": single cold requests on both (issue 18's targets, with the load average),
+and one price change with the page cache on (the other model pages still warm, the rewarm's coverage).
 """
 
 from __future__ import annotations

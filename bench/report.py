@@ -244,7 +244,10 @@ def write(results: dict[str, Any], path: Path) -> None:
         "It needs the PostgreSQL server (`BENCH_DATABASE_URL`, default "
         "`postgres://postgres@127.0.0.1:5432/llm_bench`; that database is dropped and recreated), uses Redis "
         "for the page cache when it answers on 127.0.0.1:6379, and `wrk` when installed (Debian's `wrk`), "
-        "else its own Python load generator. Raw figures of the last run: `var/bench-results.json`.",
+        "else its own Python load generator. Raw figures of the last run: `var/bench-results.json`. The real-size "
+        "catalog goes to a second database (`BENCH_DATABASE_URL` + `_real`), loaded through the syncs from the "
+        "recorded feeds in `../shared/data` (`BENCH_REAL_DATA`); one step alone, without a report: "
+        "`python -m bench realsize single invalidation`.",
         "",
     ]
     notes = ""
