@@ -3,7 +3,12 @@
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_bench; the database is dropped
 and recreated), BENCH_SCALE (1 = 5,000 models, 50,000 routes, ~500,000 price rows), BENCH_SECONDS (per load run,
 default 10), BENCH_CONCURRENCY (16), BENCH_REDIS_URL (the page cache for the runs; default
-redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md).
+redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md),
+BENCH_REAL_DATA (the recorded feeds the real-size catalog is synced from; default ../shared/data).
+
+Beside the seeded catalog, a real-size one (bench/realsize.py: the curated data and the recorded feeds through the
+syncs) in BENCH_DATABASE_URL + "_real": single cold requests on both (issue 18's targets, with the load average),
+and one price change with the page cache on (the other model pages still warm, the rewarm's coverage).
 """
 
 from __future__ import annotations
@@ -205,6 +210,47 @@ def exports() -> dict[str, dict]:
     return results
 
 
+REAL_DATABASE_URL = DATABASE_URL + "_real"
+
+
+def realsize() -> dict:
+    """The real-size catalog (bench/realsize.py) in a database of its own, loaded through the syncs."""
+    from bench.db import recreate
+
+    say(f"recreating {REAL_DATABASE_URL.rsplit('/', 1)[-1]} and loading the real feeds through the syncs")
+    recreate(REAL_DATABASE_URL)
+    env = django_env(DATABASE_URL=REAL_DATABASE_URL)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return probe("realload", env=env)
+
+
+def single() -> dict[str, dict]:
+    """Single cold requests, median, on the real-size catalog and on the seeded one, one right after the other (the
+    machine is shared: the load average is recorded with each)."""
+    results = {}
+    for label, url in (("real", REAL_DATABASE_URL), ("seeded", DATABASE_URL)):
+        say(f"single cold requests: {label} catalog")
+        results[label] = probe("pages", "15", env=django_env(DATABASE_URL=url, PAGE_CACHE_SECONDS="0"))
+    return results
+
+
+def invalidation() -> dict:
+    """One price change with the page cache on (Redis), on the real-size catalog: the other model pages still warm,
+    and the pages the rewarm covers."""
+    cache = redis_url()
+    if not cache:
+        say("no Redis: the invalidation run is skipped")
+        return {}
+    say("one price change with the page cache on")
+    env = django_env(DATABASE_URL=REAL_DATABASE_URL, REDIS_URL=cache, PAGE_CACHE_SECONDS="600")
+    return probe("invalidation", "200", env={**env, "PAGE_CACHE_LOCAL_SECONDS": "0"})
+
+
 def calculator() -> dict:
     say("calculator over every route")
     return probe("calculator", env=django_env(PAGE_CACHE_SECONDS="0"))
@@ -260,6 +306,9 @@ def main() -> None:
         return
     results: dict = {"machine": machine(), "scale": SCALE, "seconds": SECONDS, "concurrency": CONCURRENCY}
     results["seed"] = seed()
+    results["realsize"] = realsize()
+    results["single"] = single()
+    results["invalidation"] = invalidation()
     results["load"] = load(scenarios())
     results["sync"] = syncs()
     results["export"] = exports()
@@ -280,7 +329,16 @@ def load_only() -> dict[str, dict]:
     return load(scenarios())
 
 
-PARTS = {"seed": seed, "load": load_only, "sync": syncs, "export": exports, "calculator": calculator}
+PARTS = {
+    "seed": seed,
+    "realsize": realsize,
+    "single": single,
+    "invalidation": invalidation,
+    "load": load_only,
+    "sync": syncs,
+    "export": exports,
+    "calculator": calculator,
+}
 
 
 if __name__ == "__main__":

@@ -77,10 +77,137 @@ def main() -> None:
             "routes": route_index().size,
             "index_mb": peak_mb() - before,
         }
+    elif what == "realload":
+        from bench.realsize import catalog_size, load_real_catalog
+
+        started = time.perf_counter()
+        runs = load_real_catalog()
+        result = {"seconds": time.perf_counter() - started, "runs": runs, **catalog_size()}
+    elif what == "invalidation":
+        result = one_price_change(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
+    elif what == "pages":
+        result = single_requests(int(sys.argv[2]) if len(sys.argv) > 2 else 15)
     else:
         raise SystemExit(f"unknown probe {what!r}")
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
+
+
+def single_paths(count: int) -> dict[str, list[str]]:
+    """`count` URLs per page kind (models sampled across the catalog, the same on every run of one catalog)."""
+    import random
+
+    from catalog.models import LanguageModel
+
+    slugs = list(LanguageModel.objects.live().order_by("pk").values_list("slug", flat=True))
+    sample = random.Random(7).sample(slugs, min(count, len(slugs)))
+    sample = (sample * (count // max(len(sample), 1) + 1))[:count]
+    workloads = [
+        "requests=100000&input_tokens=1000&output_tokens=300",
+        "requests=1000&input_tokens=20000&output_tokens=500",
+    ]
+    return {
+        "model page": [f"/models/{slug}/" for slug in sample],
+        "browser, 50 rows": ["/models/"] * count,
+        "API list, 50 models": ["/api/v1/models/?page_size=50"] * count,
+        "API detail": [f"/api/v1/models/{slug}/" for slug in sample],
+        "calculator": [f"/calculator/?{workloads[i % 2]}" for i in range(count)],
+        "home": ["/"] * count,
+    }
+
+
+def one_price_change(count: int) -> dict:
+    """With the page cache on (REDIS_URL in the caller's environment, flushed here): warm `count` model pages, change
+    one price of one of them as a curator would, and count how many of the others are still served from the cache;
+    then let the rewarm run (in this process: no broker) and count the covered pages a visitor finds warm."""
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.test import Client
+
+    from providers import curation
+    from providers.models import Price
+
+    cache.clear()
+    curator, _ = get_user_model().objects.get_or_create(username="bench-curator", defaults={"is_staff": True})
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+    price = Price.objects.current().filter(offering__model__status="active").select_related("offering__model").first()
+    model = price.offering.model
+    others = [url for url in single_paths(count)["model page"] if url != f"/models/{model.slug}/"]
+    covered = [f"/models/{model.slug}/", f"/api/v1/models/{model.slug}/", "/", "/models/", "/providers/", "/labs/"]
+    for url in {*others, *covered}:
+        client.get(url)
+    settings.PAGE_CACHE_REWARM = False
+    with transaction.atomic():
+        curation.set_price(
+            price.offering,
+            component=price.component,
+            unit=price.unit,
+            usd=price.usd + Decimal("0.01"),
+            user=curator,
+            service_tier=price.service_tier,
+            tier_min_tokens=price.tier_min_tokens,
+        )
+    still_warm = sum(client.get(url)["X-Page-Cache"] == "hit" for url in set(others))
+    cold_covered = sum(client.get(url)["X-Page-Cache"] == "miss" for url in covered)
+    for url in covered:
+        client.get(url)
+    settings.PAGE_CACHE_REWARM = True
+    settings.PAGE_CACHE_REWARM_URL = "http://127.0.0.1"
+    started = time.perf_counter()
+    with transaction.atomic():
+        curation.set_price(
+            price.offering,
+            component=price.component,
+            unit=price.unit,
+            usd=price.usd + Decimal("0.02"),
+            user=curator,
+            service_tier=price.service_tier,
+            tier_min_tokens=price.tier_min_tokens,
+        )
+    rewarm_seconds = time.perf_counter() - started
+    warm_after_rewarm = sum(client.get(url)["X-Page-Cache"] == "hit" for url in covered)
+    return {
+        "other_model_pages": len(set(others)),
+        "other_model_pages_still_warm": still_warm,
+        "covered_pages": len(covered),
+        "covered_cold_without_rewarm": cold_covered,
+        "covered_warm_after_rewarm": warm_after_rewarm,
+        "change_and_rewarm_seconds": rewarm_seconds,
+    }
+
+
+def single_requests(count: int) -> dict:
+    """Single cold requests (the page cache off: PAGE_CACHE_SECONDS=0 in the caller's environment) through the whole
+    stack in this process: the median per page kind, with the load average before and after (the machine is shared)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+    paths = single_paths(count)
+    load_before = os.getloadavg()
+    medians, cpu = {}, {}
+    for name, urls in paths.items():
+        assert client.get(urls[0]).status_code == 200, urls[0]  # imports, the route index, connections
+        timings, cpu_timings = [], []
+        for url in urls:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu_timings.append((time.process_time() - cpu_started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        medians[name] = round(statistics.median(timings), 1)
+        cpu[name] = round(statistics.median(cpu_timings), 1)
+    # The web process's own CPU time (not the database's) is the figure the machine's load distorts least.
+    return {
+        "median_ms": medians,
+        "median_cpu_ms": cpu,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "requests": count,
+    }
 
 
 if __name__ == "__main__":

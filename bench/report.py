@@ -18,8 +18,70 @@ def _ratio(results: dict, phase: str, name: str) -> float:
     return row["rps"] / floor["rps"] if row and floor and floor["rps"] else 0.0
 
 
+# Issue 18's targets for single cold requests (median ms) at real size; the 10x catalog may take 1.5x its own.
+SINGLE_TARGETS_MS = {
+    "model page": 15,
+    "browser, 50 rows": 12,
+    "API list, 50 models": 10,
+    "API detail": 6,
+    "calculator": 20,
+    "home": 10,
+}
+TEN_X_FACTOR = 1.5
+
+
+def single_targets(results: dict) -> list[tuple[str, str, bool]]:
+    """Single cold requests: each real-size median against its target, and the seeded (10x) one against 1.5x the
+    real-size one, with the load average the machine had while each was measured."""
+    single = results.get("single")
+    if not single:
+        return []
+    real, seeded = single["real"], single.get("seeded")
+    checks = []
+    for name, target in SINGLE_TARGETS_MS.items():
+        measured = real["median_ms"].get(name)
+        if measured is None:
+            continue
+        checks.append((f"real size, single cold {name}: ≤ {target} ms", f"{measured:.1f} ms", measured <= target))
+        if seeded and name in seeded["median_ms"]:
+            big = seeded["median_ms"][name]
+            checks.append(
+                (
+                    f"10x catalog, single cold {name}: ≤ {TEN_X_FACTOR}x real size",
+                    f"{big:.1f} ms ({big / measured:.1f}x)",
+                    big <= TEN_X_FACTOR * measured,
+                )
+            )
+    return checks
+
+
+def invalidation_targets(results: dict) -> list[tuple[str, str, bool]]:
+    change = results.get("invalidation")
+    if not change:
+        return []
+    share = change["other_model_pages_still_warm"] / max(change["other_model_pages"], 1)
+    covered = change["covered_warm_after_rewarm"] / max(change["covered_pages"], 1)
+    return [
+        (
+            "after a one-price change: ≥ 99% of other model pages still warm",
+            f"{share:.1%} ({change['other_model_pages_still_warm']} of {change['other_model_pages']})",
+            share >= 0.99,
+        ),
+        (
+            "after the change's rewarm: < 1% of the covered pages cold (single visitor, not under load)",
+            f"{1 - covered:.0%} cold ({change['covered_pages']} pages: the model's page and API answer, home, "
+            f"/models/, /providers/, /labs/; {change['change_and_rewarm_seconds']:.1f} s)",
+            covered >= 0.99,
+        ),
+    ]
+
+
+def _load_average(row: dict) -> str:
+    return " / ".join(f"{value:.1f}" for value in row["load_before"])
+
+
 def targets(results: dict) -> list[tuple[str, str, bool]]:
-    checks: list[tuple[str, str, bool]] = []
+    checks: list[tuple[str, str, bool]] = single_targets(results) + invalidation_targets(results)
     for name in ("model page", "API model detail"):
         row = _load(results, "warm", name)
         ratio = _ratio(results, "warm", name)
@@ -70,6 +132,32 @@ def targets(results: dict) -> list[tuple[str, str, bool]]:
     return checks
 
 
+def single_section(results: dict) -> list[str]:
+    single = results.get("single")
+    if not single:
+        return []
+    real = results.get("realsize", {})
+    lines = [
+        "## Single cold requests (median of 15, page cache off)",
+        "",
+        f"Real size: the curated data and the recorded feeds (`../shared/data`) loaded through the syncs — "
+        f"{real.get('models', 0):,} models, {real.get('routes', 0):,} routes, {real.get('prices', 0):,} prices, "
+        f"{real.get('scores', 0):,} scores. Seeded: the BENCH_SCALE catalog above. In one process, through the whole "
+        "middleware stack (Django's test client), DEBUG off; the 1/5/15-minute load average of the (shared) machine "
+        "is given with each: timings taken under load are inflated by it.",
+        "",
+        "| page | " + " | ".join(f"{label} ms" for label in single) + " |",
+        "|---|" + "---|" * len(single),
+    ]
+    names = next(iter(single.values()))["median_ms"]
+    for name in names:
+        lines.append(
+            f"| {name} | " + " | ".join(f"{row['median_ms'].get(name, 0):.1f}" for row in single.values()) + " |"
+        )
+    lines.append("| load average | " + " | ".join(_load_average(row) for row in single.values()) + " |")
+    return [*lines, ""]
+
+
 def write(results: dict[str, Any], path: Path) -> None:
     machine, seed = results["machine"], results["seed"]
     lines = [
@@ -89,6 +177,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         "|---|---|---|",
         *[f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in targets(results)],
         "",
+        *single_section(results),
         f"## Pages and API under load (concurrency {results['concurrency']}, {results['seconds']} s each)",
         "",
         "gunicorn, 2 sync workers, production settings (DEBUG off), page cache in Redis. *Cold*: page cache off, "
@@ -155,7 +244,10 @@ def write(results: dict[str, Any], path: Path) -> None:
         "It needs the PostgreSQL server (`BENCH_DATABASE_URL`, default "
         "`postgres://postgres@127.0.0.1:5432/llm_bench`; that database is dropped and recreated), uses Redis "
         "for the page cache when it answers on 127.0.0.1:6379, and `wrk` when installed (Debian's `wrk`), "
-        "else its own Python load generator. Raw figures of the last run: `var/bench-results.json`.",
+        "else its own Python load generator. Raw figures of the last run: `var/bench-results.json`. The real-size "
+        "catalog goes to a second database (`BENCH_DATABASE_URL` + `_real`), loaded through the syncs from the "
+        "recorded feeds in `../shared/data` (`BENCH_REAL_DATA`); one step alone, without a report: "
+        "`python -m bench realsize single invalidation`.",
         "",
     ]
     notes = ""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, Expression, F, Func, Q, Value, When, Window
-from django.db.models.functions import DenseRank
+from django.db.models import DecimalField, Expression
 
 from benchmarks.models import BenchmarkScore
 from catalog.models import LanguageModel
+from lib.caching import per_version
 
 # The type of a price in the distance expression (the prices' own digits do not matter to it).
 PRICE: DecimalField[Any, Decimal] = DecimalField()
@@ -29,37 +31,91 @@ def peers_by_benchmark(
     model: LanguageModel, benchmark_ids: list[int], price: Expression, own_price: Decimal | None, *, count: int = 5
 ) -> dict[int, list[Peer]]:
     """For each benchmark, the model and the `count` models nearest to it in blended price that have a score
-    there (their best score). `price` is a score's model's blended price as an expression and `own_price` this
-    model's (both from the providers app's selectors). 1 query, whatever the catalog's size: the database ranks
-    each benchmark's scored models by distance in price and returns only the nearest ones' scores."""
+    there (their best score; nearest by distance in price, then by slug; all equally near when this model has no
+    price). `price` is a score's model's blended price as an expression and `own_price` this model's (both from
+    the providers app's selectors). Read from the peer table (every scored model's best score and price per
+    benchmark, sorted by price: 1 query on the first call after a data change, none while the catalog is
+    unchanged), with a binary search for this model's price: no scan of the scores per page."""
     if not benchmark_ids:
         return {}
-    nearness = Window(
-        DenseRank(),
-        partition_by=F("benchmark_id"),
-        # This model first; then by distance in price (all equal when this model has no price), then by slug.
-        order_by=[
-            Case(When(model_id=model.pk, then=Value(0)), default=Value(1)).asc(),
-            Func(F("blended_usd") - Value(own_price, output_field=PRICE), function="ABS", output_field=PRICE).asc(),
-            F("model__slug").asc(),
-        ],
-    )
+    tables = _peer_tables(price)
+    result: dict[int, list[Peer]] = {}
+    for benchmark_id in benchmark_ids:
+        table = tables.get(benchmark_id)
+        if table is None or model.pk not in table.by_model:
+            continue
+        me = table.by_model[model.pk]
+        nearest = table.nearest(own_price, count, exclude=model.pk)
+        peers = [Peer(me.slug, me.name, me.value, me.blended_usd, True)]
+        peers += [Peer(row.slug, row.name, row.value, row.blended_usd, False) for row in nearest]
+        result[benchmark_id] = sorted(peers, key=lambda peer: -peer.value)
+    return result
+
+
+@dataclass(frozen=True)
+class _Scored:
+    model_id: int
+    slug: str
+    name: str
+    value: Decimal  # the model's best (highest) score on the benchmark
+    blended_usd: Decimal | None
+
+
+@dataclass
+class _PeerTable:
+    """One benchmark's scored models: by id, the priced ones by (price, slug) and by slug."""
+
+    by_model: dict[int, _Scored] = field(default_factory=dict)
+    by_price: list[_Scored] = field(default_factory=list)
+    prices: list[Decimal] = field(default_factory=list)
+    by_slug: list[_Scored] = field(default_factory=list)
+
+    def nearest(self, own: Decimal | None, count: int, *, exclude: int) -> list[_Scored]:
+        if own is None:  # every priced model is as near as any other: by slug
+            return [row for row in self.by_slug if row.model_id != exclude][:count]
+        at = bisect_left(self.prices, own)
+        right: list[_Scored] = []  # prices at or above ours, nearest first (equal prices by slug)
+        for row in self.by_price[at:]:
+            if len(right) == count:
+                break
+            if row.model_id != exclude:
+                right.append(row)
+        left: list[_Scored] = []  # below ours, nearest first; models tied with the last one all come (by slug later)
+        for row in reversed(self.by_price[:at]):
+            if len(left) >= count and (not left or row.blended_usd != left[-1].blended_usd):
+                break
+            if row.model_id != exclude:
+                left.append(row)
+        return sorted(left + right, key=lambda row: (abs(row.blended_usd - own), row.slug))[:count]  # type: ignore[operator]
+
+
+_builders: dict[str, Callable[[], dict[int, _PeerTable]]] = {}
+
+
+def _peer_tables(price: Expression) -> dict[int, _PeerTable]:
+    key = str(price)
+    if key not in _builders:
+        _builders[key] = per_version(lambda: _build_peer_tables(price))
+    return _builders[key]()
+
+
+def _build_peer_tables(price: Expression) -> dict[int, _PeerTable]:
     rows = (
-        BenchmarkScore.objects.filter(benchmark_id__in=benchmark_ids)
-        .annotate(blended_usd=price)
-        .filter(Q(model_id=model.pk) | Q(blended_usd__isnull=False))
-        .annotate(nearness=nearness)
-        .filter(nearness__lte=count + 1)
+        BenchmarkScore.objects.annotate(blended_usd=price)
         .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
-        .order_by("benchmark_id", "nearness", "-value")
+        .order_by()
     )
-    best: dict[int, dict[int, Peer]] = {}
+    best: dict[tuple[int, int], _Scored] = {}
     for benchmark_id, model_id, slug, name, value, blended_usd in rows:
-        per_model = best.setdefault(benchmark_id, {})
-        if model_id not in per_model:  # rows come best first per model
-            per_model[model_id] = Peer(slug, name, value, blended_usd, model_id == model.pk)
-    return {
-        benchmark_id: sorted(per_model.values(), key=lambda p: -p.value)
-        for benchmark_id, per_model in best.items()
-        if model.pk in per_model
-    }
+        current = best.get((benchmark_id, model_id))
+        if current is None or value > current.value:
+            best[(benchmark_id, model_id)] = _Scored(model_id, slug, name, value, blended_usd)
+    tables: dict[int, _PeerTable] = {}
+    for (benchmark_id, model_id), row in best.items():
+        tables.setdefault(benchmark_id, _PeerTable()).by_model[model_id] = row
+    for table in tables.values():
+        priced = [row for row in table.by_model.values() if row.blended_usd is not None]
+        table.by_price = sorted(priced, key=lambda row: (row.blended_usd, row.slug))
+        table.prices = [row.blended_usd for row in table.by_price]  # type: ignore[misc]
+        table.by_slug = sorted(priced, key=lambda row: row.slug)
+    return tables

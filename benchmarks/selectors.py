@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, Out
 
 from benchmarks.models import Benchmark, BenchmarkScore
 from catalog.models import LanguageModel
+from lib.caching import per_version
 
 SCORE: DecimalField[Any, Decimal] = DecimalField(max_digits=12, decimal_places=4)
 
@@ -192,7 +194,8 @@ def can_rank(scored_models: int) -> bool:
 
 def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int, Percentile]:
     """For each benchmark the model has `scores` on (its own, with their benchmarks), how its best score ranks
-    among every model's best score there: 1 query, counted by the database whatever the number of scores.
+    among every model's best score there: counted from the standings summary (benchmark_standings: 1 query
+    after a data change, none while the catalog is unchanged), with a binary search per benchmark.
 
     A model's best is beaten when all its scores are worse than ours, so per benchmark: the models scored, and
     the models with at least one score as good as ours (this model among them); the rest are beaten."""
@@ -209,61 +212,73 @@ def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int,
             own[score.benchmark_id] = score.value
     if not own:
         return {}
-    as_good = Q()
-    for benchmark_id, value in own.items():
-        lookup = "value__gte" if benchmarks[benchmark_id].higher_is_better else "value__lte"
-        as_good |= Q(benchmark_id=benchmark_id, **{lookup: value})
-    rows = (
-        BenchmarkScore.objects.filter(benchmark_id__in=own)
-        .values("benchmark_id")
-        .annotate(
-            scored=Count("model_id", distinct=True),
-            not_beaten=Count("model_id", distinct=True, filter=as_good),
-        )
-        .order_by()
-    )
+    bests = benchmark_standings()
     result = {}
-    for row in rows:
-        if not can_rank(row["scored"]):
-            result[row["benchmark_id"]] = Percentile(None, row["scored"])
+    for benchmark_id, value in own.items():
+        values = bests.get(benchmark_id, [])
+        scored = len(values)
+        if not can_rank(scored):
+            result[benchmark_id] = Percentile(None, scored)
             continue
-        beaten = row["scored"] - row["not_beaten"]
-        result[row["benchmark_id"]] = Percentile(round(100 * beaten / (row["scored"] - 1)), row["scored"])
+        if benchmarks[benchmark_id].higher_is_better:
+            not_beaten = scored - bisect_left(values, value)
+        else:
+            not_beaten = bisect_right(values, value)
+        beaten = scored - not_beaten
+        result[benchmark_id] = Percentile(round(100 * beaten / (scored - 1)), scored)
     return result
 
 
-def percentiles_of_models(model_ids: list[int], *, min_scored: int = 2) -> dict[int, dict[int, Percentile]]:
+def percentiles_of_models(model_ids: list[int]) -> dict[int, dict[int, Percentile]]:
     """{model id: {benchmark id: Percentile}} for several models at once (a lab's models on a model page), by the
-    rule of `percentiles`: each model's best score against every scored model's best, on the benchmarks any of
-    them has a score on that have at least `min_scored` scored models. 1 query, whatever the number of models."""
+    rule of `percentiles` (each model's best score against the standings), on rankable benchmarks only (`can_rank`).
+    1 query for these models' scores, plus the standings (none while the catalog is unchanged)."""
     if not model_ids:
         return {}
-    theirs = BenchmarkScore.objects.filter(model_id__in=model_ids).values("benchmark_id")
     rows = (
-        BenchmarkScore.objects.filter(benchmark_id__in=theirs)
-        .values_list("benchmark_id", "benchmark__higher_is_better", "model_id", "value")
+        BenchmarkScore.objects.filter(model_id__in=model_ids)
+        .values_list("model_id", "benchmark_id", "benchmark__higher_is_better", "value")
         .order_by()
     )
-    best: dict[int, dict[int, Decimal]] = {}
+    own: dict[tuple[int, int], Decimal] = {}
     direction: dict[int, bool] = {}
-    for benchmark_id, higher_is_better, model_id, value in rows:
+    for model_id, benchmark_id, higher_is_better, value in rows:
         direction[benchmark_id] = higher_is_better
-        per_model = best.setdefault(benchmark_id, {})
-        current = per_model.get(model_id)
+        current = own.get((model_id, benchmark_id))
         if current is None or (value > current if higher_is_better else value < current):
-            per_model[model_id] = value
-    wanted = set(model_ids)
+            own[(model_id, benchmark_id)] = value
+    bests = benchmark_standings()
     result: dict[int, dict[int, Percentile]] = {}
-    for benchmark_id, per_model in best.items():
-        scored = len(per_model)
-        if scored < max(min_scored, 2):
+    for (model_id, benchmark_id), value in own.items():
+        values = bests.get(benchmark_id, [])
+        scored = len(values)
+        if not can_rank(scored):
             continue
-        ordered = sorted(per_model.values(), reverse=not direction[benchmark_id])  # best first
-        for model_id in wanted & per_model.keys():
-            value = per_model[model_id]
-            # Beaten: the models whose best is strictly worse.
-            not_beaten = sum(1 for other in ordered if (other >= value if direction[benchmark_id] else other <= value))
-            result.setdefault(model_id, {})[benchmark_id] = Percentile(
-                round(100 * (scored - not_beaten) / (scored - 1)), scored
-            )
+        not_beaten = scored - bisect_left(values, value) if direction[benchmark_id] else bisect_right(values, value)
+        result.setdefault(model_id, {})[benchmark_id] = Percentile(
+            round(100 * (scored - not_beaten) / (scored - 1)), scored
+        )
     return result
+
+
+def benchmark_standings() -> dict[int, list[Decimal]]:
+    """Per benchmark, every scored model's best score, in ascending order: what a model page's percentiles are
+    counted from. One query (every score's value) on the first call after a data change, then none in that
+    process: a model page no longer scans the scores table."""
+    return _standings()
+
+
+@per_version
+def _standings() -> dict[int, list[Decimal]]:
+    best: dict[tuple[int, int], Decimal] = {}
+    rows = BenchmarkScore.objects.values_list("benchmark_id", "model_id", "value", "benchmark__higher_is_better")
+    for benchmark_id, model_id, value, higher_is_better in rows.order_by():
+        current = best.get((benchmark_id, model_id))
+        if current is None or (value > current if higher_is_better else value < current):
+            best[(benchmark_id, model_id)] = value
+    bests: dict[int, list[Decimal]] = {}
+    for (benchmark_id, _model_id), value in best.items():
+        bests.setdefault(benchmark_id, []).append(value)
+    for values in bests.values():
+        values.sort()
+    return bests

@@ -381,9 +381,6 @@ CELERY_BEAT_SCHEDULE = {
 
 # The catalog.
 CURATED_DATA_DIR = Path(env_str("CURATED_DATA_DIR") or BASE_DIR / "data" / "curated")
-# Dated copies of the public feeds, replayed by `sync snapshots` (make load): the offline first-run catalog.
-# A benchmark ranks models, and a model page gives a percentile on it, only once this many models have a score there.
-BENCHMARK_MIN_SCORED_MODELS = env_int("BENCHMARK_MIN_SCORED_MODELS", 5, minimum=2)
 # A sync run that adds at least this many models and routes is one "added in bulk" entry of the change feed.
 CHANGE_GROUP_MIN = env_int("CHANGE_GROUP_MIN", 10, minimum=2)
 SNAPSHOTS_DIR = Path(env_str("SNAPSHOTS_DIR") or BASE_DIR / "data" / "snapshots")
@@ -408,6 +405,9 @@ ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
 # Keep every model's name, slug and aliases in each process's memory for the model search (rebuilt after any data
 # change). Off: every search reads them afresh (2 queries).
 SEARCH_INDEX_CACHE = env_bool("SEARCH_INDEX_CACHE", True)
+# Keep small summaries (the filters' vocabularies, benchmark standings, when the catalog last changed) in each
+# process's memory until the catalog version moves on (lib/caching.per_version). The tests turn it off.
+VERSION_MEMO = True
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +35,8 @@ from lib import db_router
 from lib.versions import VERSION_KEY, catalog_version, next_version, shared_cache
 
 __all__ = ["VERSION_KEY", "catalog_version"]
+
+T = TypeVar("T")
 
 # Rows whose changes do not change what a page shows.
 BOOKKEEPING_MODELS = frozenset({"syncrun", "syncpayload", "unmatchedid"})
@@ -292,3 +294,29 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+def per_version(build: Callable[[], T]) -> Callable[[], T]:
+    """`build()`'s result kept in this process for as long as the catalog version stays the same: summaries every
+    request would otherwise read again (filter vocabularies, benchmark standings). Costs one shared-cache read
+    per call; rebuilt on the first call after any change. settings.VERSION_MEMO off (the tests) builds every time.
+    The result is shared between requests: it must not be changed by its callers."""
+    held: list[tuple[int, T]] = []
+    lock = threading.Lock()
+
+    @wraps(build)
+    def current() -> T:
+        if not settings.VERSION_MEMO:
+            return build()
+        version = catalog_version()
+        if held and held[0][0] == version:
+            return held[0][1]
+        with lock:
+            if held and held[0][0] == version:
+                return held[0][1]
+            db_router.recheck_replica()  # kept under this version: never built from a lagging replica
+            value = build()
+            held[:] = [(version, value)]
+            return value
+
+    return current

@@ -54,6 +54,9 @@ class _Pending(threading.local):
     def __init__(self) -> None:
         self.model_ids: set[int] = set()
         self.everything = False
+        # The outermost atomic block the changes were made in: a change left over from a transaction that rolled
+        # back (its callbacks never ran) is dropped when the next transaction begins adding its own.
+        self.owner: object | None = None
 
 
 _pending = _Pending()
@@ -75,6 +78,10 @@ def tags_for_models(model_ids: Iterable[int]) -> set[str]:
 def models_changed(model_ids: Iterable[int] = (), *, everything: bool = False) -> None:
     """Once the current transaction commits (at once outside one): make stale what these models' change touches
     (everything, with `everything`), then re-render them. Several calls in one transaction invalidate once."""
+    connection = transaction.get_connection()
+    owner = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    if _pending.owner is not owner:
+        _pending.model_ids, _pending.everything, _pending.owner = set(), False, owner
     _pending.model_ids.update(model_ids)
     _pending.everything = _pending.everything or everything
     transaction.on_commit(_flush)  # the first callback to run takes what every call of the transaction added
@@ -84,7 +91,7 @@ def _flush() -> None:
     ids, everything = _pending.model_ids, _pending.everything
     if not ids and not everything:
         return
-    _pending.model_ids, _pending.everything = set(), False
+    _pending.model_ids, _pending.everything, _pending.owner = set(), False, None
     invalidate(ids, everything=everything)
 
 

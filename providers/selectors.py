@@ -29,6 +29,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from catalog.models import Lab, LanguageModel
+from lib.caching import per_version
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
 USD: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=9)
@@ -315,7 +316,13 @@ def change_events() -> QuerySet[ChangeEvent]:
 
 
 def latest_change_timestamp() -> float | None:
-    """When the catalog last changed (its newest change event), as a timestamp: 1 query."""
+    """When the catalog last changed (its newest change event), as a timestamp: 1 query on the first call after a
+    change, then none in that process (every API answer's Last-Modified)."""
+    return _latest_change_timestamp()
+
+
+@per_version
+def _latest_change_timestamp() -> float | None:
     latest = ChangeEvent.objects.aggregate(latest=Max("occurred_at"))["latest"]
     return latest.timestamp() if latest else None
 

@@ -4,7 +4,7 @@ and speed from the same percentiles (None, shown as a dash, where the data is mi
 
 A percentile here is "better than N% of the others": the share of the peer group's other models this one beats
 (cheaper, a larger context window, a better best score, faster output); ties beat no one. A benchmark counts only
-with at least BENCHMARK_MIN_SCORED_MODELS scored models (settings), like the site's rankings.
+with at least RANKING_MIN_SCORES scored models (settings), like the site's rankings.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def rating(percentile: int | None) -> int | None:
 
 
 def min_scored() -> int:
-    return int(getattr(settings, "BENCHMARK_MIN_SCORED_MODELS", 5))
+    return int(settings.RANKING_MIN_SCORES)
 
 
 def _price_peers(model: LanguageModel) -> list[Decimal]:
@@ -215,7 +215,7 @@ def lab_ratings(models: Iterable[LanguageModel]) -> dict[int, LabRating]:
     )
     speeds = _best_speeds()
     speed_values = sorted(speeds.values())
-    standing = percentiles_of_models([m.pk for m in models], min_scored=min_scored())
+    standing = percentiles_of_models([m.pk for m in models])
     ratings = {}
     for m in models:
         blended = getattr(m, "cheapest_blended_usd", None)

@@ -109,3 +109,64 @@ def test_peers_of_a_model_without_a_price_are_the_first_by_slug_and_none_where_i
     peers = peers_by_benchmark(model, [mmlu.pk, errors.pk], blended_price_of("model"), None, count=2)
     assert errors.pk not in peers
     assert sorted(p.slug for p in peers[mmlu.pk]) == ["lab/model-0", "lab/model-1", "lab/model-6"]
+
+
+def peers_in_the_database(model, benchmark_ids, price, own_price, count):
+    """The peer bars as the database ranked them before the peer table (a window over every score): the
+    reference the in-memory table is held to."""
+    from django.db.models import Case, F, Func, Q, Value, When, Window
+    from django.db.models.functions import DenseRank
+
+    from benchmarks.peers import PRICE, Peer
+
+    nearness = Window(
+        DenseRank(),
+        partition_by=F("benchmark_id"),
+        order_by=[
+            Case(When(model_id=model.pk, then=Value(0)), default=Value(1)).asc(),
+            Func(F("blended_usd") - Value(own_price, output_field=PRICE), function="ABS", output_field=PRICE).asc(),
+            F("model__slug").asc(),
+        ],
+    )
+    rows = (
+        BenchmarkScore.objects.filter(benchmark_id__in=benchmark_ids)
+        .annotate(blended_usd=price)
+        .filter(Q(model_id=model.pk) | Q(blended_usd__isnull=False))
+        .annotate(nearness=nearness)
+        .filter(nearness__lte=count + 1)
+        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
+        .order_by("benchmark_id", "nearness", "-value")
+    )
+    best: dict = {}
+    for benchmark_id, model_id, slug, name, value, blended_usd in rows:
+        per_model = best.setdefault(benchmark_id, {})
+        if model_id not in per_model:
+            per_model[model_id] = Peer(slug, name, value, blended_usd, model_id == model.pk)
+    return {b: sorted(m.values(), key=lambda p: -p.value) for b, m in best.items() if model.pk in m}
+
+
+def test_the_peer_table_picks_what_the_database_ranking_picked(scored):
+    import random
+
+    from providers.models import CheapestRoute
+
+    rng = random.Random(18)
+    mmlu = Benchmark.objects.get(slug="mmlu")
+    errors = Benchmark.objects.get(slug="errors")
+    models = list(scored.values())
+    for model in rng.sample(models, 3):  # equal prices: ties broken by slug on both sides
+        CheapestRoute.objects.filter(model=model).update(blended_usd_per_mtok=Decimal("1.5"))
+    CheapestRoute.objects.filter(model=models[1]).delete()  # a scored model without a price
+    for model in models:
+        score(model, errors, f"{rng.randint(1, 9)}.5")
+    for model in models:
+        own = with_blended_price(LanguageModel.objects.filter(pk=model.pk)).get().blended_usd
+        for price in (own, None, Decimal("1.5")):
+            for count in (1, 2, 3, 5, 9):
+                ids = [mmlu.pk, errors.pk]
+                expected = peers_in_the_database(model, ids, blended_price_of("model"), price, count)
+                assert peers_by_benchmark(model, ids, blended_price_of("model"), price, count=count) == expected, (
+                    model.slug,
+                    price,
+                    count,
+                )

@@ -121,3 +121,15 @@ def test_the_rewarm_task_takes_model_ids_and_says_how_many_pages_it_rendered(
     assert rewarm.delay([mini]).get() == 6  # home, /models/, /providers/, /labs/, the page, the API answer
     assert rewarm.delay([mini]).get() == 0  # all still warm
     assert Client().get(A)["X-Page-Cache"] == "hit"
+
+
+def test_what_a_rolled_back_transaction_changed_is_not_invalidated_by_the_next_one(
+    visitor, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from providers import invalidation
+
+    # A transaction that made everything stale and rolled back: its callbacks never ran, its changes stayed behind.
+    invalidation._pending.everything, invalidation._pending.owner = True, object()
+    test_one_price_of_a_makes_only_what_shows_a_cold(
+        visitor, change_through_the_api, settings, tmp_path, django_capture_on_commit_callbacks
+    )

@@ -23,7 +23,7 @@ def test_better_than_counts_the_others_beaten_and_ties_beat_no_one():
 
 
 def test_the_summary_names_each_rule_and_peer_group(client, db, settings):
-    settings.BENCHMARK_MIN_SCORED_MODELS = 5
+    settings.RANKING_MIN_SCORES = 5
     build_catalog(8)  # model-i costs more and scores higher (60 + i on MMLU) as i grows
     response = client.get(URL)
     standings = {s.label: s for s in response.context["performance"].standings}
@@ -39,7 +39,7 @@ def test_the_summary_names_each_rule_and_peer_group(client, db, settings):
 
 
 def test_a_benchmark_with_too_few_scores_is_left_out(client, db, settings):
-    settings.BENCHMARK_MIN_SCORED_MODELS = 10
+    settings.RANKING_MIN_SCORES = 10
     build_catalog(8)
     labels = [s.label for s in client.get(URL).context["performance"].standings]
     assert labels == ["Price", "Context window", "Speed"]
@@ -54,7 +54,7 @@ def test_speed_counts_when_measured(client, db):
 
 
 def test_the_labs_other_models_are_rated_from_the_same_percentiles(client, db, settings):
-    settings.BENCHMARK_MIN_SCORED_MODELS = 5
+    settings.RANKING_MIN_SCORES = 5
     build_catalog(8)
     others = {m.slug: m.rating for m in client.get(URL).context["lab_models"]}
     assert others["lab/model-0"].cost == 1  # the cheapest
