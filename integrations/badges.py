@@ -52,18 +52,10 @@ def _date(value: dt.date | None) -> str:
 
 
 def price_badge(model: LanguageModel) -> Badge:
-    row = (
-        with_cheapest_route(LanguageModel.objects.filter(pk=model.pk))
-        .values(
-            "cheapest_offering_id",
-            "cheapest_input_usd",
-            "cheapest_output_usd",
-            "cheapest_provider_name",
-            "priced_route_count",
-        )
-        .first()
-    )
-    if not row or row["cheapest_offering_id"] is None:
+    annotated = with_cheapest_route(LanguageModel.objects.filter(pk=model.pk)).first()
+    names = ("cheapest_offering_id", "cheapest_input_usd", "cheapest_output_usd", "cheapest_provider_name")
+    row = {name: getattr(annotated, name, None) for name in (*names, "priced_route_count")}
+    if row["cheapest_offering_id"] is None:
         return Badge(model.name, "no price", f"{model.name}: no priced route in the catalog", found=False)
     verified = (
         Price.objects.current()

@@ -24,7 +24,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 
 API_PREFIX = "/api/v1/"
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 INSTRUCTIONS = (
     "An LLM catalog: models, who serves them (routes), what each route costs with the source and verification date "
     "of every price, price history and benchmarks. Model ids are canonical slugs like openai/gpt-4o-mini. Token "
@@ -113,7 +113,7 @@ def routes_provenance(offering_ids: list[int]) -> list[dict[str, Any]]:
             "offering_id": route.pk,
             "model": route.model.slug,
             "provider": route.provider.slug,
-            "prices": PriceSerializer(route.current_prices, many=True).data,
+            "prices": PriceSerializer(getattr(route, "current_prices", []), many=True).data,
         }
         for route in routes
     ]

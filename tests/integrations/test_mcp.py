@@ -100,6 +100,7 @@ async def talk(env: dict[str, str]) -> tuple[set[str], list[object], str]:
     async with Client(params) as client:
         listed = await client.list_tools()
         names = {tool.name for tool in listed.tools}
+        assert all(tool.annotations.read_only_hint for tool in listed.tools)
         results = []
         for name, arguments, _ in CALLS:
             result = await client.call_tool(name, arguments)
