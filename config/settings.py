@@ -185,7 +185,6 @@ SPECTACULAR_SETTINGS = {
         "ProviderKindEnum": "providers.models.Provider.Kind",
         "ChangeKindEnum": "providers.models.ChangeEvent.Kind",
         "ModalityEnum": "catalog.vocabulary.MODALITY_VALUES",
-        "WebhookDeliveryStatusEnum": "integrations.models.WebhookDelivery.Status",
     },
     # Served from static/vendor/swagger-ui (npm's swagger-ui-dist), never a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
