@@ -36,7 +36,9 @@ class Badge:
 def _usd(value: Decimal | None) -> str:
     if value is None:
         return "n/a"
-    return f"${value.normalize():f}" if value < 1 else f"${value.quantize(Decimal('0.01'))}"
+    normal = value.normalize()
+    # Cents when the price has no finer part ($0.60, $15.00), else every digit it has ($0.075).
+    return f"${normal:.2f}" if normal == normal.quantize(Decimal("0.01")) else f"${normal:f}"
 
 
 def _tokens(count: int) -> str:

@@ -31,9 +31,9 @@ def test_the_price_badge_says_the_cheapest_price_and_its_date(client, catalog):
     svg = parsed(client.get("/badges/openai/gpt-4o-mini.svg?show=price"))
     assert svg.get("role") == "img"
     assert svg.get("aria-labelledby") == "t"
-    assert texts_of(svg) == ["GPT-4o mini", "$0.15 in · $0.6 out /1M"]
+    assert texts_of(svg) == ["GPT-4o mini", "$0.15 in · $0.60 out /1M"]
     title = title_of(svg)
-    assert "$0.15 input, $0.6 output per 1M tokens on OpenAI API" in title
+    assert "$0.15 input, $0.60 output per 1M tokens on OpenAI API" in title
     assert "2026-08-01" in title
 
 
@@ -75,7 +75,7 @@ def test_badges_are_kept_and_invalidated_like_pages(client, catalog, page_cache,
     bump_catalog_version()
     again = client.get("/badges/openai/gpt-4o-mini.svg")
     assert again["X-Page-Cache"] == "miss"
-    assert "$0.1 in" in again.content.decode()
+    assert "$0.10 in" in again.content.decode()
 
 
 @pytest.mark.parametrize("snippet", ["embed-markdown", "embed-html"])
