@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("providers.urls")),
     path("", include("benchmarks.urls")),
+    path("", include("integrations.urls")),
     path("sitemap.xml", site_pages.sitemap, name="sitemap"),
     path("robots.txt", site_pages.robots_txt, name="robots"),
     path("healthz", config_views.healthz, name="healthz"),

@@ -73,7 +73,7 @@ LITELLM_PRICE_KEYS: dict[str, str] = {
     PriceComponent.OUTPUT_AUDIO: "output_cost_per_audio_token",
     PriceComponent.INPUT_IMAGE: "input_cost_per_image",
 }
-LITELLM_SERVICE_TIER_SUFFIX = {
+LITELLM_SERVICE_TIER_SUFFIX: dict[str, str] = {
     ServiceTier.STANDARD: "",
     ServiceTier.BATCH: "_batches",
     ServiceTier.FLEX: "_flex",
@@ -258,7 +258,7 @@ MODELSDEV_PROVIDERS: dict[str, tuple[str, str, str]] = {
     "vercel-ai-gateway": ("vercel", "@ai-sdk/gateway", "AI_GATEWAY_API_KEY"),
 }
 # Our component -> models.dev's cost key (USD per 1M tokens).
-MODELSDEV_COST_KEYS = {
+MODELSDEV_COST_KEYS: dict[str, str] = {
     PriceComponent.INPUT: "input",
     PriceComponent.OUTPUT: "output",
     PriceComponent.CACHE_READ: "cache_read",

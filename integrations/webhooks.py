@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 Kind = WebhookSubscription.Kind
 # The message `type` of each kind (Standard Webhooks: a dotted name), and of the test message.
-EVENT_TYPES = {
+EVENT_TYPES: dict[str, str] = {
     Kind.PRICE_UP: "price.increased",
     Kind.PRICE_DOWN: "price.decreased",
     Kind.NEW_MODEL: "model.added",
