@@ -217,7 +217,7 @@ CATEGORY_USES = {
     "human_preference": "Open-ended chat that people prefer",
     "long_context": "Working over long documents",
 }
-TOP_QUARTILE, BOTTOM_QUARTILE, MIN_FIELD = 75, 25, 5
+TOP_QUARTILE, BOTTOM_QUARTILE = 75, 25
 
 
 def category_fit(rows: list[ScoreRow]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -227,7 +227,7 @@ def category_fit(rows: list[ScoreRow]) -> tuple[list[tuple[str, str]], list[tupl
     worst: dict[str, ScoreRow] = {}
     for row in rows:
         category = row.score.benchmark.category
-        if category not in CATEGORY_USES or row.percentile is None or row.percentile.of_models < MIN_FIELD:
+        if category not in CATEGORY_USES or row.percentile is None or row.percentile.percent is None:
             continue
         if category not in best or row.percentile.percent > best[category].percentile.percent:
             best[category] = row
