@@ -45,7 +45,7 @@ def upsert_scores(
     """Create or update scores on their natural key (model, benchmark, source, version).
 
     Returns the change events for the caller to save with the rest of the run's events."""
-    pairs = _one_score_per_key(pairs)
+    pairs = [(model, scores) for model, scores in pairs if scores]  # one per key already: identity.merge_records
     if not pairs:
         return []
     benchmarks = {b.slug: b for b in Benchmark.objects.filter(slug__in={s.benchmark for _, ss in pairs for s in ss})}
@@ -108,19 +108,3 @@ def upsert_scores(
     BenchmarkScore.objects.bulk_create(new)
     return events
 
-
-def _one_score_per_key(
-    pairs: list[tuple[LanguageModel, list[ScoreRecord]]],
-) -> list[tuple[LanguageModel, list[ScoreRecord]]]:
-    """One record per natural key: two source ids that name one model (Epoch's dated ids of an undated model)
-    may each carry a run of the same benchmark and version; the higher score is kept, as a source keeps its best."""
-    best: dict[tuple[int, str, str], tuple[LanguageModel, ScoreRecord]] = {}
-    for model, scores in pairs:
-        for record in scores:
-            key = (model.pk, record.benchmark, record.version)
-            if key not in best or record.value > best[key][1].value:
-                best[key] = (model, record)
-    grouped: dict[int, tuple[LanguageModel, list[ScoreRecord]]] = {}
-    for model, record in best.values():
-        grouped.setdefault(model.pk, (model, []))[1].append(record)
-    return list(grouped.values())
