@@ -64,6 +64,8 @@ BEDROCK_VENDOR_RE = re.compile(
 BEDROCK_VERSION_RE = re.compile(r"-v\d+(?::\d+)?$")  # `-v1:0`; after a vendor prefix also a bare `-1:0`
 VERTEX_POINTER_RE = re.compile(r"@(?:default|latest|\d{3})$")
 VERTEX_DATE_RE = re.compile(r"@(?=20[2-3]\d[01]\d[0-3]\d$)")
+VERTEX_VERSION_RE = re.compile(r"@(?=\d{4}$)")
+HF_SUFFIX_RE = re.compile(r"-hf$")  # Fireworks' and Together's Hugging Face checkpoints: the same model
 P_NOTATION_RE = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes `3p1` for 3.1
 LLAMA_V_RE = re.compile(r"^llama-?v?(?=\d)")  # `llama-v3p1`, Bedrock's `llama3-1`: Llama 3.1
 AZURE_35_RE = re.compile(r"^gpt-35-")
@@ -184,6 +186,7 @@ def tidied_forms(model_part: str) -> list[tuple[str, str]]:
 
     step(VERTEX_POINTER_RE.sub("", form))
     step(VERTEX_DATE_RE.sub("-", form))
+    step(VERTEX_VERSION_RE.sub("-", form))  # Vertex's `mistral-large@2407` is Mistral's `mistral-large-2407`
     step(BEDROCK_REGION_RE.sub("", form))
     if match := BEDROCK_VENDOR_RE.match(form):
         vendor = lab_for_namespace(match["vendor"])
@@ -196,6 +199,7 @@ def tidied_forms(model_part: str) -> list[tuple[str, str]]:
     step(re.sub(r"^(?:meta-(?=llama-)|cohere-(?=command))", "", form, flags=re.IGNORECASE))
     step(LLAMA_V_RE.sub("llama-", P_NOTATION_RE.sub(".", form)))
     step(AZURE_35_RE.sub("gpt-3.5-", form))
+    step(HF_SUFFIX_RE.sub("", form))
     step(LATEST_RE.sub("", form))
     if match := CLAUDE_ORDER_RE.match(form):
         step(f"claude-{match['tier']}-{match['version']}{match['rest']}")

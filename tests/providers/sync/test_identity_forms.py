@@ -50,6 +50,8 @@ MODELS = frozenset(
         "qwen/qwen-2.5-72b-instruct",
         "qwen/qwen3-235b-a22b-instruct-2507",
         "cohere/command-a",
+        "mistral/mistral-large-2407",
+        "mistral/mixtral-8x22b-instruct",
     }
 )
 KNOWN = Known(
@@ -87,6 +89,8 @@ FORMS = [
     ("litellm", "vertex_ai/claude-sonnet-4-5@default", "anthropic/claude-sonnet-4-5", ""),
     ("litellm", "anthropic.claude-haiku-4-5@20251001", "anthropic/claude-haiku-4-5-20251001", SNAP),
     ("litellm", "vertex_ai/gemini-2.5-pro", "google/gemini-2.5-pro", ""),
+    ("litellm", "vertex_ai/mistral-large@2407", "mistral/mistral-large-2407", ""),
+    ("litellm", "accounts/fireworks/models/mixtral-8x22b-instruct-hf", "mistral/mixtral-8x22b-instruct", ""),
     # Fireworks: accounts/fireworks/models/ and p for the dot
     ("litellm", "fireworks_ai/accounts/fireworks/models/llama-v3p1-70b-instruct", "meta/llama-3.1-70b-instruct", ""),
     ("litellm", "fireworks_ai/accounts/fireworks/models/llama-v3p3-70b-instruct", "meta/llama-3.3-70b-instruct", ""),
