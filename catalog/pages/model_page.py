@@ -60,11 +60,13 @@ def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) 
     that has a price (for static/js/model.js); `series` is the input chart's. Each point is [from, usd, start
     known]; a last point at "now" carries the current price to the right edge."""
     now = timezone.now().isoformat()
+    # A retired model's routes are all retired: its history is theirs (its last known prices), not an empty chart.
+    every_route_retired = all(row.retired for row in ladder)
     components = []
     for component, label in HISTORY_COMPONENTS:
         series = []
         for row in ladder:
-            if row.retired:
+            if row.retired and not every_route_retired:
                 continue
             points = [
                 [price.effective_from.isoformat(), f"{price.usd.normalize():f}", price.start_known]

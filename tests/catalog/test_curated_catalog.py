@@ -134,3 +134,4 @@ def test_a_retired_model_keeps_its_last_known_price_and_points_to_its_successor(
     assert "Use it for" not in html
     assert "is retired" in html
     assert "Claude Sonnet 4.5" in html
+    assert 'id="price-history-input"' in html  # its routes' history, not "no price has been recorded"

@@ -237,3 +237,14 @@ def test_page_query_count_does_not_grow_with_the_catalog(client, db, params, exp
     # 5 filter vocabularies (capabilities, modalities, labs, providers, benchmarks); the route index (routes, their
     # prices); the filter's route ids when filtered; the shown routes and their prices.
     assert large == expected
+
+
+def test_the_minimum_score_says_at_least_where_higher_is_better(client, catalog):
+    assert "at least (at most on a benchmark where lower is better)" in client.get(URL).content.decode()
+    assert "at least: higher is better here" in client.get(URL, {"benchmark": "mmlu"}).content.decode()
+    from benchmarks.models import Benchmark
+
+    Benchmark.objects.create(slug="aime", name="AIME", category="math", metric="accuracy")
+    choices = [value for value, _ in client.get(URL).context["form"].fields["benchmark"].choices]
+    assert "mmlu" in choices
+    assert "aime" not in choices  # no model has a score there: nothing to filter by
