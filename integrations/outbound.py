@@ -6,7 +6,7 @@ included; here the rule is about addresses rather than a list of hosts, since an
 - every address the name resolves to must be public: no private, loopback, link-local, multicast, reserved or
   unspecified address, unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on (tests, a closed network);
 - redirects are followed only to the same host (and checked again), at most MAX_REDIRECTS of them;
-- short timeouts (WEBHOOK_TIMEOUT_SECONDS), nothing read past MAX_RESPONSE_BYTES.
+- short timeouts (WEBHOOK_TIMEOUT_SECONDS); the answer's body is never read (its status and headers say it all).
 """
 
 from __future__ import annotations

@@ -212,12 +212,14 @@ def _retry_after(response: httpx.Response) -> float | None:
 def post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
     """One POST of the delivery's message, signed: what came of it."""
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
+    headers = signed_headers(subscription, delivery, body)
     try:
         check_url(subscription.url)
-        with client_for(subscription.url) as client:
-            response = client.post(
-                subscription.url, content=body.encode(), headers=signed_headers(subscription, delivery, body)
-            )
+        with (
+            client_for(subscription.url) as client,
+            client.stream("POST", subscription.url, content=body.encode(), headers=headers) as response,
+        ):
+            code, retry_after = response.status_code, _retry_after(response)  # the body is never read
     except RefusedURLError as exc:
         return Outcome(ok=False, retryable=False, error=str(exc))
     except httpx.TimeoutException as exc:
@@ -226,13 +228,10 @@ def post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcom
         return Outcome(ok=False, retryable=False, error="too many redirects")
     except httpx.TransportError as exc:
         return Outcome(ok=False, retryable=True, error=f"connection failed ({type(exc).__name__})")
-    code = response.status_code
     if 200 <= code < 300:
         return Outcome(ok=True, retryable=False, status_code=code)
     if code in TRANSIENT_STATUS:
-        return Outcome(
-            ok=False, retryable=True, status_code=code, error=f"HTTP {code}", retry_after=_retry_after(response)
-        )
+        return Outcome(ok=False, retryable=True, status_code=code, error=f"HTTP {code}", retry_after=retry_after)
     return Outcome(ok=False, retryable=False, status_code=code, error=f"HTTP {code}")
 
 

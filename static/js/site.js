@@ -2,6 +2,7 @@
 document.querySelectorAll("button[data-copy-target]").forEach((button) => {
   const target = document.getElementById(button.dataset.copyTarget);
   if (!target || !navigator.clipboard) return;
+  const label = button.textContent;
   button.hidden = false;
   button.addEventListener("click", async () => {
     try {
@@ -11,6 +12,6 @@ document.querySelectorAll("button[data-copy-target]").forEach((button) => {
       button.textContent = "Press Ctrl+C to copy";
       window.getSelection().selectAllChildren(target);
     }
-    setTimeout(() => { button.textContent = "Copy slug"; }, 2000);
+    setTimeout(() => { button.textContent = label; }, 2000);
   });
 });

@@ -14,6 +14,7 @@ from django.db.models import F
 
 from providers.models import Offering, Price
 from providers.pricing.costing import Workload, estimate, live_routes
+from tests.conftest import ROOT
 
 LITELLM_URL = "/api/v1/export/litellm.json"
 MODELSDEV_URL = "/api/v1/export/modelsdev.json"
@@ -202,3 +203,18 @@ def test_litellm_prices_our_export_as_we_do(client, real_catalog, litellm):
         theirs = litellm_cost(litellm, key, workload) * workload.requests_per_month
         compared.append((key, round(ours.monthly_usd, 2), round(theirs, 2)))
     assert [(key, a) for key, a, _ in compared] == [(key, b) for key, _, b in compared]
+
+
+@pytest.mark.parametrize("url", [LITELLM_URL, MODELSDEV_URL])
+def test_an_export_costs_the_same_queries_whatever_the_catalogs_size(
+    client, load_fixture_catalog, url, django_assert_num_queries
+):
+    """When the catalog last changed (1, the Last-Modified header); then per chunk of 500 routes, the routes with
+    their provider, model and lab (1), the models' capabilities and modalities and the current prices (4
+    prefetches): 6 for the 4-route fixture and for the ~350 curated routes."""
+    load_fixture_catalog()
+    with django_assert_num_queries(6):
+        body(client.get(url))
+    load_fixture_catalog(ROOT / "data" / "curated")
+    with django_assert_num_queries(6):
+        assert len(body(client.get(url))) > 4

@@ -4,6 +4,7 @@ subscriptions' API and admin; and, when CELERY_BROKER_URL is set, the whole path
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import time
@@ -344,3 +345,19 @@ def test_a_real_worker_delivers_signed_retries_and_never_twice(transactional_db,
     assert len(receiver.received) == 4  # a 500 and a 429 were retried
     assert sum(WebhookDelivery.objects.values_list("attempts", flat=True)) == 4
     assert {m["type"] for m in messages} == {"model.added"}
+
+
+def test_the_sweep_finds_deliveries_whose_retry_is_long_overdue(db, bob):
+    subscription = subscribe(bob, "https://hooks.example.com/x")
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+
+    def delivery(message: str, status: str, at) -> WebhookDelivery:
+        return WebhookDelivery.objects.create(
+            subscription=subscription, message_id=message, event_type="x", payload={}, status=status, next_attempt_at=at
+        )
+
+    lost = delivery("evt_1", "retrying", long_ago)
+    never_sent = delivery("evt_2", "pending", long_ago)
+    delivery("evt_3", "retrying", timezone.now())  # its countdown is still running
+    delivery("evt_4", "succeeded", None)
+    assert sorted(webhooks.overdue()) == sorted([lost.pk, never_sent.pk])
