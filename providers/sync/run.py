@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -134,13 +135,18 @@ def _work(
         if replay is not None:
             say(f"[{source_name}] replaying the payload of run {replay}")
             raw = load_payload(replay)
+            stated = SyncRun.objects.filter(pk=replay).values_list("source_date", flat=True).first()
         else:
             say(f"[{source_name}] reading: {source.description}")
             raw = _fetch(source, client)
+            stated = source.stated_on() if hasattr(source, "stated_on") else None
         if source.needs_network:
             _keep_payload(run, raw)
+        # The date the source stated its figures: a dated file's, else today's (never a future one).
+        today = timezone.now().date()
+        run.source_date = min(stated or today, today)
         say(f"[{source_name}] normalizing")
-        batch = screen_batch(source.normalize(raw, known_catalog()))
+        batch = screen_batch(source.normalize(raw, replace(known_catalog(), as_of=run.source_date)))
         routes = sum(len(m.offerings) for m in batch.models)
         say(
             f"[{source_name}] {len(batch.models)} models, {routes} routes, {len(batch.rejections)} rows rejected, "

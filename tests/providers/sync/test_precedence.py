@@ -345,3 +345,12 @@ def test_route_limits_are_compared_with_route_limits_within_tolerance(db):
         "128000",
         "64000",
     )
+
+
+def test_a_first_party_route_listed_without_prices_leaves_the_aggregators_prices(db):
+    apply_batch(_batch(_route("azure-openai")), source="curated")
+    apply_batch(_batch(_route("azure-openai", ("input", "0.165", 0))), source="litellm")
+    apply_batch(_batch(_route("azure-openai")), source="curated")
+    assert _open("azure-openai") == {("input", 0): (Decimal("0.165"), "litellm")}
+    again = apply_batch(_batch(_route("azure-openai", ("input", "0.165", 0))), source="litellm")
+    assert (again.tally.total("created"), again.tally.total("updated")) == (0, 0)
