@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, live_route
-from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, FIRST_PARTY_PRECEDENCE
+from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE
 from providers.pricing.rules import price_label
 from providers.sync.records import ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources import is_first_party, source_rank
@@ -28,6 +28,11 @@ from providers.sync.upsert.queues import QueueWrites
 CROSS_ROUTE = "cross-route check"
 CROSS_ROUTE_COMPONENTS = ("input", "output")
 ROUTE_LIMITS = ("context_window", "max_output_tokens")
+
+
+def _price_rank(price: Price, provider: str) -> int:
+    """How far a stored price is trusted on its route: a curated figure locked with a reason as a curator's."""
+    return CURATOR_PRECEDENCE if price.locked_reason else source_rank(price.source, provider)
 
 
 class RouteWrites(QueueWrites):
@@ -170,18 +175,14 @@ class RouteWrites(QueueWrites):
                 None
                 if my_rank >= CURATED_UNDER_FEED_PRECEDENCE
                 else next(
-                    (
-                        p.source
-                        for p in current.values()
-                        if source_rank(p.source, provider) >= CURATED_UNDER_FEED_PRECEDENCE
-                    ),
+                    (p.source for p in current.values() if _price_rank(p, provider) >= CURATED_UNDER_FEED_PRECEDENCE),
                     None,
                 )
             )
             for record in route.prices:
                 old = current.get(record.key)
                 if old is not None and old.source != self.source:
-                    owner_rank = source_rank(old.source, provider)
+                    owner_rank = _price_rank(old, provider)
                     if my_rank <= owner_rank:
                         # The figure belongs to a source that ranks at least as high: keep it, note a disagreement.
                         self._price_disagreement(offering, record, old)
@@ -230,6 +231,7 @@ class RouteWrites(QueueWrites):
                             "source_url": record.source_url,
                             "verified_on": max(old.verified_on, record.verified_on),
                             "published": record.published,
+                            "locked_reason": record.locked,
                         },
                     )
                     if changed:
@@ -281,6 +283,7 @@ class RouteWrites(QueueWrites):
             service_tier=record.service_tier,
             effective_from=start,
             start_known=start_known,
+            locked_reason=record.locked,
             source=self.source,
             source_name=record.source_name,
             source_url=record.source_url,
@@ -325,7 +328,7 @@ class RouteWrites(QueueWrites):
                 continue
             mine = old.source == self.source
             if not mine and not (
-                first_party and source_rank(old.source, offering.provider.slug) < CURATED_UNDER_FEED_PRECEDENCE
+                first_party and _price_rank(old, offering.provider.slug) < CURATED_UNDER_FEED_PRECEDENCE
             ):
                 continue
             old.close(self.now)
