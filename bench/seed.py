@@ -251,6 +251,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
                             offering_id,
                             None,
                             True,  # start_known: the seed knows when each period began
+                            "",  # locked_reason: no seeded price is locked
                         )
                     )
     _copy(
@@ -295,6 +296,7 @@ def seed(factor: float = 1.0, *, seed_value: int = 2026) -> dict[str, int]:
             "offering_id",
             "sync_run_id",
             "start_known",
+            "locked_reason",
         ],
         prices,
     )

@@ -78,6 +78,17 @@ class PriceForm(forms.ModelForm):
             "published",
         ]
 
+    def _new_figure(self, data: dict[str, Any]) -> bool:
+        """A price added, or one whose amount or unit changed (not only its provenance)."""
+        if not self.instance.pk:
+            return data.get("usd") is not None
+        return (data.get("usd"), data.get("unit")) != (self.instance.usd, self.instance.unit)
+
+    def _restated(self, data: dict[str, Any], name: str) -> bool:
+        """Whether the curator gave `name` for this figure (not empty, and not the old row's value left in place)."""
+        value = (data.get(name) or "").strip()
+        return bool(value) and (not self.instance.pk or value != getattr(self.instance, name))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         offering = self.instance.offering if self.instance.offering_id else getattr(self, "parent_offering", None)
@@ -91,6 +102,16 @@ class PriceForm(forms.ModelForm):
             context_window=context,
         ).items():
             self.add_error(field if field in self.fields else None, message)
+        if (
+            self._new_figure(data)
+            and not self._restated(data, "source_url")
+            and not self._restated(data, "source_name")
+        ):
+            self.add_error(
+                "source_url",
+                "A changed price needs its own source: a URL, or a source name or reason (the old figure's source "
+                "did not state this one).",
+            )
         return data
 
 

@@ -319,6 +319,14 @@ def set_price(
     old = Price.objects.open_for_update(
         offering=offering, component=component, service_tier=service_tier, tier_min_tokens=tier_min_tokens
     )
+    if (
+        old is not None
+        and (old.usd, old.unit) != (usd, unit)
+        and (source_url, source_name, published) == (old.source_url, old.source_name, old.published)
+    ):
+        # The old figure's credit, carried over by a form's initial values: a source never stated the new figure,
+        # so it is the curator's, by name and date (verified_on), never the old row's source.
+        source_url, source_name, published = "", "", ""
     provenance = {
         "source_url": source_url,
         "source_name": source_name or f"curated by {_actor(user)}",

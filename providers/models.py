@@ -233,6 +233,8 @@ class Price(models.Model):
         default=True, help_text="whether effective_from is when the price started, not only when a source stated it"
     )
     source = models.CharField(max_length=40, help_text="the sync source that wrote this row")
+    # Why a curated figure is locked against every feed, its route's own included (empty: not locked).
+    locked_reason = models.CharField(max_length=200, blank=True, default="")
     source_name = models.CharField(max_length=200, blank=True, help_text="where the figure came from")
     source_url = models.URLField(max_length=500, blank=True)
     verified_on = models.DateField(help_text="the date the source stated this figure")

@@ -81,5 +81,15 @@ class Migration(migrations.Migration):
             name='component',
             field=models.CharField(choices=[('input', 'Input'), ('output', 'Output'), ('cache_read', 'Cache read'), ('cache_write_5m', 'Cache write (5 min)'), ('cache_write_1h', 'Cache write (1 hour)'), ('reasoning', 'Reasoning'), ('input_audio', 'Audio input'), ('input_audio_cache', 'Audio input, cache read'), ('output_audio', 'Audio output'), ('input_image', 'Image input'), ('output_image', 'Image output'), ('request', 'Request'), ('web_search', 'Web search')], max_length=20),
         ),
+        migrations.AddField(
+            model_name='historicalprice',
+            name='locked_reason',
+            field=models.CharField(blank=True, default='', max_length=200),
+        ),
+        migrations.AddField(
+            model_name='price',
+            name='locked_reason',
+            field=models.CharField(blank=True, default='', max_length=200),
+        ),
         migrations.RunPython(fill_columns, migrations.RunPython.noop),
     ]

@@ -76,6 +76,8 @@ class PriceRecord:
     source_name: str = ""
     published: str = ""
     effective_from: dt.datetime | None = None
+    # A curated figure locked with this reason: it outranks even the route's own feed (providers/precedence.py).
+    locked: str = ""
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -5,13 +5,13 @@ The catalog changes only inside the upsert's transaction, so a run that fails at
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gzip
 import hashlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from providers.sync.screening import screen_batch
 from providers.sync.snapshots import read_file
 from providers.sync.sources import get_source
 from providers.sync.sources.common import unknown_price_keys
+from providers.sync.sources.feed import date_in_name
 from providers.sync.sources.http import SourceClientError, SourceFetchError, SourceFormatError, source_client
 from providers.sync.upsert import Outcome, Tally, apply_batch
 
@@ -149,18 +150,22 @@ def _work(
         if replay is not None:
             say(f"[{source_name}] replaying the payload of run {replay}")
             raw = load_payload(replay)
+            stated = SyncRun.objects.filter(pk=replay).values_list("source_date", flat=True).first()
         elif from_file is not None:
             say(f"[{source_name}] reading the file {from_file.name}{f' as of {as_of}' if as_of else ''}")
             raw = read_file(source_name, from_file)
+            stated = as_of or date_in_name(from_file.name)
         else:
             say(f"[{source_name}] reading: {source.description}")
             raw = _fetch(source, client)
+            stated = source.stated_on() if hasattr(source, "stated_on") else None
         if source.needs_network and from_file is None:
             _keep_payload(run, raw)
+        # The date the source stated its figures: a dated file's, else today's (never a future one).
+        today = timezone.now().date()
+        run.source_date = min(stated or today, today)
         say(f"[{source_name}] normalizing")
-        known = known_catalog()
-        if as_of is not None:
-            known = dataclasses.replace(known, as_of=as_of)
+        known = replace(known_catalog(), as_of=run.source_date)
         batch = screen_batch(source.normalize(raw, known))
         routes = sum(len(m.offerings) for m in batch.models)
         say(

@@ -100,6 +100,12 @@ def test_a_curator_fixes_a_wrong_price_on_its_route_and_the_fix_survives_syncs(c
     data = form_data(curator.get(url))
     inputs = [key for key, value in data.items() if key.endswith("-component") and value == "input"]
     data[inputs[0].replace("-component", "-usd")] = "0.16"
+    # The old figure's source, left in the form, did not state the new one: the curator must say where it comes from.
+    refused = curator.post(url, data)
+    assert refused.status_code == 200
+    assert "A changed price needs its own source" in refused.content.decode()
+    data[inputs[0].replace("-component", "-source_name")] = "Azure pricing page, read by Ed"
+    data[inputs[0].replace("-component", "-source_url")] = "https://azure.microsoft.com/pricing/"
     response = curator.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     rows = list(Price.objects.filter(offering=route, component="input").order_by("effective_from"))
@@ -107,6 +113,7 @@ def test_a_curator_fixes_a_wrong_price_on_its_route_and_the_fix_survives_syncs(c
         (Decimal("0.165"), "curated", False),
         (Decimal("0.16"), "curator", True),
     ]
+    assert rows[1].source_name == "Azure pricing page, read by Ed"
     assert ChangeEvent.objects.get(kind="price_changed").actor == "ed"
     run_sync("curated")  # the file still says 0.165: the curator's price is locked by its rank
     assert Price.objects.current().get(offering=route, component="input").usd == Decimal("0.16")

@@ -143,3 +143,20 @@ def test_a_curator_adds_a_model_and_a_route_by_hand(synced_copy, ana):
     assert route.source == "curator"
     with pytest.raises(ValidationError):
         curation.create_model(lab=model.lab, slug_part="gpt-x", name="again", user=ana)
+
+
+def test_a_curators_new_figure_never_keeps_the_old_rows_source(synced_copy, ana):
+    route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
+    old = Price.objects.current().get(offering=route, component="input")
+    price = curation.set_price(
+        route,
+        component="input",
+        unit="per_1m_tokens",
+        usd=Decimal("0.16"),
+        user=ana,
+        source_url=old.source_url,
+        source_name=old.source_name,
+        published=old.published,
+    )
+    assert (price.source, price.source_name, price.source_url, price.published) == ("curator", "curated by ana", "", "")
+    assert price.verified_on == price.effective_from.date()

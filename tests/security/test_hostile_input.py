@@ -121,6 +121,7 @@ license = {toml_string(ATTRIBUTE_BREAKOUT)}
 architecture = {toml_string(SCRIPT_BREAKOUT)}
 context_window = 128000
 max_output_tokens = 16384
+knowledge_cutoff = "2023-10"
 input_modalities = ["text"]
 output_modalities = ["text"]
 facts_source_url = "https://example.com/facts?x=%22%3E"
@@ -175,8 +176,12 @@ def openrouter_models(*, created_prompt: str) -> dict:
     control = "Bell\x07 NUL\x00 Escape\x1b"
     return {
         "data": [
-            # Known through its curated alias: OpenRouter's other name for it becomes a disagreement.
-            openrouter_model(EVIL, f"Hostile Lab: {SCRIPT} other name", description=HOSTILE_MARKDOWN),
+            # Known through its curated alias: OpenRouter's other cutoff for it becomes a disagreement (its context
+            # length is OpenRouter's route limit, never disputed with the model's own).
+            {
+                **openrouter_model(EVIL, f"Hostile Lab: {SCRIPT} other name", description=HOSTILE_MARKDOWN),
+                "knowledge_cutoff": "2025-06-30",
+            },
             # A new model: every text a feed may carry, a 10,000-character name, line breaks (feed and header
             # injection), control characters (invalid in XML 1.0, refused by PostgreSQL), bidi and zero-width.
             openrouter_model(

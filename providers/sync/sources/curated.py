@@ -527,6 +527,7 @@ ROUTE_KEYS = {
 }
 PRICE_KEYS = {
     "component",
+    "locked",
     "unit",
     "usd",
     "service_tier",
@@ -610,7 +611,11 @@ def _price(data: Any, defaults: dict[str, Any]) -> PriceRecord:
     if not verified_on:
         raise _InvalidError("verified_at", "required: the date the source stated this figure")
     effective_from = entry.date("effective_from")
+    locked = entry.text("locked", max_length=200) or ""
+    if "locked" in entry.data and not locked.strip():
+        raise _InvalidError("locked", "a lock needs its reason (why this figure outranks the route's own feed)")
     return PriceRecord(
+        locked=locked.strip(),
         component=component,
         unit=unit,
         usd=usd,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -14,6 +17,23 @@ from providers.sync.sources.base import AGGREGATOR_PRECEDENCE, Known
 # Sources that put a dated id on its undated model (creates_snapshots False): their aliases of dated ids are their
 # own rule, which other sources' identity step does not follow (the snapshot policy, docs/sources.md).
 FOLDING_SOURCES: set[str] = set()
+
+
+# A date in a file's name (`prices-full-2026-07-05.json`, `models-20260515.json`): the day the file's figures were
+# stated.
+DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(url: str) -> dt.date | None:
+    """The date the last segment of `url`'s path names, if any."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    match = DATE_IN_NAME.search(name)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
 
 
 class FeedSource(ABC):
@@ -39,6 +59,11 @@ class FeedSource(ABC):
     @abstractmethod
     def parse(self, raw: Any, known: Known) -> Batch:
         """The normalizer: records keyed by the source's own ids, prices through checked_price. Pure."""
+
+    def stated_on(self) -> dt.date | None:
+        """The date the source stated its figures, when it says one (a dated snapshot file); None for a live
+        answer, which states them on the day it is read. providers/sync/run.py records it on the run."""
+        return None
 
     def normalize(self, raw: Any, known: Known) -> Batch:
         return resolve_identities(

@@ -40,7 +40,7 @@ from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources.base import Known
 from providers.sync.sources.common import UNKNOWN_PRICE_KEY, PriceKeys, checked_price
-from providers.sync.sources.feed import FeedSource
+from providers.sync.sources.feed import FeedSource, date_in_name
 from providers.sync.sources.http import SourceFormatError, get_json
 from providers.sync.units import per_token_to_per_mtok, per_unit
 
@@ -265,6 +265,9 @@ class LiteLLMSource(FeedSource):
         if not isinstance(body, dict):
             raise SourceFormatError(f"GET {self.url}: expected a JSON object keyed by model, got {type(body).__name__}")
         return body
+
+    def stated_on(self) -> dt.date | None:
+        return date_in_name(self.url)
 
     def parse(self, raw: Any, known: Known) -> Batch:
         if not isinstance(raw, dict):

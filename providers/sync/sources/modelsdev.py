@@ -38,7 +38,7 @@ from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, ProviderRecord, Rejection
 from providers.sync.sources.base import Known
 from providers.sync.sources.common import PriceKeys, checked_price
-from providers.sync.sources.feed import FeedSource
+from providers.sync.sources.feed import FeedSource, date_in_name
 from providers.sync.sources.http import SourceFormatError, get_json
 from providers.sync.units import per_mtok
 
@@ -169,6 +169,9 @@ class ModelsDevSource(FeedSource):
 
     def fetch(self, client: httpx.Client) -> Any:
         return get_json(client, self.api_url)
+
+    def stated_on(self) -> dt.date | None:
+        return date_in_name(self.api_url)
 
     def parse(self, raw: Any, known: Known) -> Batch:
         return parse_catalog(raw, known, source_url=self.source_url)

@@ -3,12 +3,13 @@ route the source no longer lists is retired, never deleted."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 from catalog.models import LanguageModel
 from providers.models import ChangeEvent, Disagreement, HeldChange, Offering, Price, Provider, live_route
-from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, FIRST_PARTY_PRECEDENCE
+from providers.precedence import CURATED_UNDER_FEED_PRECEDENCE, CURATOR_PRECEDENCE, FIRST_PARTY_PRECEDENCE
 from providers.pricing.rules import price_label
 from providers.sync.records import ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources import is_first_party, source_rank
@@ -27,6 +28,11 @@ from providers.sync.upsert.queues import QueueWrites
 CROSS_ROUTE = "cross-route check"
 CROSS_ROUTE_COMPONENTS = ("input", "output")
 ROUTE_LIMITS = ("context_window", "max_output_tokens")
+
+
+def _price_rank(price: Price, provider: str) -> int:
+    """How far a stored price is trusted on its route: a curated figure locked with a reason as a curator's."""
+    return CURATOR_PRECEDENCE if price.locked_reason else source_rank(price.source, provider)
 
 
 class RouteWrites(QueueWrites):
@@ -169,18 +175,14 @@ class RouteWrites(QueueWrites):
                 None
                 if my_rank >= CURATED_UNDER_FEED_PRECEDENCE
                 else next(
-                    (
-                        p.source
-                        for p in current.values()
-                        if source_rank(p.source, provider) >= CURATED_UNDER_FEED_PRECEDENCE
-                    ),
+                    (p.source for p in current.values() if _price_rank(p, provider) >= CURATED_UNDER_FEED_PRECEDENCE),
                     None,
                 )
             )
             for record in route.prices:
                 old = current.get(record.key)
                 if old is not None and old.source != self.source:
-                    owner_rank = source_rank(old.source, provider)
+                    owner_rank = _price_rank(old, provider)
                     if my_rank <= owner_rank:
                         # The figure belongs to a source that ranks at least as high: keep it, note a disagreement.
                         self._price_disagreement(offering, record, old)
@@ -219,20 +221,22 @@ class RouteWrites(QueueWrites):
                         old_usd=old.usd,
                         new_usd=record.usd,
                     )
-                elif changed := _changes(
-                    old,
-                    {
-                        "source": self.source,
-                        "source_name": record.source_name,
-                        "source_url": record.source_url,
-                        "verified_on": record.verified_on,
-                        "published": record.published,
-                    },
-                ):
-                    old.save(update_fields=[name for name, _, _ in changed])  # provenance only, same figure
-                    self.tally.add("price", "updated")
                 else:
-                    self.tally.add("price", "unchanged")
+                    moved = self._known_earlier(old, record)
+                    changed = _changes(
+                        old,
+                        {
+                            "source": self.source,
+                            "source_name": record.source_name,
+                            "source_url": record.source_url,
+                            "verified_on": max(old.verified_on, record.verified_on),
+                            "published": record.published,
+                            "locked_reason": record.locked,
+                        },
+                    )
+                    if changed:
+                        old.save(update_fields=[name for name, _, _ in changed])  # provenance only, same figure
+                    self.tally.add("price", "updated" if changed or moved else "unchanged")
             if route.prices_complete:
                 self._close_unlisted(offering, route, current, my_rank)
         Price.objects.bulk_create(to_create)
@@ -241,7 +245,35 @@ class RouteWrites(QueueWrites):
     def _what(self, record: PriceRecord) -> str:
         return price_label(record.component, record.service_tier, record.tier_min_tokens)
 
+    def _start(self, record: PriceRecord) -> tuple[dt.datetime, bool]:
+        """When a price's period begins, and whether that is when it started: a date the source gives for the
+        price itself, else the day the source stated it (a snapshot's date, a live answer's day), which the price
+        was in force on at the latest ("since ≤ 2026-05-15"). Never in the future."""
+        if record.effective_from is not None:
+            return min(record.effective_from, self.now), True
+        return min(dt.datetime.combine(record.verified_on, dt.time(), tzinfo=dt.UTC), self.now), False
+
+    def _known_earlier(self, old: Price, record: PriceRecord) -> bool:
+        """The same figure, stated by a source dated before the open period's start: it was in force then too, as
+        long as no earlier period of the price covers that day."""
+        start, known = self._start(record)
+        if known or old.start_known or start >= old.effective_from:
+            return False
+        earlier = Price.objects.filter(
+            offering_id=old.offering_id,
+            component=old.component,
+            service_tier=old.service_tier,
+            tier_min_tokens=old.tier_min_tokens,
+            effective_to__gt=start,
+        ).exclude(pk=old.pk)
+        if earlier.exists():
+            return False
+        old.effective_from = start
+        old.save(update_fields=["effective_from"])
+        return True
+
     def _price_row(self, offering: Offering, record: PriceRecord) -> Price:
+        start, start_known = self._start(record)
         return Price(
             offering=offering,
             component=record.component,
@@ -249,7 +281,9 @@ class RouteWrites(QueueWrites):
             usd=record.usd,
             tier_min_tokens=record.tier_min_tokens,
             service_tier=record.service_tier,
-            effective_from=min(record.effective_from or self.now, self.now),
+            effective_from=start,
+            start_known=start_known,
+            locked_reason=record.locked,
             source=self.source,
             source_name=record.source_name,
             source_url=record.source_url,
@@ -286,13 +320,15 @@ class RouteWrites(QueueWrites):
         """Close what this source stated before and no longer lists; a route's first party also closes the
         components an aggregator added that it does not list."""
         stated = {record.key for record in route.prices}
-        first_party = my_rank >= FIRST_PARTY_PRECEDENCE
+        # Only a first party that states prices here speaks for them: a curated route listed without prices ("no
+        # source states them") leaves what the aggregators say.
+        first_party = my_rank >= FIRST_PARTY_PRECEDENCE and bool(stated)
         for key, old in current.items():
             if key in stated or old.effective_to is not None:
                 continue
             mine = old.source == self.source
             if not mine and not (
-                first_party and source_rank(old.source, offering.provider.slug) < CURATED_UNDER_FEED_PRECEDENCE
+                first_party and _price_rank(old, offering.provider.slug) < CURATED_UNDER_FEED_PRECEDENCE
             ):
                 continue
             old.close(self.now)

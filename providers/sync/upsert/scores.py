@@ -107,4 +107,3 @@ def upsert_scores(
                 )
     BenchmarkScore.objects.bulk_create(new)
     return events
-

@@ -76,3 +76,46 @@ def test_the_real_files_sync_together(db, shared_data, payload_server, settings,
     for name in ("openrouter", "modelsdev", "litellm"):
         again = run_sync(name)
         assert (again.created, again.updated) == (0, 0), (name, again.counts)
+
+
+def test_the_full_real_files_sync_with_no_unknown_key_and_a_rerun_writes_nothing(
+    db, shared_data, payload_server, settings
+):
+    """Every full real file (the whole LiteLLM map of 2026-07-05 included), twice: no failed run, no unknown pricing
+    key, a queue of disagreements a curator would decide, and nothing written the second time."""
+    from providers.models import Disagreement, Price, SyncRun
+
+    payload_server.add(
+        "/api/v1/models", json.loads((shared_data / "openrouter" / "models-2026-05-15.json").read_text())
+    )
+    payload_server.add(
+        "/litellm/prices-full-2026-07-05.json",
+        json.loads((shared_data / "litellm" / "prices-full-2026-07-05.json").read_text()),
+    )
+    payload_server.add(
+        "/modelsdev.json", json.loads((shared_data / "modelsdev" / "api-derived-subset.json").read_text())
+    )
+    settings.OPENROUTER_API_URL = f"{payload_server.url}/api/v1"
+    settings.LITELLM_PRICES_URL = f"{payload_server.url}/litellm/prices-full-2026-07-05.json"
+    settings.MODELSDEV_API_URL = f"{payload_server.url}/modelsdev.json"
+    sources = ("curated", "openrouter", "modelsdev", "litellm")
+    for name in sources:
+        run = run_sync(name)
+        assert run.status == "succeeded", (name, run.error)
+        assert not [note for note in run.notes if "unknown pricing keys" in note], (name, run.notes)
+    assert SyncRun.objects.get(source="litellm").source_date.isoformat() == "2026-07-05"
+    # LiteLLM's first figures are known in force since its file's date, at the latest.
+    litellm_price = Price.objects.filter(source="litellm").first()
+    assert litellm_price is not None
+    assert (litellm_price.effective_from.date().isoformat(), litellm_price.start_known) == ("2026-07-05", False)
+    # The Vercel route's Gemini 2.5 Pro base price is Google's >200k figure (copied from LiteLLM): flagged.
+    flag = Disagreement.objects.get(other_source="cross-route check", model__slug="google/gemini-2.5-pro")
+    assert (flag.offering.provider.slug, flag.kept_value, flag.other_value) == ("vercel-ai-gateway", "2.5", "1.25")
+    # No noise: nothing within a fact's tolerance, and no first party's own figure disputed by a stale copy.
+    open_rows = Disagreement.objects.filter(status="open")
+    assert not open_rows.filter(kind="price", kept_source="openrouter", offering__provider__slug="openrouter")
+    assert open_rows.count() < 200
+    for name in sources:
+        again = run_sync(name)
+        assert again.status == "succeeded", (name, again.error)
+        assert (again.created, again.counts.get("price", {}).get("updated", 0)) == (0, 0), (name, again.counts)

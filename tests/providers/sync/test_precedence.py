@@ -345,3 +345,36 @@ def test_route_limits_are_compared_with_route_limits_within_tolerance(db):
         "128000",
         "64000",
     )
+
+
+def test_a_first_party_route_listed_without_prices_leaves_the_aggregators_prices(db):
+    apply_batch(_batch(_route("azure-openai")), source="curated")
+    apply_batch(_batch(_route("azure-openai", ("input", "0.165", 0))), source="litellm")
+    apply_batch(_batch(_route("azure-openai")), source="curated")
+    assert _open("azure-openai") == {("input", 0): (Decimal("0.165"), "litellm")}
+    again = apply_batch(_batch(_route("azure-openai", ("input", "0.165", 0))), source="litellm")
+    assert (again.tally.total("created"), again.tally.total("updated")) == (0, 0)
+
+
+def test_a_curated_figure_locked_with_a_reason_outranks_the_routes_own_feed(db):
+    locked = _route("openrouter", ("input", "0.15", 0), ("output", "0.6", 0))
+    locked.prices[0].locked = "OpenRouter's list price, confirmed with their support on 2026-11-30"
+    apply_batch(_batch(locked), source="curated")
+    outcome = apply_batch(_batch(_route("openrouter", ("input", "0.2", 0), ("output", "0.7", 0))), source="openrouter")
+    assert _open("openrouter") == {
+        ("input", 0): (Decimal("0.15"), "curated"),  # locked: kept, and the feed's figure is queued
+        ("output", 0): (Decimal("0.7"), "openrouter"),  # not locked: the route's own feed wins
+    }
+    assert Disagreement.objects.get().other_value == "0.2"
+    assert outcome.tally.by_kind["price"]["updated"] == 1
+
+
+def test_a_curated_lock_needs_its_reason(tmp_path):
+    from providers.sync.sources.curated import PRICING_KEYS, _InvalidError, _price
+
+    defaults = {"source_url": "https://example.com", "source_name": "", "verified_at": dt.date(2026, 11, 1)}
+    price = {"component": "input", "unit": "per_1m_tokens", "usd": "0.15"}
+    assert _price({**price, "locked": "confirmed by mail"}, defaults).locked == "confirmed by mail"
+    with pytest.raises(_InvalidError):
+        _price({**price, "locked": " "}, defaults)
+    assert PRICING_KEYS.status("locked") == "mapped"
