@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Count, Max, QuerySet
 
 from catalog.models import Lab, LanguageModel, ModelAlias
+from lib.caching import per_version
 
 
 def lab_choices() -> list[tuple[str, str]]:
@@ -49,6 +50,12 @@ def lab_page(slug: str) -> Lab | None:
 
 
 def catalog_size() -> int:
+    """How many models: 1 query on the first call after a data change, then none in that process."""
+    return _catalog_size()
+
+
+@per_version
+def _catalog_size() -> int:
     return LanguageModel.objects.count()
 
 

@@ -11,6 +11,7 @@ a rewarm task (providers/rewarm.py) for the models it names.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -31,6 +32,8 @@ from lib.caching import (
 )
 from lib.history import is_syncing
 from providers.models import ChangeEvent, Offering, Price, Provider, SyncRun
+
+logger = logging.getLogger(__name__)
 
 # Tally kinds of a sync whose changes are named by change events (each event names its model or route).
 NAMED_KINDS = frozenset({"model", "alias", "offering", "price", "score", "disagreement", "held", "unmatched"})
@@ -104,7 +107,10 @@ def invalidate(ids: set[int], *, everything: bool = False) -> None:
     if settings.PAGE_CACHE_REWARM and settings.PAGE_CACHE_SECONDS:
         from providers.rewarm import rewarm
 
-        rewarm.delay(sorted(ids))
+        try:
+            rewarm.delay(sorted(ids))
+        except Exception:  # no broker now: the pages are rendered by their first visitors instead
+            logger.warning("could not enqueue the rewarm of %d models", len(ids), exc_info=True)
 
 
 def sync_changed(run: SyncRun, tally_by_kind: dict[str, Any]) -> None:
