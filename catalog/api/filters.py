@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from catalog.models import LanguageModel
-from catalog.pages.filters import MAX_PRICE, ModelFilter
+from catalog.pages.filters import MAX_PRICE, DecimalFilter, ModelFilter
 from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES
 
 # ordering key -> the annotation or field it sorts on. Unknown values (no price, no date) always come last, in
@@ -42,14 +42,14 @@ class ApiModelFilter(ModelFilter):
     max_input = None
     max_output = None
 
-    max_input_price = django_filters.NumberFilter(
+    max_input_price = DecimalFilter(
         field_name="cheapest_input_usd",
         lookup_expr="lte",
         label="Max. input price (USD per 1M tokens, cheapest route)",
         min_value=0,
         max_value=MAX_PRICE,
     )
-    max_output_price = django_filters.NumberFilter(
+    max_output_price = DecimalFilter(
         field_name="cheapest_output_usd",
         lookup_expr="lte",
         label="Max. output price (USD per 1M tokens, cheapest route)",
