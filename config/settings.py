@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Gives the lockout answer of axes (last) its Retry-After.
+    "lib.middleware.lockout_retry_after",
     # Next to last (axes, last, has no process_exception): its process_exception sees a view's database error
     # before any other middleware's.
     "lib.middleware.DatabaseUnavailable",

@@ -137,3 +137,17 @@ class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
             return super().process_response(request, response)
         finally:
             request.method = "HEAD"
+
+
+def lockout_retry_after(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """django-axes answers a locked-out sign-in with a 429 and no Retry-After: say how long the lockout lasts."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            cooloff = getattr(settings, "AXES_COOLOFF_TIME", None)
+            if cooloff is not None:
+                response["Retry-After"] = str(int(cooloff.total_seconds()))
+        return response
+
+    return middleware

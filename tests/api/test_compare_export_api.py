@@ -193,7 +193,7 @@ def test_the_json_export_is_the_export_format_streamed(client, catalog_since_lau
         "usd": "0.15",
         "tier_min_tokens": None,
         "service_tier": "standard",
-        "effective_from": "2024-07-18T00:00:00+00:00",
+        "effective_from": "2024-07-18T00:00:00Z",
         "source": "curated",
         "source_name": "LiteLLM price map (snapshot 2026-08-01)",
         "source_url": LITELLM_URL,
@@ -227,7 +227,7 @@ def test_the_csv_export_has_one_row_per_current_price(client, catalog_since_laun
         "verified_at",
     ]
     assert len(rows) - 1 == Price.objects.current().count() == 15  # the closed azure price is left out
-    provenance = ["2024-07-18T00:00:00+00:00", "curated", LITELLM_URL, "2026-08-01"]
+    provenance = ["2024-07-18T00:00:00Z", "curated", LITELLM_URL, "2026-08-01"]
     route = ["openai/gpt-4o-mini", "openai", "gpt-4o-mini", "", ""]  # model, provider, its id, region, quantization
     assert [row for row in rows if row[:2] == route[:2]] == [
         [*route, "input", "per_1m_tokens", "0.075", "", "batch", *provenance],
