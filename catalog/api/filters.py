@@ -83,6 +83,14 @@ def _query(name: str, type_: Any, description: str, **kwargs: Any) -> OpenApiPar
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+# A price filter: a plain decimal from 0 to MAX_PRICE (1,000,000 USD per 1M tokens), as the filter checks it.
+PRICE_LIMIT_SCHEMA = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^([0-9]{1,6}(\.[0-9]+)?|1000000(\.0+)?)$",
+    "description": "0 to 1,000,000",
+}
+
 MODEL_FILTER_PARAMETERS = [
     _query("q", OpenApiTypes.STR, "Search: part of a model's name, canonical slug or any source's id for it."),
     _query("lab", OpenApiTypes.STR, "A lab's slug (see labs/), e.g. `openai`."),
@@ -102,13 +110,13 @@ MODEL_FILTER_PARAMETERS = [
     ),
     _query(
         "max_input_price",
-        {"type": "string", "format": "decimal", "pattern": r"^\d+(\.\d+)?$"},
-        "Cheapest route's standard input price at most this (USD per 1M tokens), e.g. `1` or `0.5`.",
+        PRICE_LIMIT_SCHEMA,
+        "Cheapest route's standard input price at most this (USD per 1M tokens, 0 to 1,000,000), e.g. `1` or `0.5`.",
     ),
     _query(
         "max_output_price",
-        {"type": "string", "format": "decimal", "pattern": r"^\d+(\.\d+)?$"},
-        "Cheapest route's standard output price at most this (USD per 1M tokens).",
+        PRICE_LIMIT_SCHEMA,
+        "Cheapest route's standard output price at most this (USD per 1M tokens, 0 to 1,000,000).",
     ),
     _query(
         "open_weights",

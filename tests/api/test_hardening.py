@@ -284,3 +284,28 @@ def test_the_api_root_is_an_index(client, db):
     assert body["docs"].endswith("/api/v1/docs/")
     assert body["endpoints"]["models"]["url"].endswith("/api/v1/models/")
     assert body["endpoints"]["benchmark_frontier"]["url"].endswith("/api/v1/benchmarks/{slug}/frontier/")
+
+
+# --- the OpenAPI document says what the API does -------------------------------------------------------------------
+
+
+def test_the_schema_states_access_limits_required_fields_and_headers(client, db):
+    document = client.get("/api/v1/schema/", headers={"Accept": "application/json"}).json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            if method in ("get", "head"):
+                assert {} in operation.get("security", [{}]), (method, path)
+                assert "304" in responses, (method, path)
+                assert {"ETag", "RateLimit", "RateLimit-Policy"} <= set(responses["200"]["headers"]), (method, path)
+            assert responses["429"]["headers"]["Retry-After"]["required"], (method, path)
+            for code, response in responses.items():
+                if code.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"], (method, path, code)
+    assert {"component", "unit", "usd"} <= set(document["components"]["schemas"]["PriceInputRequest"]["required"])
+    parameters = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/models/"]["get"]["parameters"]}
+    assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 200)
+    assert "1000000" in parameters["max_input_price"]["pattern"]
+    changes = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/changes/"]["get"]["parameters"]}
+    assert {"date", "date-time"} <= {option["format"] for option in changes["since"]["anyOf"]}
+    assert changes["after"]["type"] == "integer"
