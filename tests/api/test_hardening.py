@@ -309,3 +309,64 @@ def test_the_schema_states_access_limits_required_fields_and_headers(client, db)
     changes = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/changes/"]["get"]["parameters"]}
     assert {"date", "date-time"} <= {option["format"] for option in changes["since"]["anyOf"]}
     assert changes["after"]["type"] == "integer"
+
+
+def _change_price():
+    from decimal import Decimal
+
+    from providers import curation
+    from providers.models import Offering
+    from tests.api.conftest import editor
+
+    route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
+    curation.set_price(route, component="input", unit="per_1m_tokens", usd=Decimal("0.2"), user=editor("pam"))
+
+
+def _change_route():
+    from providers.models import Offering
+
+    Offering.objects.filter(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai").update(
+        context_window=64000
+    )
+
+
+def _change_model():
+    from catalog.models import LanguageModel
+
+    LanguageModel.objects.filter(slug="openai/gpt-4o-mini").update(name="GPT-4o mini (renamed)")
+
+
+def _change_lab():
+    Lab.objects.filter(slug="openai").update(description="Edited.", name="OpenAI Inc.")
+
+
+def _change_score():
+    from benchmarks.models import BenchmarkScore
+
+    BenchmarkScore.objects.filter(model__slug="openai/gpt-4o-mini").update(value=1)
+
+
+def _delete_event():
+    ChangeEvent.objects.filter(pk=ChangeEvent.objects.order_by("-id").values("pk")[:1]).delete()
+
+
+CHANGES = {
+    "price": (_change_price, [MINI, "/api/v1/providers/azure-openai/", "/api/v1/changes/"]),
+    "route": (_change_route, [MINI, "/api/v1/providers/azure-openai/"]),
+    "model": (_change_model, [MINI, "/api/v1/models/", "/api/v1/labs/openai/"]),
+    "lab": (_change_lab, ["/api/v1/labs/", "/api/v1/labs/openai/"]),
+    "score": (_change_score, ["/api/v1/benchmarks/mmlu/scores/", MINI]),
+    "event deleted": (_delete_event, ["/api/v1/changes/"]),
+}
+
+
+@pytest.mark.parametrize("kind", list(CHANGES))
+def test_a_change_of_every_kind_ends_the_304(client, catalog, kind):
+    change, urls = CHANGES[kind]
+    etags = {url: client.get(url)["ETag"] for url in urls}
+    for url, etag in etags.items():
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
+    change()
+    for url, etag in etags.items():
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 200, (kind, url)
+        assert client.head(url, headers={"If-None-Match": etag}).status_code == 200, (kind, url)
