@@ -68,6 +68,20 @@ def django_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def collect_static(env: dict[str, str]) -> Path:
+    """What gunicorn with DEBUG=0 serves static files from (whitenoise's manifest of hashed names): collected into
+    the run's STATIC_ROOT, so that a fresh clone needs nothing done by hand. Without it every page that links a
+    static file, /admin/login/ first, is a 500. `make bench` and `make reliability` both call this."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        timeout=600,
+    )
+    return Path(env["STATIC_ROOT"])
+
+
 def seed() -> dict[str, int]:
     from bench.db import recreate
 
@@ -79,12 +93,7 @@ def seed() -> dict[str, int]:
         env={**os.environ, **django_env()},
         check=True,
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env={**os.environ, **django_env()},
-        check=True,
-    )
+    collect_static(django_env())
     import django
 
     os.environ.update(django_env())

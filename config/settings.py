@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lib.logs.request_id_middleware",
+    "lib.middleware.api_guard",
     "lib.middleware.refuse_nul_characters",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise, so that static files carry the policy too.
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lib.db_router.ReplicaReadsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "lib.middleware.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Gives the lockout answer of axes (last) its Retry-After.
+    "lib.middleware.lockout_retry_after",
     # Next to last (axes, last, has no process_exception): its process_exception sees a view's database error
     # before any other middleware's.
     "lib.middleware.DatabaseUnavailable",
@@ -162,7 +165,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["lib.api.plumbing.ReadOnlyOrStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["lib.api.plumbing.ReadOrModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["lib.api.plumbing.AnonymousThrottle", "lib.api.plumbing.TokenThrottle"],
     "DEFAULT_PAGINATION_CLASS": "lib.api.plumbing.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -177,8 +180,6 @@ API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
 API_USER_RATE = env_str("API_USER_RATE", "1200/min")
 # How long clients and shared caches may keep a read (seconds).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300, minimum=0)
-# What an API read gives as Last-Modified (lib/api/plumbing.py may not import the apps that know it).
-API_LAST_MODIFIED = "providers.selectors.latest_change_timestamp"
 SPECTACULAR_SETTINGS = {
     "TITLE": "LLM Catalog API",
     "DESCRIPTION": "Models, routes, prices with history and provenance, benchmarks. Money is a decimal string in "
@@ -187,7 +188,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "lib.api.plumbing.document_bad_requests",
+        "lib.api.schema.document_common_responses",
     ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -207,7 +208,9 @@ SPECTACULAR_SETTINGS = {
 # Any site may read the API from a browser; writes need a token and are not offered cross-origin.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]  # and POST on estimate/ (lib.middleware.CROSS_ORIGIN_POSTS)
+# What browser code may read of an answer besides the simple headers.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "X-Request-ID", "RateLimit", "RateLimit-Policy"]
 
 # Logs: one JSON object per line in production (LOG_FORMAT=json), a readable line in development; every line
 # carries the request id or the sync run it belongs to (lib/logs.py, docs/operations.md).

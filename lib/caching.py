@@ -146,6 +146,13 @@ def entry_key(kind: str, *parts: str) -> str:
     return f"{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+def request_url(request: HttpRequest) -> str:
+    """The URL a request was routed by, as it came: scheme, host, path and query string, with no normalisation
+    routing does not do (build_absolute_uri resolves `..` segments, so `/models/openai/%2e%2e/` - a 404 - would
+    share the entry of `/models/`)."""
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
 class LocalEntries:
     """This process's copy of the entries it served lately, each trusted for PAGE_CACHE_LOCAL_SECONDS after its
     tags were last read from the shared cache: a hot page then costs no cache round trip (on a 2-core machine the
@@ -278,7 +285,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method != "GET" or not seconds:
             return view(request, *args, **kwargs)
         fragment = request.headers.get("HX-Request") == "true"
-        key = entry_key("page", request.build_absolute_uri(), str(fragment))
+        key = entry_key("page", request_url(request), str(fragment))
         response, version = kept_response(key, request)
         if response is not None:
             response["X-Page-Cache"] = "hit"

@@ -40,6 +40,21 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, "; ".join(f"{field}: {', '.join(text)}" for field, text in error.message_dict.items()))
 
 
+class AuditTrailAdmin(admin.ModelAdmin):
+    """History and audit rows (price periods, change events, sync runs): only a superuser may delete one, one at a
+    time from its own page, and no list offers "delete selected". The Editor group's delete permission does not
+    reach them (providers/roles.py), and since Django asks this admin before deleting them with a route or a model,
+    an editor cannot erase them that way either."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(Provider)
 class ProviderAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
@@ -233,14 +248,15 @@ class OfferingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(SimpleHistoryAdmin):
-    """Every price period; read-only here (a price changes on its route's page, which keeps the history)."""
+class PriceAdmin(AuditTrailAdmin, SimpleHistoryAdmin):
+    """Every price period; read-only here (a price changes on its route's page, which keeps the history). A price is
+    ended (its period closed, recorded as a change event), never deleted."""
 
     list_display = ["offering", "described", "effective_from", "effective_to", "source", "verified_on"]
     list_filter = ["component", "service_tier", "source", ("effective_to", admin.EmptyFieldListFilter)]
     search_fields = ["offering__model__name", "offering__model__slug", "offering__provider__name"]
     list_select_related = ["offering__model", "offering__provider"]
-    actions = ["release"]
+    actions = ["end", "release"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -248,11 +264,28 @@ class PriceAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_end_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("providers.change_price"))
+
+    def has_release_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("providers.change_price"))
+
+    @admin.action(description="End price: close these periods now (recorded as a change)", permissions=["end"])
+    def end(self, request: HttpRequest, queryset: QuerySet[Price]) -> None:
+        ended = 0
+        for price in queryset.select_related("offering__model", "offering__provider"):
+            try:
+                curation.end_price(price, user=request.user)
+                ended += 1
+            except ValidationError as error:
+                _report(request, error)
+        messages.info(request, f"Ended {ended} price period(s); history keeps them.")
+
     @admin.display(description="Price")
     def described(self, price: Price) -> str:
         return price.describe()
 
-    @admin.action(description="Unlock: let the next sync replace these curator prices")
+    @admin.action(description="Unlock: let the next sync replace these curator prices", permissions=["release"])
     def release(self, request: HttpRequest, queryset: QuerySet[Price]) -> None:
         released = 0
         for price in queryset:
@@ -265,7 +298,7 @@ class PriceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(AuditTrailAdmin):
     list_display = ["occurred_at", "kind", "summary", "actor", "sync_run"]
     list_filter = ["kind", "occurred_at"]
     search_fields = ["summary", "actor", "model__slug"]
@@ -533,7 +566,7 @@ class DisagreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(AuditTrailAdmin):
     list_display = [
         "source",
         "status",

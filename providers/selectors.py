@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -320,18 +319,6 @@ def change_events() -> QuerySet[ChangeEvent]:
     return ChangeEvent.objects.select_related("model", "model__lab", "offering", "offering__provider").order_by(
         "-occurred_at", "-id"
     )
-
-
-def latest_change_timestamp() -> float | None:
-    """When the catalog last changed (its newest change event), as a timestamp: 1 query on the first call after a
-    change, then none in that process (every API answer's Last-Modified)."""
-    return _latest_change_timestamp()
-
-
-@per_version
-def _latest_change_timestamp() -> float | None:
-    latest = ChangeEvent.objects.aggregate(latest=Max("occurred_at"))["latest"]
-    return latest.timestamp() if latest else None
 
 
 def offering_with_prices(pk: int) -> Offering | None:

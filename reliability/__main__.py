@@ -159,6 +159,9 @@ def prepare(run_env: dict[str, str]) -> dict[str, Any]:
         check=True,
         timeout=300,
     )
+    from bench.__main__ import collect_static
+
+    collect_static(run_env)  # its gunicorn serves DEBUG=0 pages: without this /admin/login/ is a 500
     for url in (BROKER_URL, REDIS_URL):
         redis.Redis.from_url(url).flushdb()
     os.environ.update(run_env)

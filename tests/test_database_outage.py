@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError, connection
 
 from tests.factories import build_catalog
+from tests.problem import details
 
 PAGE = "/models/lab/model-0/"
 API = "/api/v1/models/lab/model-0/"
@@ -48,7 +49,7 @@ def test_it_answers_the_api_with_a_json_503(client, catalog):
         response = client.get(API)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert response.json() == {"detail": "The catalog's database is unavailable for a moment. Please retry shortly."}
+    assert details(response) == {"detail": "The catalog's database is unavailable for a moment. Please retry shortly."}
 
     assert client.get(API).json()["slug"] == "lab/model-0"
 

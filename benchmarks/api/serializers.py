@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from benchmarks.models import Benchmark
 from catalog.models import LanguageModel
-from lib.api.fields import BlankAsNullCharField, decimal_string
+from lib.api.fields import BlankAsNullCharField, PlainDecimalField, decimal_string
 
 
 class BenchmarkSerializer(serializers.Serializer):
@@ -61,7 +61,7 @@ class ScoreInput(serializers.Serializer):
     benchmarks.curation's."""
 
     model = serializers.SlugRelatedField(slug_field="slug", queryset=LanguageModel.objects.all(), help_text="lab/model")
-    value = serializers.DecimalField(max_digits=12, decimal_places=4)
+    value = PlainDecimalField(max_digits=12, decimal_places=4)
     version = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     date = serializers.DateField(required=False, allow_null=True, default=None, help_text="when it was measured")
     source_url = serializers.URLField(max_length=500, required=False, default="", allow_blank=True)

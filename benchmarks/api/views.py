@@ -51,6 +51,7 @@ class BenchmarkListView(CachingHeadersMixin, generics.ListAPIView):
 
 
 class BenchmarkScoresView(CachingHeadersMixin, generics.ListAPIView):
+    write_permissions = {"POST": ("benchmarks.add_benchmarkscore", "benchmarks.change_benchmarkscore")}
     serializer_class = RankedScoreSerializer
     filterset_class = ScoreFilter
     schema = ApiSchema()

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from catalog.models import LanguageModel
-from catalog.pages.filters import MAX_PRICE, ModelFilter
+from catalog.pages.filters import MAX_PRICE, DecimalFilter, ModelFilter
 from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES
 
 # ordering key -> the annotation or field it sorts on. Unknown values (no price, no date) always come last, in
@@ -43,14 +43,14 @@ class ApiModelFilter(ModelFilter):
     max_output = None
     retired = None  # the API lists retired models unless `status` says otherwise
 
-    max_input_price = django_filters.NumberFilter(
+    max_input_price = DecimalFilter(
         field_name="cheapest_input_usd",
         lookup_expr="lte",
         label="Max. input price (USD per 1M tokens, cheapest route)",
         min_value=0,
         max_value=MAX_PRICE,
     )
-    max_output_price = django_filters.NumberFilter(
+    max_output_price = DecimalFilter(
         field_name="cheapest_output_usd",
         lookup_expr="lte",
         label="Max. output price (USD per 1M tokens, cheapest route)",
@@ -84,6 +84,14 @@ def _query(name: str, type_: Any, description: str, **kwargs: Any) -> OpenApiPar
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+# A price filter: a plain decimal from 0 to MAX_PRICE (1,000,000 USD per 1M tokens), as the filter checks it.
+PRICE_LIMIT_SCHEMA = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^([0-9]{1,6}(\.[0-9]+)?|1000000(\.0+)?)$",
+    "description": "0 to 1,000,000",
+}
+
 MODEL_FILTER_PARAMETERS = [
     _query(
         "q",
@@ -108,13 +116,13 @@ MODEL_FILTER_PARAMETERS = [
     ),
     _query(
         "max_input_price",
-        {"type": "string", "format": "decimal", "pattern": r"^\d+(\.\d+)?$"},
-        "Cheapest route's standard input price at most this (USD per 1M tokens), e.g. `1` or `0.5`.",
+        PRICE_LIMIT_SCHEMA,
+        "Cheapest route's standard input price at most this (USD per 1M tokens, 0 to 1,000,000), e.g. `1` or `0.5`.",
     ),
     _query(
         "max_output_price",
-        {"type": "string", "format": "decimal", "pattern": r"^\d+(\.\d+)?$"},
-        "Cheapest route's standard output price at most this (USD per 1M tokens).",
+        PRICE_LIMIT_SCHEMA,
+        "Cheapest route's standard output price at most this (USD per 1M tokens, 0 to 1,000,000).",
     ),
     _query(
         "open_weights",

@@ -19,7 +19,7 @@ from rest_framework import serializers
 
 from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Lab, LanguageModel
 from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES, SLUG_PART_RE
-from lib.api.fields import BlankAsNullCharField, decimal_string
+from lib.api.fields import BlankAsNullCharField, PlainDecimalField, TextRegexField, WholeNumberField, decimal_string
 from providers.api.serializers import PricePeriodSerializer, PriceSerializer
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier
 
@@ -430,10 +430,8 @@ class ModelFactsInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000, help_text="Markdown")
     release_date = serializers.DateField(required=False, allow_null=True)
     knowledge_cutoff = serializers.CharField(required=False, max_length=10, allow_blank=True, help_text="YYYY-MM(-DD)")
-    context_window = serializers.IntegerField(required=False, allow_null=True, max_value=MAX_TOKENS, help_text="tokens")
-    max_output_tokens = serializers.IntegerField(
-        required=False, allow_null=True, max_value=MAX_TOKENS, help_text="tokens"
-    )
+    context_window = WholeNumberField(required=False, allow_null=True, max_value=MAX_TOKENS, help_text="tokens")
+    max_output_tokens = WholeNumberField(required=False, allow_null=True, max_value=MAX_TOKENS, help_text="tokens")
     input_modalities = serializers.ListField(
         required=False, child=serializers.ChoiceField(choices=list(MODALITIES)), max_length=20
     )
@@ -451,7 +449,7 @@ class ModelFactsInput(serializers.Serializer):
     commercial_use = serializers.ChoiceField(
         required=False, choices=LanguageModel.CommercialUse.choices, allow_blank=True
     )
-    parameters_b = serializers.DecimalField(
+    parameters_b = PlainDecimalField(
         required=False,
         max_digits=10,
         decimal_places=3,
@@ -485,7 +483,7 @@ class ModelFactsInput(serializers.Serializer):
 
 class ModelCreateSerializer(ModelFactsInput):
     lab = serializers.SlugRelatedField(slug_field="slug", queryset=Lab.objects.all(), help_text="an existing lab")
-    slug = serializers.RegexField(
+    slug = TextRegexField(
         SLUG_PART_RE.pattern,
         max_length=150,
         help_text="the model part of the new canonical slug: `gpt-5-nano` makes openai/gpt-5-nano",

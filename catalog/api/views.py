@@ -64,7 +64,9 @@ MOVED = OpenApiResponse(ErrorSerializer, description="An alias: `Location` is th
 WRITE_ERRORS = {
     400: BAD_INPUT,
     401: OpenApiResponse(ErrorSerializer, description="No API token was sent."),
-    403: OpenApiResponse(ErrorSerializer, description="The token is not a staff account's."),
+    403: OpenApiResponse(
+        ErrorSerializer, description="The token's account lacks the model permission this write needs (as in admin)."
+    ),
 }
 LAB_MODEL_PATH = [
     OpenApiParameter(
@@ -209,6 +211,8 @@ class ModelFilterMixin:
 class ModelListView(CachingHeadersMixin, ModelFilterMixin, generics.ListAPIView):
     """GET: the models, filtered, ordered and paginated. POST (staff): add a model."""
 
+    write_permissions = {"POST": ("catalog.add_languagemodel",)}
+
     serializer_class = ModelSummarySerializer
     filter_backends: list = []
 
@@ -270,6 +274,8 @@ class ModelCountView(CachingHeadersMixin, ModelFilterMixin, APIView):
 class ModelDetailView(CachingHeadersMixin, ModelLookupMixin, APIView):
     """GET: one model, whole. PATCH (staff): edit its facts, which locks them against syncs."""
 
+    write_permissions = {"PATCH": ("catalog.change_languagemodel",)}
+
     @extend_schema(
         operation_id="models_retrieve",
         summary="One model: facts, aliases, routes with every current price, scores",
@@ -304,6 +310,8 @@ class ModelDetailView(CachingHeadersMixin, ModelLookupMixin, APIView):
 
 class ModelUnlockView(ModelLookupMixin, APIView):
     """Lift a curator's locks on some of a model's facts (staff)."""
+
+    write_permissions = {"POST": ("catalog.change_languagemodel",)}
 
     @extend_schema(
         operation_id="models_unlock",
@@ -349,6 +357,8 @@ class ModelPricesView(CachingHeadersMixin, ModelLookupMixin, APIView):
     )
     def get(self, request: Request, lab: str, model: str) -> Response:
         found = self.find_model(request, lab, model)
+        if request.query_params.get("as_of", None) == "":  # DRF reads an empty optional value as absent
+            raise ValidationError({"as_of": ["A date (YYYY-MM-DD); leave the parameter out for today's prices."]})
         as_of = _valid_input(AsOfQuery(data=request.query_params)).get("as_of")
         moment = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC) if as_of else None
         routes = queries.routes_in_force(found, moment)

@@ -42,6 +42,11 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _moment(value: dt.datetime) -> str:
+    """A moment in UTC as the API writes it: ISO 8601 ending in `Z` (2024-07-18T00:00:00Z)."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def model_document(model: LanguageModel) -> dict[str, Any]:
     return {
         "slug": model.slug,
@@ -79,7 +84,7 @@ def model_document(model: LanguageModel) -> dict[str, Any]:
                         "usd": f"{price.usd.normalize():f}",
                         "tier_min_tokens": price.tier_min_tokens or None,
                         "service_tier": price.service_tier,
-                        "effective_from": price.effective_from.isoformat(),
+                        "effective_from": _moment(price.effective_from),
                         "source": price.source,
                         "source_name": price.source_name or None,
                         "source_url": price.source_url or None,
@@ -108,7 +113,7 @@ def model_document(model: LanguageModel) -> dict[str, Any]:
 def iter_export_json(*, generated_at: dt.datetime | None = None) -> Iterator[str]:
     """The export document in pieces; joined, they are one JSON object."""
     generated_at = generated_at or timezone.now()
-    header = json.dumps({"format_version": FORMAT_VERSION, "generated_at": generated_at.isoformat()})
+    header = json.dumps({"format_version": FORMAT_VERSION, "generated_at": _moment(generated_at)})
     yield header[:-1] + ', "models": ['  # the header object, left open for the list of models
     for index, model in enumerate(export_models()):
         yield ("," if index else "") + "\n" + json.dumps(model_document(model), ensure_ascii=False)
@@ -173,7 +178,7 @@ def iter_export_csv() -> Iterator[str]:
                         f"{price.usd.normalize():f}",
                         price.tier_min_tokens or "",
                         price.service_tier,
-                        price.effective_from.isoformat(),
+                        _moment(price.effective_from),
                         price.source,
                         price.source_url,
                         price.verified_on.isoformat(),

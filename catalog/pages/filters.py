@@ -7,6 +7,7 @@ one is a form error, so a page answers 400 with the error shown instead of silen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -61,8 +62,34 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
+ASCII_DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """int() also reads fullwidth digits and "1_000": a filter takes plain digits only."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and value.strip() and not ASCII_INTEGER.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """Decimal() also reads fullwidth digits, "1_0" and exponents: a price filter takes plain decimals only."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and not ASCII_DECIMAL.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
+
+
+class DecimalFilter(django_filters.NumberFilter):
+    field_class = AsciiDecimalField
 
 
 @dataclass(frozen=True)
@@ -157,7 +184,7 @@ class ModelFilter(ListingFilter):
         max_value=MAX_TOKENS,
         widget=forms.NumberInput(attrs={"min": 1, "step": 1, "list": "context-sizes", "placeholder": "128000"}),
     )
-    max_input = django_filters.NumberFilter(
+    max_input = DecimalFilter(
         field_name="cheapest_input_usd",
         lookup_expr="lte",
         label="Max. input $ / 1M",
@@ -165,7 +192,7 @@ class ModelFilter(ListingFilter):
         max_value=MAX_PRICE,
         widget=forms.NumberInput(attrs={"min": 0, "step": "any", "placeholder": "1.00"}),
     )
-    max_output = django_filters.NumberFilter(
+    max_output = DecimalFilter(
         field_name="cheapest_output_usd",
         lookup_expr="lte",
         label="Max. output $ / 1M",

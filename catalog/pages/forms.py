@@ -27,6 +27,7 @@ WORKLOAD_DEFAULTS = {
     "cache_write_tokens": "0",
 }
 SEPARATORS = re.compile(r"[,_\s]")
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class WholeNumberField(forms.IntegerField):
@@ -45,6 +46,9 @@ class WholeNumberField(forms.IntegerField):
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
             value = SEPARATORS.sub("", value)
+            # int() would also read fullwidth and other scripts' digits: the separators are the only leniency.
+            if value and not ASCII_INTEGER.fullmatch(value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 

@@ -3,6 +3,7 @@ the one error shape (lib.api.plumbing.exception_handler)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -50,3 +51,35 @@ class ErrorSerializer(serializers.Serializer):
         required=False,  # not read-only: a read-only field is "required" in a response schema
         help_text="present for a 400: {parameter or field: [messages]}",
     )
+
+
+# A number as text, in ASCII digits only: int() and Decimal() also read fullwidth digits and "1_000".
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+ASCII_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer as a JSON number or as text of ASCII digits; never a boolean, "1_000" or fullwidth digits."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or (isinstance(data, str) and not ASCII_INTEGER.fullmatch(data.strip())):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal as a JSON number or as text in ASCII digits (Decimal() alone also reads fullwidth digits and "1_0")."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or (isinstance(data, str) and not ASCII_DECIMAL.fullmatch(data.strip())):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextRegexField(serializers.RegexField):
+    """A RegexField that takes only text: DRF's turns a number into its digits (`"slug": 0` would be "0")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from catalog.models import LanguageModel
 from catalog.vocabulary import MAX_TOKENS
-from lib.api.fields import BlankAsNullCharField, ThresholdField, decimal_string
+from lib.api.fields import BlankAsNullCharField, PlainDecimalField, ThresholdField, WholeNumberField, decimal_string
 from providers.models import ChangeEvent, Offering, PriceComponent, PriceUnit, Provider, ServiceTier
 
 # --- prices ----------------------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class OfferingSerializer(serializers.Serializer):
 
 def _positive_tokens(**kwargs: Any) -> serializers.IntegerField:
     message = "A positive number of tokens."  # as providers.curation says it
-    return serializers.IntegerField(
+    return WholeNumberField(
         min_value=1,
         max_value=MAX_TOKENS,
         allow_null=True,
@@ -165,12 +165,10 @@ class PriceInput(serializers.Serializer):
     amount, a tier threshold below the context window) are providers.validation's."""
 
     component = ComponentField(max_length=20)
-    unit = UnitField(max_length=16, required=False, allow_null=True, default=None)
-    usd = serializers.DecimalField(
-        max_digits=19, decimal_places=9, required=False, allow_null=True, default=None, help_text="USD per unit"
-    )
+    unit = UnitField(max_length=16, allow_null=True)
+    usd = PlainDecimalField(max_digits=19, decimal_places=9, allow_null=True, help_text="USD per unit")
     service_tier = ServiceTierField(max_length=10, required=False, default=ServiceTier.STANDARD)
-    tier_min_tokens = serializers.IntegerField(
+    tier_min_tokens = WholeNumberField(
         required=False, default=0, max_value=MAX_TOKENS, help_text="0 for the base price; N: prompts above N tokens"
     )
     source_url = serializers.URLField(max_length=500, required=False, default="", allow_blank=True)
@@ -183,6 +181,10 @@ class PriceInput(serializers.Serializer):
 
 
 # --- the change log ---------------------------------------------------------------------------------------------
+
+
+# What a public change event says of the person who made it: staff usernames are not published.
+CURATOR = "curator"
 
 
 class ChangeEventSerializer(serializers.Serializer):
@@ -210,8 +212,11 @@ class ChangeEventSerializer(serializers.Serializer):
         allow_null=True,
         help_text="a price change in percent of the old amount (-20.0 for 0.15 -> 0.12)",
     )
-    actor = BlankAsNullCharField(help_text="the person who made the change; null for a sync")
+    actor = serializers.SerializerMethodField(help_text='"curator" for a person\'s change (no names); null for a sync')
     sync_run = serializers.IntegerField(source="sync_run_id", read_only=True, allow_null=True)
+
+    def get_actor(self, event: ChangeEvent) -> str | None:
+        return CURATOR if event.actor else None
 
     def get_model(self, event: ChangeEvent) -> str | None:
         return event.model.slug if event.model else None

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -30,7 +31,7 @@ from lib.api.schema import (
 )
 from providers import curation, selectors
 from providers.api.estimate import EstimateBody, EstimateQuery, EstimateSerializer, estimate_workload
-from providers.api.filters import ChangeEventFilter, ProviderFilter
+from providers.api.filters import FEED_ORDERINGS, ChangeEventFilter, ProviderFilter
 from providers.api.serializers import (
     ChangeEventSerializer,
     OfferingCreateInput,
@@ -106,9 +107,38 @@ class ProviderDetailView(CachingHeadersMixin, generics.RetrieveAPIView):
 
 @extend_schema(
     tags=["changes"],
-    summary="Change events, newest first",
+    summary="Change events, newest first (or oldest first, to poll)",
     description="Every change the syncs and curators made: new models and routes, price changes (old and new "
-    "value), removed prices, status changes, new scores. `since` and `until` are inclusive dates (UTC).",
+    "value), removed prices, status changes, new scores. `since` and `until` are inclusive: a date (the whole UTC "
+    "day) or an ISO 8601 date-time. To poll, ask `?ordering=occurred_at&after=<the last id you saw>` and follow "
+    '`next`. `actor` is "curator" for a person\'s change (staff names are not published), null for a sync.',
+    parameters=[
+        OpenApiParameter(
+            "since",
+            {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]},
+            OpenApiParameter.QUERY,
+            description="on or after this date (YYYY-MM-DD) or moment (2025-01-31T12:00:00Z)",
+        ),
+        OpenApiParameter(
+            "until",
+            {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]},
+            OpenApiParameter.QUERY,
+            description="on or before this date or moment",
+        ),
+        OpenApiParameter(
+            "after",
+            {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+            OpenApiParameter.QUERY,
+            description="only events with a greater id (a cursor: the last id you have seen)",
+        ),
+        OpenApiParameter(
+            "ordering",
+            OpenApiTypes.STR,
+            OpenApiParameter.QUERY,
+            enum=[key for key, _ in FEED_ORDERINGS],
+            description="`-occurred_at` newest first (the default) or `occurred_at` oldest first",
+        ),
+    ],
     responses={200: ChangeEventSerializer(many=True), **list_errors()},
 )
 class ChangeListView(CachingHeadersMixin, generics.ListAPIView):
@@ -181,6 +211,7 @@ class EstimateView(CachingHeadersMixin, APIView):
     responses={201: OfferingSerializer, **errors(*WRITE_ERRORS)},
 )
 class OfferingCreateView(APIView):
+    write_permissions = {"POST": ("providers.add_offering",)}
     schema = ApiSchema()
 
     def post(self, request: Request) -> Response:
@@ -199,6 +230,7 @@ class OfferingCreateView(APIView):
 
 
 class OfferingView(CachingHeadersMixin, APIView):
+    write_permissions = {"PATCH": ("providers.change_offering",)}
     schema = ApiSchema()
 
     @extend_schema(
@@ -257,6 +289,7 @@ class OfferingView(CachingHeadersMixin, APIView):
     responses={200: PricePeriodSerializer, 201: PricePeriodSerializer, **errors(*WRITE_ERRORS, 404)},
 )
 class OfferingPriceView(APIView):
+    write_permissions = {"POST": ("providers.add_price", "providers.change_price")}
     schema = ApiSchema()
 
     def post(self, request: Request, pk: str) -> Response:
@@ -293,6 +326,7 @@ class OfferingPriceView(APIView):
     responses={200: PricePeriodSerializer, **errors(*WRITE_ERRORS, 404)},
 )
 class PriceEndView(APIView):
+    write_permissions = {"POST": ("providers.change_price",)}
     schema = ApiSchema()
 
     def post(self, request: Request, pk: str) -> Response:
@@ -311,6 +345,7 @@ class PriceEndView(APIView):
     responses={200: PricePeriodSerializer, **errors(*WRITE_ERRORS, 404)},
 )
 class PriceReleaseView(APIView):
+    write_permissions = {"POST": ("providers.change_price",)}
     schema = ApiSchema()
 
     def post(self, request: Request, pk: str) -> Response:

@@ -35,8 +35,8 @@ def catalog_since_launch(catalog) -> SyncRun:
 
 @pytest.fixture
 def ana(db):
-    """A curator: a staff user."""
-    return get_user_model().objects.create_user("ana", is_staff=True)
+    """A curator: a staff user in the Editor group (the rights to curate, as in the admin)."""
+    return editor("ana")
 
 
 def token_headers(user) -> dict[str, str]:
@@ -55,3 +55,26 @@ def staff(ana) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=token_headers(ana)["Authorization"])
     return client
+
+
+def editor(username: str = "edith"):
+    """A staff member in the Editor group (providers/roles.py): the rights to curate, the same as in the admin."""
+    from django.contrib.auth.models import Group
+
+    from providers.roles import EDITOR_GROUP, ensure_editor_group
+
+    ensure_editor_group()
+    user = get_user_model().objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+    return user
+
+
+@pytest.fixture
+def editor_user(db):
+    return editor()
+
+
+@pytest.fixture
+def editor_token(editor_user) -> dict[str, str]:
+    """Headers carrying an Editor's API token."""
+    return token_headers(editor_user)

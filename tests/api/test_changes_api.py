@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from providers import curation
 from providers.models import ChangeEvent, Offering
 from tests.factories import build_catalog
+from tests.problem import details
 
 URL = "/api/v1/changes/"
 
@@ -106,8 +107,8 @@ def test_until_is_inclusive_and_covers_the_first_sync(api, resynced):
 @pytest.mark.parametrize(
     ("params", "errors"),
     [
-        ({"since": "2026-02-30"}, {"since": ["Enter a valid date."]}),
-        ({"until": "yesterday"}, {"until": ["Enter a valid date."]}),
+        ({"since": "2026-02-30"}, {"since": ["A date (YYYY-MM-DD) or an ISO 8601 date-time (2025-01-31T12:00:00Z)."]}),
+        ({"until": "yesterday"}, {"until": ["A date (YYYY-MM-DD) or an ISO 8601 date-time (2025-01-31T12:00:00Z)."]}),
         ({"kind": "price_cut"}, {"kind": ["Select a valid choice. price_cut is not one of the available choices."]}),
         ({"provider": "acme"}, {"provider": ["Select a valid choice. acme is not one of the available choices."]}),
         ({"lab": "acme"}, {"lab": ["Select a valid choice. acme is not one of the available choices."]}),
@@ -117,16 +118,17 @@ def test_until_is_inclusive_and_covers_the_first_sync(api, resynced):
 def test_a_bad_filter_value_is_a_400_naming_the_parameter(api, catalog, params, errors):
     response = api.get(URL, params)
     assert response.status_code == 400
-    assert response.json() == {"detail": f"Invalid value for: {next(iter(params))}.", "errors": errors}
+    assert details(response) == {"detail": f"Invalid value for: {next(iter(params))}.", "errors": errors}
 
 
-def test_a_curators_change_names_the_curator(api, catalog):
+def test_a_curators_change_says_curator_not_the_username(api, catalog):
     ana = get_user_model().objects.create_user("ana", is_staff=True)
     route = Offering.objects.get(model__slug="openai/gpt-4o-mini", provider__slug="azure-openai")
     curation.set_price(route, component="input", unit="per_1m_tokens", usd=Decimal("0.16"), user=ana)
     [event] = api.get(URL, {"kind": "price_changed"}).json()["results"]
+    # Staff usernames are not published: a person's change is the curator's.
     assert (event["actor"], event["summary"], event["sync_run"]) == (
-        "ana",
+        "curator",
         "GPT-4o mini on Azure OpenAI: input $0.165 → $0.16",
         None,
     )
@@ -140,11 +142,11 @@ def test_pages_link_to_each_other(api, catalog):
 
 
 @pytest.mark.parametrize("page_size", [2, 20])
-def test_a_page_takes_5_queries_whatever_its_size(api, db, page_size):
+def test_a_page_takes_4_queries_whatever_its_size(api, db, page_size):
     build_catalog(20, routes=2)
     with CaptureQueriesContext(connection) as queries:
         response = api.get(URL, {"page_size": page_size, "provider": "prov-1"})
     assert len(response.json()["results"]) == page_size
     assert all(event["provider"] == "prov-1" for event in response.json()["results"])
-    # the lab and provider filters' choices, count, rows (model, lab, route, provider), last change
-    assert len(queries) == 5
+    # the lab and provider filters' choices, count, rows (model, lab, route, provider)
+    assert len(queries) == 4

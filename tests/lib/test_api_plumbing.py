@@ -76,7 +76,7 @@ def test_nul_characters_are_refused_everywhere_with_a_400(client, db):
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=get_user_model().objects.create_user("ana", is_staff=True))
+    token = Token.objects.create(user=get_user_model().objects.create_user("ana", is_superuser=True, is_staff=True))
     response = client.post(
         "/api/v1/models/",
         data='{"lab": "open\\u0000ai", "slug_part": "x", "name": "X"}',

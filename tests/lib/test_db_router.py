@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +22,7 @@ from lib.caching import bump_catalog_version, catalog_version
 from lib.db_router import ReplicaRouter, position_key, replica_reads
 from providers.models import SyncRun
 from providers.sync.run import run_sync
+from tests.api.conftest import editor
 from tests.providers.test_admin import form_data
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -68,7 +68,7 @@ def test_it_reads_anonymous_pages_and_api_requests_from_the_replica(client, cata
 
 
 def test_whoever_signs_in_reads_the_primary_and_reads_their_own_writes(client, catalog):
-    ana = get_user_model().objects.create_user("ana", is_staff=True)
+    ana = editor("ana")  # API writes need the model permissions an editor has
     headers = {"Authorization": f"Token {Token.objects.create(user=ana).key}"}
     with queries() as ran:
         patched = client.patch(MINI_API, {"context_window": 131072}, content_type="application/json", headers=headers)

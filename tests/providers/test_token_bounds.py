@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -16,6 +15,7 @@ from catalog.models import LanguageModel
 from catalog.vocabulary import MAX_TOKENS
 from providers import curation
 from providers.models import Offering
+from tests.api.conftest import editor
 
 MINI = "/api/v1/models/openai/gpt-4o-mini/"
 
@@ -23,7 +23,7 @@ MINI = "/api/v1/models/openai/gpt-4o-mini/"
 @pytest.fixture
 def ana(load_fixture_catalog):
     load_fixture_catalog()
-    return get_user_model().objects.create_user("ana", is_staff=True)
+    return editor("ana")  # the Editor group's rights: API writes check model permissions
 
 
 @pytest.fixture

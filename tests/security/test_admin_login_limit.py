@@ -32,13 +32,14 @@ def sign_in(client, password: str, *, username: str = "curator", address: str = 
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
 
 
-def test_it_locks_out_a_username_and_address_after_the_limit(client, curator, limit):
+def test_it_locks_out_a_username_and_address_after_the_limit(client, curator, limit, settings):
     for _ in range(limit - 1):
         response = sign_in(client, "wrong")
         assert response.status_code == 200  # the form again, with its error
         assert "Please enter the correct username and password" in response.content.decode()
     locked = sign_in(client, "wrong")
     assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == int(settings.AXES_COOLOFF_TIME.total_seconds())
     assert "Too many failed sign-ins" in locked.content.decode()
     # The right password does not get through a lockout.
     assert sign_in(client, PASSWORD).status_code == 429
