@@ -23,6 +23,17 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CROSS_ORIGIN_POSTS = frozenset({"api-estimate"})
 
 
+def _routed(path: str) -> bool:
+    """The path names an endpoint, or will once CommonMiddleware has appended its slash."""
+    for candidate in (path, path + "/") if not path.endswith("/") else (path,):
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return True
+    return False
+
+
 def api_guard(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """What /api/ refuses or repairs before any view or middleware reads the request, each in the API's one error
     shape (lib.api.problems) where Django would answer an HTML page:
@@ -56,6 +67,9 @@ def api_guard(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[
             else:
                 request.path_info += "/"
                 request.path += "/"
+        if not _routed(request.path_info):
+            # Here rather than in handler404, which DEBUG replaces with its HTML page.
+            return problem(404, f"No API endpoint at {request.path}. The endpoints are listed at /api/v1/.")
         response = get_response(request)
         if quota := getattr(request, "rate_limit", None):
             limit, remaining, reset, window = quota

@@ -73,6 +73,14 @@ def test_a_post_without_the_trailing_slash_is_routed_not_redirected(client, cata
     assert response.json()["workload"]["requests"] == 1000
 
 
+def test_an_unknown_endpoint_is_a_problem_even_with_debug_on(client, catalog, settings):
+    settings.DEBUG = True
+    response = client.get("/api/v1/nothing/")
+    assert response.status_code == 404
+    assert "/api/v1/" in details(response)["detail"]
+    assert client.get("/api/v1/models").status_code == 301  # the slash is still appended to a GET
+
+
 def test_an_unknown_endpoint_and_a_wrong_method_are_problems(client, catalog):
     response = client.get("/api/v1/nothing/")
     assert response.status_code == 404
