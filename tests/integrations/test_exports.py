@@ -209,12 +209,11 @@ def test_litellm_prices_our_export_as_we_do(client, real_catalog, litellm):
 def test_an_export_costs_the_same_queries_whatever_the_catalogs_size(
     client, load_fixture_catalog, url, django_assert_num_queries
 ):
-    """When the catalog last changed (1, the Last-Modified header); then per chunk of 500 routes, the routes with
-    their provider, model and lab (1), the models' capabilities and modalities and the current prices (4
-    prefetches): 6 for the 4-route fixture and for the ~350 curated routes."""
+    """Per chunk of 500 routes, the routes with their provider, model and lab (1), the models' capabilities and
+    modalities and the current prices (4 prefetches): 5 for the 4-route fixture and for the ~350 curated routes."""
     load_fixture_catalog()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         body(client.get(url))
     load_fixture_catalog(ROOT / "data" / "curated")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(body(client.get(url))) > 4

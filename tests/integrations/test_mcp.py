@@ -5,6 +5,7 @@ answer for the same question, read from the same database."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -120,8 +121,15 @@ def timeless(answer: object) -> object:
     return answer
 
 
+def in_own_loop(coroutine):
+    """Run `coroutine` in a fresh event loop on its own thread: a browser test in the same process may have left
+    this thread's loop running (Playwright's sync API), where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_an_agent_gets_the_apis_answers_over_stdio(server_env):
-    names, results, error = asyncio.run(asyncio.wait_for(talk(server_env), timeout=120))
+    names, results, error = in_own_loop(asyncio.wait_for(talk(server_env), timeout=120))
     assert names == TOOLS
     assert "lab/model" in error
     expected = rest_answers(server_env, [path for _, _, paths in CALLS for path in paths])

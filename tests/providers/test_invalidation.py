@@ -6,10 +6,12 @@ import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from providers.models import Offering
+from providers.roles import EDITOR_GROUP, ensure_editor_group
 from providers.sync.run import run_sync
 from tests.providers.test_admin import form_data
 
@@ -51,11 +53,14 @@ def change_through_the_admin(settings, tmp_path) -> None:
     data = form_data(admin.get(url))
     inputs = [key for key, value in data.items() if key.endswith("-component") and value == "input"]
     data[inputs[0].replace("-component", "-usd")] = "0.16"
+    data[inputs[0].replace("-component", "-source_name")] = "Azure's pricing page, read by a curator"
     assert admin.post(url, data).status_code == 302
 
 
 def change_through_the_api(settings, tmp_path) -> None:
     user = get_user_model().objects.create_user("ana", password="x", is_staff=True)
+    ensure_editor_group()
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
     staff = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     body = {"component": "input", "unit": "per_1m_tokens", "usd": "0.16"}
     response = staff.post(f"/api/v1/offerings/{azure().pk}/prices/", body, content_type="application/json")

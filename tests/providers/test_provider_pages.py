@@ -61,7 +61,7 @@ def test_the_provider_page_says_what_it_is_and_lists_its_models_with_prices(clie
         "OpenAI-compatible",
         "<code>https://api.openai.com/v1</code>",
         '<a href="/models/openai/gpt-4o-mini/">GPT-4o mini</a> <span class="badge badge-cheapest">Cheapest</span>',
-        '<td class="num" data-value="128000">128K</td>',
+        '<td class="num" data-value="128000"><span class="tokens" title="128,000 tokens">128K</span></td>',
         '<table class="data sortable provider-routes">',
         '<th scope="col" class="num" data-sort="num">Input / 1M</th>',
         'src="/static/js/sortable.js"',

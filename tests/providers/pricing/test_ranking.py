@@ -225,6 +225,7 @@ def test_an_admin_price_edit_rebuilds_the_index(
         and data[key.replace("component", "service_tier")] == "standard"
     ]
     data[field.replace("-component", "-usd")] = "0.11"
+    data[field.replace("-component", "-source_name")] = "the provider's pricing page, read by a curator"
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, data).status_code == 302
     assert Price.objects.current().get(

@@ -58,6 +58,8 @@ class CollidingSource(FeedSource):
     name = "collide"
     description = "a feed whose batch collides on every natural key"
     creates_models = True
+    # It speaks for the OpenRouter route as OpenRouter does: an aggregator could not add the free tier there.
+    first_party_providers = frozenset({"openrouter"})
 
     def fetch(self, client):
         return {}

@@ -82,7 +82,7 @@ def test_a_price_first_seen_in_a_dated_file_is_in_force_since_that_date_at_the_l
     assert [Decimal(usd) for usd in eu_on("2026-07-05")] == [Decimal("0.165")]
     assert eu_on("2026-07-04") == []
     # The model page says so.
-    assert "since ≤ </span>2026-07-05" in client.get("/models/openai/gpt-4o-mini/").content.decode()
+    assert "since ≤ 2026-07-05</span>" in client.get("/models/openai/gpt-4o-mini/").content.decode()
     # The same file again writes nothing.
     again = _sync(payload_server, settings, "prices-full-2026-07-05.json")
     assert (again.created, again.updated) == (0, 0), again.counts
