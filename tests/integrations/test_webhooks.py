@@ -255,8 +255,7 @@ def test_signed_in_users_manage_their_own_subscriptions(
     pk = body["id"]
     assert client_for(alice).get(f"/api/v1/webhooks/{pk}/").status_code == 404
     assert client_for(alice).get("/api/v1/webhooks/").json()["results"] == []
-    admin = get_user_model().objects.create_user("root", is_staff=True)
-    assert [s["id"] for s in client_for(admin).get("/api/v1/webhooks/").json()["results"]] == [pk]
+    assert "secret" not in api.get(f"/api/v1/webhooks/{pk}/").json()
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post(f"/api/v1/webhooks/{pk}/test/")
     assert sent.status_code == 202
@@ -267,6 +266,66 @@ def test_signed_in_users_manage_their_own_subscriptions(
     assert [(d["event_type"], d["attempts"]) for d in log] == [("webhook.test", 1)]
     assert api.patch(f"/api/v1/webhooks/{pk}/", {"active": False}, format="json").json()["active"] is False
     assert api.delete(f"/api/v1/webhooks/{pk}/").status_code == 204
+
+
+def test_who_sees_and_changes_whose_subscriptions(catalog, bob, settings):
+    """Anonymous: nothing. The owner: their own, the secret only on create (and rotate). Another user: 404. Staff
+    without permissions: like another user. With view_: reads, no secret, no writes. Superuser: reads and writes,
+    never the secret."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    from django.contrib.auth.models import Permission
+
+    users = get_user_model().objects
+    owner = client_for(bob)
+    created = owner.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hook"}, format="json").json()
+    pk, secret = created["id"], created["secret"]
+    detail = f"/api/v1/webhooks/{pk}/"
+
+    anonymous = APIClient()
+    assert anonymous.get("/api/v1/webhooks/").status_code in (401, 403)
+    assert anonymous.get(detail).status_code in (401, 403)
+    assert anonymous.delete(detail).status_code in (401, 403)
+
+    assert [s["id"] for s in owner.get("/api/v1/webhooks/").json()["results"]] == [pk]
+    assert "secret" not in owner.get(detail).json()
+    assert "secret" not in owner.get("/api/v1/webhooks/").json()["results"][0]
+    assert "secret" not in owner.patch(detail, {"description": "mine"}, format="json").json()
+
+    for other in (users.create_user("alice"), users.create_user("staffer", is_staff=True)):
+        api = client_for(other)
+        assert api.get("/api/v1/webhooks/").json()["results"] == []
+        assert api.get(detail).status_code == 404
+        assert api.patch(detail, {"url": "http://127.0.0.1:9/stolen"}, format="json").status_code == 404
+        assert api.delete(detail).status_code == 404
+        assert api.post(f"{detail}test/").status_code == 404
+        assert api.post(f"{detail}rotate-secret/").status_code == 404
+        assert api.get(f"{detail}deliveries/").status_code == 404
+
+    viewer = users.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_webhooksubscription"))
+    api = client_for(users.get(pk=viewer.pk))
+    seen = api.get(detail)
+    assert seen.status_code == 200
+    assert "secret" not in seen.json()
+    assert api.patch(detail, {"url": "http://127.0.0.1:9/stolen"}, format="json").status_code == 403
+    assert api.delete(detail).status_code == 403
+    assert api.post(f"{detail}test/").status_code == 403
+    assert api.post(f"{detail}rotate-secret/").status_code == 403
+
+    root = client_for(users.create_superuser("root", "root@example.com", "x"))
+    assert [s["id"] for s in root.get("/api/v1/webhooks/").json()["results"]] == [pk]
+    changed = root.patch(detail, {"description": "checked"}, format="json")
+    assert changed.status_code == 200
+    assert "secret" not in changed.json()
+    assert root.post(f"{detail}rotate-secret/").status_code == 403
+    assert WebhookSubscription.objects.get(pk=pk).secret == secret
+
+    rotated = owner.post(f"{detail}rotate-secret/")
+    assert rotated.status_code == 200
+    assert rotated.json()["secret"].startswith("whsec_")
+    assert rotated.json()["secret"] != secret
+    assert WebhookSubscription.objects.get(pk=pk).secret == rotated.json()["secret"]
+    assert root.delete(detail).status_code == 204
 
 
 def test_the_api_refuses_bad_subscriptions(catalog, bob, settings):
