@@ -3,10 +3,17 @@
 Like the syncs' client (providers/sync/sources/http.py) every request is checked before it is sent, each redirect
 included; here the rule is about addresses rather than a list of hosts, since anyone may subscribe any public URL:
 - http or https only, with a host name;
-- every address the name resolves to must be public: no private, loopback, link-local, multicast, reserved or
-  unspecified address, unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on (tests, a closed network);
+- every address the name resolves to must be globally reachable (`ipaddress` `is_global`, after unwrapping the
+  IPv4 address inside an IPv4-mapped, 6to4, NAT64 or Teredo IPv6 address): no private, shared (100.64/10), loopback,
+  link-local, multicast, reserved or unspecified address, unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on (tests, a
+  closed network);
 - redirects are followed only to the same host (and checked again), at most MAX_REDIRECTS of them;
-- short timeouts (WEBHOOK_TIMEOUT_SECONDS); the answer's body is never read (its status and headers say it all).
+- short timeouts (WEBHOOK_TIMEOUT_SECONDS per connect/read) and a total deadline on the whole attempt
+  (`deadline_seconds()`); the answer's body is never read (its status and headers say it all).
+
+Known limitation: the name is resolved by `check_url` and again by httpx when it connects, so a name whose DNS
+answer changes between the two (DNS rebinding) could still reach an address that was not checked. Pinning the
+checked address in the transport (with the name as Host and TLS SNI) is not done yet.
 """
 
 from __future__ import annotations
@@ -27,13 +34,36 @@ class RefusedURLError(ValueError):
     """A URL the site will not send to: its scheme, its host or an address it resolves to."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the last 32 bits are an IPv4 address
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (IPv4-mapped, 6to4, NAT64, Teredo's client and server)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip in NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def _is_public(address: str) -> bool:
+    """Globally reachable (`is_global`, not multicast), and so is every IPv4 address an IPv6 one wraps."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
-    )
+    if not ip.is_global or ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        return all(inner.is_global and not inner.is_multicast for inner in _embedded_ipv4(ip))
+    return True
+
+
+def deadline_seconds() -> float:
+    """The most one attempt (connect, redirects, the answer's headers) may take, whatever the receiver does."""
+    return 2.0 * settings.WEBHOOK_TIMEOUT_SECONDS
 
 
 def check_url(url: str, *, resolve: bool = True) -> None:

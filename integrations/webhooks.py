@@ -16,6 +16,7 @@ import email.utils
 import json
 import logging
 import random
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,12 +26,12 @@ import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from integrations.models import WebhookDelivery, WebhookSubscription
-from integrations.outbound import RefusedURLError, check_url, client_for
+from integrations.outbound import RefusedURLError, check_url, client_for, deadline_seconds
 from providers.models import ChangeEvent
 
 logger = logging.getLogger(__name__)
@@ -146,13 +147,11 @@ OVERDUE = dt.timedelta(minutes=10)
 
 
 def overdue() -> list[int]:
-    """The deliveries still waiting well past their next attempt."""
-    return list(
-        WebhookDelivery.objects.filter(
-            status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING],
-            next_attempt_at__lte=timezone.now() - OVERDUE,
-        ).values_list("pk", flat=True)[:1000]
-    )
+    """The deliveries still waiting well past their next attempt, and those claimed by a worker that died sending."""
+    late = timezone.now() - OVERDUE
+    waiting = Q(status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING], next_attempt_at__lte=late)
+    stuck = Q(status=WebhookDelivery.Status.SENDING, updated_at__lte=late)
+    return list(WebhookDelivery.objects.filter(waiting | stuck).values_list("pk", flat=True)[:1000])
 
 
 def send_test_event(subscription: WebhookSubscription) -> WebhookDelivery:
@@ -209,24 +208,51 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+class DeadlineExceededError(Exception):
+    """The receiver took longer than the attempt's total deadline."""
+
+
+def _send(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, float | None]:
+    """The POST's status and Retry-After, within `deadline_seconds()` in all: httpx's timeouts hold per read, so a
+    receiver dripping a byte at a time would otherwise hold the worker. Past the deadline the client is closed
+    (dropping the connection) and the attempt counts as a timeout."""
+    client = client_for(url)
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with client.stream("POST", url, content=body, headers=headers) as response:
+                result["answer"] = (response.status_code, _retry_after(response))  # the body is never read
+        except BaseException as exc:  # handed to the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="webhook-post", daemon=True)
+    thread.start()
+    thread.join(deadline_seconds())
+    client.close()
+    if thread.is_alive():
+        raise DeadlineExceededError
+    if "error" in result:
+        raise result["error"]
+    return result["answer"]
+
+
 def post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
     """One POST of the delivery's message, signed: what came of it."""
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     headers = signed_headers(subscription, delivery, body)
     try:
         check_url(subscription.url)
-        with (
-            client_for(subscription.url) as client,
-            client.stream("POST", subscription.url, content=body.encode(), headers=headers) as response,
-        ):
-            code, retry_after = response.status_code, _retry_after(response)  # the body is never read
+        code, retry_after = _send(subscription.url, body.encode(), headers)
     except RefusedURLError as exc:
         return Outcome(ok=False, retryable=False, error=str(exc))
+    except DeadlineExceededError:
+        return Outcome(ok=False, retryable=True, error=f"timed out (no answer within {deadline_seconds():g} s)")
     except httpx.TimeoutException as exc:
         return Outcome(ok=False, retryable=True, error=f"timed out ({type(exc).__name__})")
     except httpx.TooManyRedirects:
         return Outcome(ok=False, retryable=False, error="too many redirects")
-    except httpx.TransportError as exc:
+    except (httpx.TransportError, httpx.StreamError) as exc:
         return Outcome(ok=False, retryable=True, error=f"connection failed ({type(exc).__name__})")
     if 200 <= code < 300:
         return Outcome(ok=True, retryable=False, status_code=code)
@@ -241,27 +267,41 @@ def backoff_seconds(attempts: int) -> float:
     return min(base * random.uniform(0.9, 1.1), MAX_BACKOFF_SECONDS)
 
 
+def claim(delivery_id: int) -> bool:
+    """Take the delivery for this worker: a conditional UPDATE from pending/retrying (or a `sending` left behind by a
+    worker that died OVERDUE ago) to `sending`. Only one worker's UPDATE matches the row, so only one sends."""
+    now = timezone.now()
+    sendable = Q(status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING]) | Q(
+        status=WebhookDelivery.Status.SENDING, updated_at__lte=now - OVERDUE
+    )
+    claimed = WebhookDelivery.objects.filter(sendable, pk=delivery_id).update(
+        status=WebhookDelivery.Status.SENDING, updated_at=now
+    )
+    return claimed == 1
+
+
 def attempt(delivery_id: int) -> float | None:
-    """Try a delivery once (unless it is settled already): returns seconds until the next try, or None when there
-    is none (delivered, failed for good, or nothing to do). The row stays locked while it is sent, so two workers
-    never send the same delivery at once, and a delivered one is never sent again."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update().select_related("subscription").filter(pk=delivery_id).first()
-        )
-        if delivery is None or delivery.status in (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED):
-            return None
-        subscription = delivery.subscription
-        now = timezone.now()
-        if not subscription.active:
+    """Try a delivery once (unless it is settled already, or another worker has it): returns seconds until the next
+    try, or None when there is none (delivered, failed for good, or nothing to do).
+
+    The delivery is claimed first (`claim`: pending -> sending, one worker only), the POST happens outside any
+    transaction or row lock, and its outcome is recorded afterwards in a short transaction."""
+    if not claim(delivery_id):
+        return None
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    subscription = delivery.subscription
+    if not subscription.active:
+        with transaction.atomic():
             _settle(delivery, WebhookDelivery.Status.FAILED, error="the subscription is turned off")
-            return None
-        outcome = post(subscription, delivery)
+        return None
+    outcome = post(subscription, delivery)  # no transaction is open here
+    now = timezone.now()
+    with transaction.atomic():
         delivery.attempts += 1
         delivery.last_status_code = outcome.status_code
         delivery.last_error = outcome.error[:500]
         if outcome.ok:
-            delivery.delivered_at = timezone.now()
+            delivery.delivered_at = now
             _settle(delivery, WebhookDelivery.Status.SUCCEEDED)
             WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
             return None

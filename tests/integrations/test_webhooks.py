@@ -215,6 +215,72 @@ def test_private_and_loopback_addresses_are_refused(settings):
             check_url(url)
 
 
+def test_only_globally_reachable_addresses_pass_wrapped_ones_included():
+    from integrations.outbound import _is_public
+
+    for address in (
+        "100.64.1.1",  # shared address space (carrier-grade NAT)
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a00:8::",  # 6to4 of 10.0.0.8
+        "::ffff:127.0.0.1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "fe80::1",
+        "224.0.0.1",
+        "0.0.0.0",  # noqa: S104 - an address checked, not bound
+    ):
+        assert not _is_public(address), address
+    for address in ("8.8.8.8", "64:ff9b::808:808", "2002:808:808::", "2606:4700::1111"):
+        assert _is_public(address), address
+
+
+def test_a_delivery_is_claimed_by_one_worker_only(catalog, bob):
+    delivery = webhooks.send_test_event(subscribe(bob, "http://127.0.0.1:9/hook"))
+    assert webhooks.claim(delivery.pk) is True
+    assert webhooks.claim(delivery.pk) is False
+    assert webhooks.attempt(delivery.pk) is None  # another worker has it: nothing is sent
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sending", 0)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(updated_at=timezone.now() - webhooks.OVERDUE)
+    assert delivery.pk in webhooks.overdue()  # its worker died: the sweep takes it up again
+    assert webhooks.claim(delivery.pk) is True
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_deadline(catalog, bob, settings):
+    import socket
+    import threading
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        while not stop.is_set():  # one header byte every 0.3 s: each read is quick, the answer never ends
+            try:
+                conn.sendall(b"X")
+            except OSError:
+                break
+            time.sleep(0.3)
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    subscription = subscribe(bob, f"http://127.0.0.1:{server.getsockname()[1]}/hook")
+    delivery = webhooks.send_test_event(subscription)
+    started = time.monotonic()
+    try:
+        outcome = webhooks.post(subscription, delivery)
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 4
+    assert outcome.retryable
+    assert "timed out" in outcome.error
+
+
 def test_a_redirect_to_another_host_is_not_followed(eager, catalog, bob, django_capture_on_commit_callbacks):
     with Receiver() as elsewhere, Receiver(default=(307, {})) as receiver:
         receiver.default = (307, {"Location": elsewhere.url.replace("127.0.0.1", "localhost")})
