@@ -27,12 +27,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.outbound import RefusedURLError, check_url, client_for, deadline_seconds
 from providers.models import ChangeEvent
+from providers.selectors import RETIREMENT_STATUSES, grouped_changes
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +46,12 @@ EVENT_TYPES: dict[str, str] = {
     Kind.NEW_MODEL: "model.added",
     Kind.RETIREMENT: "model.retiring",
 }
+ROUTE_RETIRING_TYPE = "route.retiring"  # a route's status change (one provider dropping a model), not the model's
+BULK_ADDED_TYPE = "models.added_in_bulk"  # a source's first load: one message, not one per model
 TEST_EVENT_TYPE = "webhook.test"
 MAX_BACKOFF_SECONDS = 6 * 3600
-# A model's or a route's status moving to one of these (as the change log's "retirement" topic counts them).
-RETIRING = frozenset({"deprecated", "retired"})
+# The only name a message gives for a person's edit: curators' usernames are not sent to third parties.
+CURATOR = "curator"
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -59,24 +63,28 @@ def kind_of(event: ChangeEvent) -> str | None:
         if event.new_usd < event.old_usd:
             return Kind.PRICE_DOWN
         return None
-    if event.kind == ChangeEvent.Kind.MODEL_ADDED:
+    if event.kind in (ChangeEvent.Kind.MODEL_ADDED, ChangeEvent.Kind.BULK_ADDED):
         return Kind.NEW_MODEL
     status_change = event.kind in (ChangeEvent.Kind.MODEL_CHANGED, ChangeEvent.Kind.OFFERING_CHANGED)
-    if status_change and event.field == "status" and event.new_value in RETIRING:
+    if status_change and event.field == "status" and event.new_value in RETIREMENT_STATUSES:
         return Kind.RETIREMENT
     return None
 
 
-def move_pct(event: ChangeEvent) -> Decimal | None:
-    """How far a price moved, in percent of the old price (None: not a price change, or the old price was 0)."""
-    if event.old_usd is None or event.new_usd is None or not event.old_usd:
-        return None
-    return ((event.new_usd - event.old_usd) / event.old_usd * 100).quantize(Decimal("0.01"))
+def event_type(event: ChangeEvent, kind: str) -> str:
+    """The message `type`: the kind's, except a route's retirement and a bulk addition, which say so."""
+    if event.kind == ChangeEvent.Kind.BULK_ADDED:
+        return BULK_ADDED_TYPE
+    if kind == Kind.RETIREMENT and event.kind == ChangeEvent.Kind.OFFERING_CHANGED:
+        return ROUTE_RETIRING_TYPE
+    return EVENT_TYPES[kind]
 
 
 def matches(subscription: WebhookSubscription, event: ChangeEvent, kind: str) -> bool:
     if subscription.kinds and kind not in subscription.kinds:
         return False
+    if event.kind == ChangeEvent.Kind.BULK_ADDED:
+        return _bulk_matches(subscription, event)
     model = event.model
     if subscription.model_slug and (model is None or model.slug != subscription.model_slug):
         return False
@@ -87,11 +95,25 @@ def matches(subscription: WebhookSubscription, event: ChangeEvent, kind: str) ->
     ):
         return False
     if subscription.min_move_pct and kind in (Kind.PRICE_UP, Kind.PRICE_DOWN):
-        move = move_pct(event)
-        # From a price of 0 any rise is an unbounded move; otherwise it must reach the threshold.
+        move = event.move_pct  # the API's change_pct; None from a price of 0: any rise is an unbounded move
         if move is not None and abs(move) < subscription.min_move_pct:
             return False
     return True
+
+
+def _bulk_matches(subscription: WebhookSubscription, event: ChangeEvent) -> bool:
+    """A bulk addition reaches subscribers without a model filter whose lab (or provider) had a model (or route)
+    added by that run."""
+    if subscription.model_slug:
+        return False
+    added = ChangeEvent.objects.filter(sync_run_id=event.sync_run_id)
+    if (
+        subscription.lab_slug
+        and not added.filter(kind=ChangeEvent.Kind.MODEL_ADDED, model__lab__slug=subscription.lab_slug).exists()
+    ):
+        return False
+    routes = added.filter(kind=ChangeEvent.Kind.OFFERING_ADDED, offering__provider__slug=subscription.provider_slug)
+    return not subscription.provider_slug or routes.exists()
 
 
 def message_id(event: ChangeEvent) -> str:
@@ -99,23 +121,63 @@ def message_id(event: ChangeEvent) -> str:
     return f"evt_{event.pk}"
 
 
-def payload(event: ChangeEvent, kind: str) -> dict[str, Any]:
-    """The message: {type, timestamp, data}, data being the change event as the API serves it, plus the move."""
-    from providers.api.serializers import ChangeEventSerializer
+def api_time(moment: dt.datetime) -> str:
+    """A moment as the API writes it: ISO 8601 in UTC with `Z` (DRF's form)."""
+    text = moment.astimezone(dt.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    data = dict(ChangeEventSerializer(event).data)
-    data["old_usd"] = None if event.old_usd is None else f"{event.old_usd.normalize():f}"
-    data["new_usd"] = None if event.new_usd is None else f"{event.new_usd.normalize():f}"
-    move = move_pct(event)
-    data["move_pct"] = None if move is None else f"{move:f}"
-    data["url"] = f"/api/v1/changes/?model={event.model.slug}" if event.model else None
-    return {"type": EVENT_TYPES[kind], "timestamp": event.occurred_at.isoformat(), "data": data}
+
+def absolute(path: str) -> str:
+    """A site path as a full URL (PAGE_CACHE_REWARM_URL: the scheme and host visitors use)."""
+    return settings.PAGE_CACHE_REWARM_URL.rstrip("/") + path
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def event_data(event: ChangeEvent) -> dict[str, Any]:
+    """The change event in the shape /api/v1/changes/ serves it (same keys), built here from the model so the
+    service needs no API serializer; amounts as plain decimals, `actor` only ever "curator" or null."""
+    move = event.move_pct
+    if event.kind == ChangeEvent.Kind.BULK_ADDED:
+        url = absolute(f"{reverse('providers:changes')}?run={event.sync_run_id}")
+    else:
+        url = absolute(f"/api/v1/changes/?model={event.model.slug}") if event.model else None
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "occurred_at": api_time(event.occurred_at),
+        "summary": event.summary,
+        "model": event.model.slug if event.model else None,
+        "lab": event.model.lab.slug if event.model else None,
+        "provider": event.offering.provider.slug if event.offering else None,
+        "field": event.field or None,
+        "old_value": event.old_value or None,
+        "new_value": event.new_value or None,
+        "old_usd": _amount(event.old_usd),
+        "new_usd": _amount(event.new_usd),
+        "change_pct": None if move is None else f"{move:f}",
+        "actor": CURATOR if event.actor else None,
+        "sync_run": event.sync_run_id,
+        "url": url,
+    }
+
+
+def payload(event: ChangeEvent, kind: str) -> dict[str, Any]:
+    """The message: {type, timestamp, data}, data being the change event as the API serves it."""
+    return {"type": event_type(event, kind), "timestamp": api_time(event.occurred_at), "data": event_data(event)}
 
 
 def fan_out(event_ids: Iterable[int]) -> list[int]:
     """Record a delivery for every active subscription each event matches: returns the new deliveries' ids, for
     the caller to enqueue (a repeat of an event already fanned out records none)."""
-    events = list(ChangeEvent.objects.filter(pk__in=list(event_ids)).select_related("model__lab", "offering__provider"))
+    # In the feed's form: a run that added models in bulk is its one BULK_ADDED event, not one per model.
+    events = list(
+        grouped_changes(ChangeEvent.objects.filter(pk__in=list(event_ids))).select_related(
+            "model__lab", "offering__provider"
+        )
+    )
     if not events:
         return []
     subscriptions = list(WebhookSubscription.objects.filter(active=True))
@@ -161,7 +223,7 @@ def send_test_event(subscription: WebhookSubscription) -> WebhookDelivery:
     msg_id = f"test_{subscription.pk}_{now.strftime('%Y%m%d%H%M%S%f')}"
     body = {
         "type": TEST_EVENT_TYPE,
-        "timestamp": now.isoformat(),
+        "timestamp": api_time(now),
         "data": {"subscription": subscription.pk, "summary": "A test message from the LLM catalog."},
     }
     delivery = WebhookDelivery.objects.create(

@@ -81,7 +81,12 @@ def test_a_price_cut_is_signed_and_delivered(eager, catalog, bob, receiver, djan
     assert message["data"]["id"] == event.pk
     assert message["data"]["model"] == "openai/gpt-4o-mini"
     assert message["data"]["provider"] == "openai"
-    assert message["data"]["move_pct"] == "-20.00"
+    assert message["data"]["change_pct"] == "-20.0"
+    assert "move_pct" not in message["data"]
+    assert message["timestamp"].endswith("Z")
+    assert message["data"]["occurred_at"].endswith("Z")
+    assert message["data"]["url"].startswith(("http://", "https://"))
+    assert message["data"]["url"].endswith("/api/v1/changes/?model=openai/gpt-4o-mini")
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 1, 204)
 
@@ -110,6 +115,63 @@ def test_a_new_model_reaches_subscribers_of_its_lab(
         load_fixture_catalog()
     messages = [verified(subscription, r) for r in receiver.received]
     assert [(m["type"], m["data"]["model"]) for m in messages] == [("model.added", "anthropic/claude-sonnet-4-5")]
+
+
+def test_a_sources_first_load_is_one_bulk_message(
+    eager, load_fixture_catalog, bob, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.CHANGE_GROUP_MIN = 2
+    everything = subscribe(bob, receiver.url, kinds=["new_model"])
+    of_a_lab = subscribe(bob, receiver.url, lab_slug="anthropic")
+    of_a_model = subscribe(bob, receiver.url, model_slug="anthropic/claude-sonnet-4-5")
+    with django_capture_on_commit_callbacks(execute=True):
+        load_fixture_catalog()
+    deliveries = WebhookDelivery.objects.order_by("subscription_id")
+    assert [(d.subscription_id, d.event_type) for d in deliveries] == [
+        (everything.pk, "models.added_in_bulk"),
+        (of_a_lab.pk, "models.added_in_bulk"),
+    ]
+    assert of_a_model.deliveries.count() == 0
+    data = deliveries[0].payload["data"]
+    assert data["kind"] == "bulk_added"
+    assert "?run=" in data["url"]
+    assert data["url"].startswith(("http://", "https://"))
+
+
+def test_a_route_retirement_is_a_route_message_and_no_username_leaves(catalog, bob):
+    from providers.api.serializers import ChangeEventSerializer
+
+    offering = Offering.objects.get(provider__slug="openai", model__slug="openai/gpt-4o-mini")
+    route_event = ChangeEvent.make(
+        ChangeEvent.Kind.OFFERING_CHANGED,
+        f"{offering}: retired",
+        field="status",
+        old_value="active",
+        new_value="retired",
+        occurred_at=timezone.now(),
+        model=offering.model,
+        offering=offering,
+        actor="alice.curator",
+    )
+    route_event.save()
+    kind = webhooks.kind_of(route_event)
+    assert kind == "retirement"
+    message = webhooks.payload(route_event, kind)
+    assert message["type"] == "route.retiring"
+    assert message["data"]["actor"] == "curator"
+    assert "alice" not in json.dumps(message)
+    assert set(message["data"]) == set(ChangeEventSerializer(route_event).data) | {"url"}
+    model_event = ChangeEvent.make(
+        ChangeEvent.Kind.MODEL_CHANGED,
+        "retired",
+        field="status",
+        new_value="deprecated",
+        occurred_at=timezone.now(),
+        model=offering.model,
+    )
+    model_event.save()
+    assert webhooks.payload(model_event, webhooks.kind_of(model_event))["type"] == "model.retiring"
+    assert webhooks.payload(model_event, "retirement")["data"]["actor"] is None
 
 
 def test_filters_and_the_minimum_move(catalog, bob):
