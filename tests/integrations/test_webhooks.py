@@ -548,3 +548,17 @@ def test_the_sweep_finds_deliveries_whose_retry_is_long_overdue(db, bob):
     delivery("evt_3", "retrying", timezone.now())  # its countdown is still running
     delivery("evt_4", "succeeded", None)
     assert sorted(webhooks.overdue()) == sorted([lost.pk, never_sent.pk])
+
+
+def test_the_delivery_log_is_deleted_only_by_a_superuser(rf, db):
+    from django.contrib import admin as django_admin
+
+    from integrations.admin import WebhookDeliveryAdmin, WebhookSubscriptionAdmin
+
+    log = WebhookDeliveryAdmin(WebhookDelivery, django_admin.site)
+    request = rf.get("/admin/")
+    request.user = get_user_model().objects.create_user("staffer", is_staff=True)
+    assert log.has_delete_permission(request) is False
+    request.user = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    assert log.has_delete_permission(request) is True
+    assert WebhookSubscriptionAdmin.list_select_related == ("owner",)
