@@ -274,11 +274,11 @@ class DeadlineExceededError(Exception):
     """The receiver took longer than the attempt's total deadline."""
 
 
-def _send(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, float | None]:
+def _send(url: str, body: bytes, headers: dict[str, str], addresses: list[str]) -> tuple[int, float | None]:
     """The POST's status and Retry-After, within `deadline_seconds()` in all: httpx's timeouts hold per read, so a
     receiver dripping a byte at a time would otherwise hold the worker. Past the deadline the client is closed
     (dropping the connection) and the attempt counts as a timeout."""
-    client = client_for(url)
+    client = client_for(url, addresses)
     result: dict[str, Any] = {}
 
     def run() -> None:
@@ -304,8 +304,8 @@ def post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcom
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     headers = signed_headers(subscription, delivery, body)
     try:
-        check_url(subscription.url)
-        code, retry_after = _send(subscription.url, body.encode(), headers)
+        addresses = check_url(subscription.url)  # the connection goes to these, not to a second DNS answer
+        code, retry_after = _send(subscription.url, body.encode(), headers, addresses)
     except RefusedURLError as exc:
         return Outcome(ok=False, retryable=False, error=str(exc))
     except DeadlineExceededError:

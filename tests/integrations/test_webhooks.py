@@ -296,6 +296,32 @@ def test_only_globally_reachable_addresses_pass_wrapped_ones_included():
         assert _is_public(address), address
 
 
+def test_the_connection_goes_to_the_address_that_was_checked(catalog, bob, receiver, settings, monkeypatch):
+    """DNS rebinding: the name answers 127.0.0.1 (let through here) to the check, then 192.0.2.1 to anyone asking
+    again. The POST still reaches the receiver on 127.0.0.1, with the name as its Host."""
+    import socket
+
+    from integrations import outbound
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    monkeypatch.setattr(outbound, "_is_public", lambda address: True)
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "hooks.invalid":
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "192.0.2.1"), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = receiver.url.split(":")[2].split("/")[0]
+    subscription = subscribe(bob, f"http://hooks.invalid:{port}/hook")
+    outcome = webhooks.post(subscription, webhooks.send_test_event(subscription))
+    assert outcome.ok, outcome
+    assert receiver.received[0].headers["host"] == f"hooks.invalid:{port}"
+
+
 def test_a_delivery_is_claimed_by_one_worker_only(catalog, bob):
     delivery = webhooks.send_test_event(subscribe(bob, "http://127.0.0.1:9/hook"))
     assert webhooks.claim(delivery.pk) is True
