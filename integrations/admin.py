@@ -28,6 +28,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ("url", "owner__username", "model_slug", "lab_slug", "provider_slug")
     readonly_fields = ("consecutive_failures", "disabled_reason", "created_at", "updated_at")
     raw_id_fields = ("owner",)
+    list_select_related = ("owner",)
     actions = ["send_test_event"]
 
     @admin.display(description="Deliveries")
@@ -57,3 +58,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: WebhookDelivery | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: WebhookDelivery | None = None) -> bool:
+        """The delivery log is an audit trail: only a superuser removes entries."""
+        return bool(request.user.is_superuser)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from html import escape
 
 from benchmarks.selectors import documentation_key, scores_for_model
 from catalog.models import LanguageModel
+from lib.formatting import day, quantity, tokens_short, usd
 from providers.models import Price
 from providers.selectors import with_cheapest_route
 
@@ -33,24 +33,8 @@ class Badge:
     found: bool = True
 
 
-def _usd(value: Decimal | None) -> str:
-    if value is None:
-        return "n/a"
-    normal = value.normalize()
-    # Cents when the price has no finer part ($0.60, $15.00), else every digit it has ($0.075).
-    return f"${normal:.2f}" if normal == normal.quantize(Decimal("0.01")) else f"${normal:f}"
-
-
-def _tokens(count: int) -> str:
-    if count >= 1_000_000 and count % 1_000_000 == 0:
-        return f"{count // 1_000_000}M"
-    if count >= 1000:
-        return f"{round(count / 1000)}k"
-    return str(count)
-
-
 def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "an unknown date"
+    return day(value) or "an unknown date"
 
 
 def price_badge(model: LanguageModel) -> Badge:
@@ -67,9 +51,9 @@ def price_badge(model: LanguageModel) -> Badge:
         .values_list("verified_on", flat=True)
         .first()
     )
-    value = f"{_usd(row['cheapest_input_usd'])} in · {_usd(row['cheapest_output_usd'])} out /1M"
+    value = f"{usd(row['cheapest_input_usd'])} in · {usd(row['cheapest_output_usd'])} out /1M"
     title = (
-        f"{model.name}: {_usd(row['cheapest_input_usd'])} input, {_usd(row['cheapest_output_usd'])} output per 1M "
+        f"{model.name}: {usd(row['cheapest_input_usd'])} input, {usd(row['cheapest_output_usd'])} output per 1M "
         f"tokens on {row['cheapest_provider_name']} (cheapest of {row['priced_route_count']} priced routes), "
         f"as stated by its source on {_date(verified)}"
     )
@@ -79,11 +63,11 @@ def price_badge(model: LanguageModel) -> Badge:
 def context_badge(model: LanguageModel) -> Badge:
     if not model.context_window:
         return Badge(model.name, "context unknown", f"{model.name}: context window unknown", found=False)
-    value = f"{_tokens(model.context_window)} context"
-    title = f"{model.name}: a {model.context_window:,}-token context window"
+    value = f"{tokens_short(model.context_window)} context"
+    title = f"{model.name}: a {quantity(model.context_window)}-token context window"
     if model.max_output_tokens:
-        title += f", up to {model.max_output_tokens:,} output tokens"
-    return Badge(model.name, value, title + f" (catalog as of {model.updated_at.date().isoformat()})")
+        title += f", up to {quantity(model.max_output_tokens)} output tokens"
+    return Badge(model.name, value, title + f" (catalog as of {day(model.updated_at)})")
 
 
 def score_badge(model: LanguageModel, benchmark_slug: str) -> Badge | None:

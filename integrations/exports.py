@@ -8,8 +8,13 @@ LiteLLM keys (docs/integrations.md has the table): one entry per priced route, u
 that provider: bare ids for OpenAI and Anthropic, `azure/`, `gemini/`, `vertex_ai/`, `bedrock/`, `openrouter/<lab>/…`
 and so on. A route on a provider with no LiteLLM prefix here is left out rather than guessed. Per-token floats; the
 tiers, service tiers and 1-hour cache write use LiteLLM's suffixes (`_above_200k_tokens`, `_batches`, `_flex`,
-`_priority`, `cache_creation_input_token_cost_above_1hr`). `supports_*` flags are written only when we know the
-model has the capability: a missing flag means unknown to LiteLLM too, never false.
+`_priority`, `cache_creation_input_token_cost_above_1hr`). The price keys, service-tier suffixes and capability flags
+are the LiteLLM adapter's own tables inverted (providers/pricing/source_keys.py), the key chosen by component AND
+unit: an image price per 1M tokens is `input_cost_per_image_token` (per token), one per image `input_cost_per_image`,
+and a route with both writes both. `mode` is "chat" unless the model is known to output no text. `supports_*` flags
+are written only when we know the model has the capability: a missing flag means unknown to LiteLLM too, never
+false. The provider prefixes (LITELLM_ROUTES, MODELSDEV_PROVIDERS) are still this module's own: the adapters map
+many LiteLLM/models.dev names to one provider of ours, and the export must pick one, so they do not invert as is.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from providers.models import Offering, Price, PriceComponent, PriceUnit, ServiceTier
+from providers.models import Offering, Price, PriceUnit, ServiceTier
+from providers.pricing.source_keys import (
+    LITELLM_CAPABILITY_FLAGS,
+    LITELLM_ONE_HOUR_COMPONENT,
+    LITELLM_ONE_HOUR_MARKER,
+    LITELLM_PRICE_BASES,
+    LITELLM_SERVICE_TIERS,
+    MODELSDEV_COST_COMPONENTS,
+)
 
 MILLION = Decimal(1_000_000)
 CHUNK_SIZE = 500
@@ -61,40 +74,20 @@ LITELLM_ROUTES: dict[str, LiteLLMRoute] = {
 # Vertex serves several labs' models; LiteLLM files each family under its own provider value.
 VERTEX_PROVIDER_BY_LAB = {"anthropic": "vertex_ai-anthropic_models", "mistral": "vertex_ai-mistral_models"}
 
-# Our price component -> LiteLLM's base key (token prices per token, images per image).
-LITELLM_PRICE_KEYS: dict[str, str] = {
-    PriceComponent.INPUT: "input_cost_per_token",
-    PriceComponent.OUTPUT: "output_cost_per_token",
-    PriceComponent.CACHE_READ: "cache_read_input_token_cost",
-    PriceComponent.CACHE_WRITE_5M: "cache_creation_input_token_cost",
-    PriceComponent.CACHE_WRITE_1H: "cache_creation_input_token_cost_above_1hr",
-    PriceComponent.REASONING: "output_cost_per_reasoning_token",
-    PriceComponent.INPUT_AUDIO: "input_cost_per_audio_token",
-    PriceComponent.OUTPUT_AUDIO: "output_cost_per_audio_token",
-    PriceComponent.INPUT_IMAGE: "input_cost_per_image",
+# (our component, our unit) -> LiteLLM's base key: the LiteLLM adapter's table, inverted, so a per-1M-token image
+# price goes out as `input_cost_per_image_token` (per token) and a per-image one as `input_cost_per_image`.
+LITELLM_PRICE_KEYS: dict[tuple[str, str], str] = {pair: key for key, pair in LITELLM_PRICE_BASES.items()} | {
+    (LITELLM_ONE_HOUR_COMPONENT, PriceUnit.PER_1M_TOKENS): "cache_creation_input_token_cost" + LITELLM_ONE_HOUR_MARKER
 }
 LITELLM_SERVICE_TIER_SUFFIX: dict[str, str] = {
-    ServiceTier.STANDARD: "",
-    ServiceTier.BATCH: "_batches",
-    ServiceTier.FLEX: "_flex",
-    ServiceTier.PRIORITY: "_priority",
+    tier: f"_{suffix}" if suffix else "" for suffix, tier in LITELLM_SERVICE_TIERS.items()
 }
 # Our capability or modality -> LiteLLM's flag, written only as true.
-CAPABILITY_FLAGS = {
-    "tool_calling": "supports_function_calling",
-    "parallel_tool_calls": "supports_parallel_function_calling",
-    "structured_output": "supports_response_schema",
-    "reasoning": "supports_reasoning",
-    "vision": "supports_vision",
-    "prompt_caching": "supports_prompt_caching",
-    "web_search": "supports_web_search",
-    "computer_use": "supports_computer_use",
-    "audio_input": "supports_audio_input",
-    "audio_output": "supports_audio_output",
-    "pdf_input": "supports_pdf_input",
-}
+CAPABILITY_FLAGS = {capability: flag for flag, capability in LITELLM_CAPABILITY_FLAGS.items()}
 INPUT_MODALITY_FLAGS = {"image": "supports_vision", "audio": "supports_audio_input", "file": "supports_pdf_input"}
 OUTPUT_MODALITY_FLAGS = {"audio": "supports_audio_output"}
+# LiteLLM's `mode` for a model that outputs no text, by what it does output (first match); text output: "chat".
+OUTPUT_MODES = (("image", "image_generation"), ("audio", "audio_speech"))
 
 
 def export_routes() -> QuerySet[Offering]:
@@ -130,7 +123,7 @@ def _tier_suffix(tokens: int) -> str:
 
 def litellm_price_key(price: Price) -> str | None:
     """LiteLLM's key for one price row, or None when LiteLLM has no such key (free tier, per-request fees...)."""
-    base = LITELLM_PRICE_KEYS.get(price.component)
+    base = LITELLM_PRICE_KEYS.get((price.component, price.unit))
     suffix = LITELLM_SERVICE_TIER_SUFFIX.get(price.service_tier)
     if base is None or suffix is None:
         return None
@@ -178,6 +171,14 @@ def provenance(prices: Iterable[Price]) -> tuple[str, dt.date | None]:
     return source, min((p.verified_on for p in prices), default=None)
 
 
+def litellm_mode(offering: Offering) -> str:
+    """LiteLLM's `mode`: chat for a model that writes text (or whose outputs we do not know), else by its output."""
+    outputs = {m.slug for m in offering.model.output_modalities.all()}
+    if not outputs or "text" in outputs:
+        return "chat"
+    return next((mode for modality, mode in OUTPUT_MODES if modality in outputs), "chat")
+
+
 def litellm_entry(offering: Offering) -> dict[str, Any] | None:
     """The route's entry in LiteLLM's shape, or None when it has no price LiteLLM can read."""
     costs: dict[str, float] = {}
@@ -200,7 +201,7 @@ def litellm_entry(offering: Offering) -> dict[str, Any] | None:
         entry["max_tokens"] = max_output  # LiteLLM's legacy key: the output limit when one is known
     entry.update(sorted(costs.items()))
     entry["litellm_provider"] = _litellm_provider(offering)
-    entry["mode"] = "chat"
+    entry["mode"] = litellm_mode(offering)
     if model.deprecation_date:
         entry["deprecation_date"] = model.deprecation_date.isoformat()
     entry.update(_flags(offering))
@@ -257,16 +258,8 @@ MODELSDEV_PROVIDERS: dict[str, tuple[str, str, str]] = {
     "openrouter": ("openrouter", "@openrouter/ai-sdk-provider", "OPENROUTER_API_KEY"),
     "vercel-ai-gateway": ("vercel", "@ai-sdk/gateway", "AI_GATEWAY_API_KEY"),
 }
-# Our component -> models.dev's cost key (USD per 1M tokens).
-MODELSDEV_COST_KEYS: dict[str, str] = {
-    PriceComponent.INPUT: "input",
-    PriceComponent.OUTPUT: "output",
-    PriceComponent.CACHE_READ: "cache_read",
-    PriceComponent.CACHE_WRITE_5M: "cache_write",
-    PriceComponent.REASONING: "reasoning",
-    PriceComponent.INPUT_AUDIO: "input_audio",
-    PriceComponent.OUTPUT_AUDIO: "output_audio",
-}
+# Our component -> models.dev's cost key (USD per 1M tokens): the models.dev adapter's table, inverted.
+MODELSDEV_COST_KEYS: dict[str, str] = {component: key for key, component in MODELSDEV_COST_COMPONENTS.items()}
 MODELSDEV_MODALITIES = {"text": "text", "image": "image", "audio": "audio", "video": "video", "file": "pdf"}
 
 

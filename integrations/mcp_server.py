@@ -11,6 +11,7 @@ structured content also names the API path it mirrors.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -153,13 +154,21 @@ def compare_models(models: list[str]) -> dict[str, Any]:
     return _answer("compare/", api_get("compare/", {"models": ",".join(models)}), provenance=True)
 
 
+def _plain(value: Decimal | str) -> str:
+    """A decimal as the API reads it: every digit, never an exponent (1e-05 -> 0.00001)."""
+    try:
+        return f"{Decimal(str(value).strip()):f}"
+    except ArithmeticError as exc:  # decimal.InvalidOperation: not a number
+        raise ToolError(f"not a number: {value!r}") from exc
+
+
 def _workload(
-    input_tokens: int, output_tokens: int, cached_share: float, requests_per_month: int, batch: bool
+    input_tokens: int, output_tokens: int, cached_share: Decimal | str, requests_per_month: int, batch: bool
 ) -> dict[str, Any]:
     return {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
-        "cached_share": str(cached_share),
+        "cached_share": _plain(cached_share),
         "requests": requests_per_month,
         "batch": "true" if batch else "",
     }
@@ -168,12 +177,12 @@ def _workload(
 def cheapest_routes(
     input_tokens: int = 1000,
     output_tokens: int = 300,
-    cached_share: float = 0.0,
+    cached_share: Decimal | str = Decimal("0.0"),
     requests_per_month: int = 100_000,
     capability: str = "",
     min_context: int | None = None,
     benchmark: str = "",
-    min_score: float | None = None,
+    min_score: Decimal | str | None = None,
     batch: bool = False,
     limit: int = 10,
 ) -> dict[str, Any]:
@@ -185,7 +194,7 @@ def cheapest_routes(
         capability=capability,
         min_context=min_context,
         benchmark=benchmark,
-        min_score=None if min_score is None else str(min_score),
+        min_score=None if min_score is None else _plain(min_score),
         limit=limit,
     )
     return _answer("estimate/", api_get("estimate/", params), provenance=True)
@@ -195,7 +204,7 @@ def estimate_cost(
     model: str,
     input_tokens: int = 1000,
     output_tokens: int = 300,
-    cached_share: float = 0.0,
+    cached_share: Decimal | str = Decimal("0.0"),
     requests_per_month: int = 100_000,
     provider: str = "",
     batch: bool = False,

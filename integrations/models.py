@@ -62,6 +62,7 @@ class WebhookDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Being sent"
         RETRYING = "retrying", "Waiting to retry"
         SUCCEEDED = "succeeded", "Delivered"
         FAILED = "failed", "Failed"

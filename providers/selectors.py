@@ -165,12 +165,14 @@ def provider_sitemap() -> list[tuple[str, dt.datetime]]:
     return list(Provider.objects.order_by("slug").values_list("slug", "updated_at"))
 
 
+# A model's or a route's status moving to one of these is a retirement (the change log's topic, the webhooks' kind).
+RETIREMENT_STATUSES = ("deprecated", "retired")
 # What the change log shows, by topic: the changes a reader of prices cares about. Alias and benchmark-score
 # events and edits of other model facts stay out of it (they are in the admin).
 STATUS_CHANGE = Q(
     kind__in=[ChangeEvent.Kind.MODEL_CHANGED, ChangeEvent.Kind.OFFERING_CHANGED],
     field="status",
-    new_value__in=["deprecated", "retired"],
+    new_value__in=RETIREMENT_STATUSES,
 )
 CHANGE_TOPICS: dict[str, tuple[str, Q]] = {
     "price_changed": ("Price changes", Q(kind=ChangeEvent.Kind.PRICE_CHANGED)),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("webhooks/<int:pk>/", webhooks.SubscriptionDetailView.as_view(), name="api-webhook-detail"),
     path("webhooks/<int:pk>/deliveries/", webhooks.DeliveryListView.as_view(), name="api-webhook-deliveries"),
     path("webhooks/<int:pk>/test/", webhooks.SendTestEventView.as_view(), name="api-webhook-test"),
+    path("webhooks/<int:pk>/rotate-secret/", webhooks.RotateSecretView.as_view(), name="api-webhook-rotate"),
 ]

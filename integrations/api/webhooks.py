@@ -1,5 +1,9 @@
-"""/api/v1/webhooks/: a signed-in user's webhook subscriptions (an admin's: anyone's), their delivery logs and a
-test message. The service is integrations/webhooks.py."""
+"""/api/v1/webhooks/: a signed-in user's webhook subscriptions, their delivery logs, a test message and a secret
+rotation. The service is integrations/webhooks.py.
+
+Who sees what: everyone their own subscriptions. Another user's only with `integrations.view_webhooksubscription`
+(or `change_`), changes to it only with `change_webhooksubscription`, deletion only with `delete_`: a staff flag
+alone gives nothing. The signing secret is shown to its owner only, in the create and the rotate responses."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,7 +36,10 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     lab = serializers.CharField(source="lab_slug", required=False, allow_blank=True)
     provider = serializers.CharField(source="provider_slug", required=False, allow_blank=True)
     secret = serializers.CharField(
-        read_only=True, help_text="verifies the webhook-signature header (Standard Webhooks, `whsec_` + base64)"
+        read_only=True,
+        required=False,
+        help_text="verifies the webhook-signature header (Standard Webhooks, `whsec_` + base64); only in the create "
+        "response, to the owner (POST /webhooks/<id>/rotate-secret/ issues a new one)",
     )
 
     class Meta:
@@ -53,6 +61,14 @@ class SubscriptionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["consecutive_failures", "disabled_reason", "created_at"]
+
+    def to_representation(self, instance: WebhookSubscription) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        shown = self.context.get("show_secret") and request is not None and instance.owner_id == request.user.pk
+        if not shown:
+            data.pop("secret", None)
+        return data
 
     def validate_url(self, value: str) -> str:
         try:
@@ -104,12 +120,34 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+VIEW_ALL = "integrations.view_webhooksubscription"
+CHANGE_ANY = "integrations.change_webhooksubscription"
+DELETE_ANY = "integrations.delete_webhooksubscription"
+
+
 def visible_subscriptions(request: Request) -> QuerySet[WebhookSubscription]:
-    """A user's own subscriptions; an admin's (staff) view: everyone's."""
+    """A user's own subscriptions; everyone's only with the view (or change) permission, never for is_staff alone."""
     subscriptions = WebhookSubscription.objects.select_related("owner").order_by("-created_at", "-id")
-    if not request.user.is_authenticated:  # the schema generator's stand-in request
+    user = request.user
+    if not user.is_authenticated:  # the schema generator's stand-in request
         return subscriptions.none()
-    return subscriptions if request.user.is_staff else subscriptions.filter(owner=request.user)
+    if user.has_perm(VIEW_ALL) or user.has_perm(CHANGE_ANY):
+        return subscriptions
+    return subscriptions.filter(owner=user)
+
+
+def may_write(user: Any, subscription: WebhookSubscription, method: str) -> bool:
+    """The owner changes and deletes their own; anyone else needs the model's change_ (or delete_) permission."""
+    if subscription.owner_id == user.pk:
+        return True
+    return user.has_perm(DELETE_ANY if method == "DELETE" else CHANGE_ANY)
+
+
+class OwnerOrModelPermission(BasePermission):
+    """Reads follow visible_subscriptions(); writes to another user's subscription need change_/delete_."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: WebhookSubscription) -> bool:
+        return request.method in SAFE_METHODS or may_write(request.user, obj, request.method)
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -117,7 +155,7 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         400: "Invalid fields: `errors` names each one with its messages (a URL the site will not send to among them).",
         401: "Subscriptions need a signed-in user: a session or an API token (Authorization: Token <key>).",
         403: "The request's credentials are not allowed here.",
-        404: "No such subscription of yours (an admin sees everyone's), or a page beyond the last one.",
+        404: "No such subscription of yours (with the view permission: anyone's), or a page beyond the last one.",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
 
@@ -132,7 +170,8 @@ WRITE_ERRORS = _errors(400, 401, 403, 404)
 )
 @extend_schema(tags=["webhooks"])
 class SubscriptionListView(generics.ListCreateAPIView):
-    """Your webhook subscriptions (an admin sees everyone's); POST subscribes a URL."""
+    """Your webhook subscriptions (with the view permission: everyone's); POST subscribes a URL and answers with its
+    signing secret, the only time it is shown."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = SubscriptionSerializer
@@ -140,6 +179,9 @@ class SubscriptionListView(generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
         return visible_subscriptions(self.request)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "show_secret": self.request.method == "POST"}
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.save(owner=self.request.user)
@@ -155,7 +197,7 @@ class SubscriptionListView(generics.ListCreateAPIView):
 class SubscriptionDetailView(generics.RetrieveUpdateDestroyAPIView):
     """One subscription: read, change (PATCH `active: true` turns a disabled one on again) or delete."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, OwnerOrModelPermission]
     serializer_class = SubscriptionSerializer
 
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
@@ -193,7 +235,34 @@ class SendTestEventView(APIView):
         from integrations.webhooks import send_test_event
 
         subscription = generics.get_object_or_404(visible_subscriptions(request), pk=pk)
+        if not may_write(request.user, subscription, "POST"):
+            raise PermissionDenied("Only the owner (or the change permission) sends a test event.")
         delivery = send_test_event(subscription)
         enqueue_deliveries([delivery.pk])
         delivery.refresh_from_db()
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(read_only=True, help_text="the new signing secret; the old one stops at once")
+
+
+class RotateSecretView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["webhooks"],
+        summary="Rotate the signing secret",
+        description="Issues a new signing secret and shows it once. Only the subscription's owner may.",
+        request=None,
+        responses={200: SecretSerializer, **READ_ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        from integrations.models import new_secret
+
+        subscription = generics.get_object_or_404(visible_subscriptions(request), pk=pk)
+        if subscription.owner_id != request.user.pk:
+            raise PermissionDenied("Only the owner rotates a subscription's secret.")
+        subscription.secret = new_secret()
+        subscription.save(update_fields=["secret", "updated_at"])
+        return Response({"secret": subscription.secret})

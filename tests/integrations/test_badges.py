@@ -40,7 +40,7 @@ def test_the_price_badge_says_the_cheapest_price_and_its_date(client, catalog):
 def test_price_is_the_default_and_context_and_scores_are_badges_too(client, catalog):
     assert texts_of(parsed(client.get("/badges/openai/gpt-4o-mini.svg")))[1].startswith("$0.15")
     context = parsed(client.get("/badges/openai/gpt-4o-mini.svg?show=context"))
-    assert texts_of(context)[1] == "128k context"
+    assert texts_of(context)[1] == "128K context"
     assert "128,000-token context window, up to 16,384 output tokens" in title_of(context)
     score = parsed(client.get("/badges/openai/gpt-4o-mini.svg?show=mmlu"))
     assert texts_of(score)[1] == "82%"

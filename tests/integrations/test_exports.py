@@ -79,6 +79,63 @@ def test_its_keys_and_values_are_those_of_the_real_litellm_file(client, real_cat
     assert document["gpt-4o-mini"]["input_cost_per_token"] == real["gpt-4o-mini"]["input_cost_per_token"]
 
 
+def test_litellm_keys_follow_component_and_unit():
+    from decimal import Decimal
+
+    from integrations.exports import _per_unit, litellm_price_key
+
+    def price(component: str, unit: str, usd: str = "1", **fields) -> Price:
+        return Price(
+            component=component,
+            unit=unit,
+            usd=Decimal(usd),
+            service_tier=fields.get("tier", "standard"),
+            tier_min_tokens=fields.get("above", 0),
+        )
+
+    per_token_image = price("input_image", "per_1m_tokens", "2.5")
+    assert litellm_price_key(per_token_image) == "input_cost_per_image_token"
+    assert _per_unit(per_token_image) == 2.5e-06
+    assert litellm_price_key(price("input_image", "per_image", "0.01")) == "input_cost_per_image"
+    assert litellm_price_key(price("output_image", "per_1m_tokens")) == "output_cost_per_image_token"
+    assert litellm_price_key(price("output_image", "per_image")) == "output_cost_per_image"
+    assert litellm_price_key(price("cache_write_1h", "per_1m_tokens")) == "cache_creation_input_token_cost_above_1hr"
+    assert litellm_price_key(price("input", "per_1m_tokens", tier="batch", above=200_000)) == (
+        "input_cost_per_token_above_200k_tokens_batches"
+    )
+    assert litellm_price_key(price("input", "per_image")) is None  # no such LiteLLM key
+
+
+def test_image_prices_per_token_and_per_image_keep_their_keys_and_mode_follows_the_output(catalog):
+    """One route cannot hold two current prices of one component (the unique constraint), so the two units come on
+    two components here; each lands under its own key, per token or per image."""
+    from decimal import Decimal
+
+    from catalog.models import Modality
+    from integrations.exports import export_routes, litellm_entry
+
+    offering = Offering.objects.get(provider__slug="openai", model__slug="openai/gpt-4o-mini")
+    current = Price.objects.current().filter(offering=offering).first()
+    for component, unit, usd in (("input_image", "per_1m_tokens", "5"), ("output_image", "per_image", "0.04")):
+        Price.objects.create(
+            offering=offering,
+            component=component,
+            unit=unit,
+            usd=Decimal(usd),
+            effective_from=current.effective_from,
+            source=current.source,
+            verified_on=current.verified_on,
+        )
+    entry = litellm_entry(export_routes().get(pk=offering.pk))
+    assert entry["input_cost_per_image_token"] == 5e-06
+    assert "input_cost_per_image" not in entry
+    assert entry["output_cost_per_image"] == 0.04
+    assert entry["mode"] == "chat"
+    model = offering.model
+    model.output_modalities.set([Modality.objects.get_or_create(slug="image", defaults={"name": "Image"})[0]])
+    assert litellm_entry(export_routes().get(pk=offering.pk))["mode"] == "image_generation"
+
+
 def test_it_writes_models_dev_api_json(client, catalog):
     response = client.get(MODELSDEV_URL)
     assert response.status_code == 200

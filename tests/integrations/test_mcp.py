@@ -41,6 +41,14 @@ CALLS = [
         ],
     ),
     (
+        "cheapest_routes",
+        {"cached_share": 1e-05, "benchmark": "mmlu", "min_score": "0.5"},
+        [
+            "/api/v1/estimate/?input_tokens=1000&output_tokens=300&cached_share=0.00001&requests=100000"
+            "&benchmark=mmlu&min_score=0.5&limit=10"
+        ],
+    ),
+    (
         "estimate_cost",
         {"model": "openai/gpt-4o-mini", "input_tokens": 5000, "output_tokens": 1000, "batch": True},
         [

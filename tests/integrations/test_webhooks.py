@@ -81,7 +81,12 @@ def test_a_price_cut_is_signed_and_delivered(eager, catalog, bob, receiver, djan
     assert message["data"]["id"] == event.pk
     assert message["data"]["model"] == "openai/gpt-4o-mini"
     assert message["data"]["provider"] == "openai"
-    assert message["data"]["move_pct"] == "-20.00"
+    assert message["data"]["change_pct"] == "-20.0"
+    assert "move_pct" not in message["data"]
+    assert message["timestamp"].endswith("Z")
+    assert message["data"]["occurred_at"].endswith("Z")
+    assert message["data"]["url"].startswith(("http://", "https://"))
+    assert message["data"]["url"].endswith("/api/v1/changes/?model=openai/gpt-4o-mini")
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 1, 204)
 
@@ -110,6 +115,63 @@ def test_a_new_model_reaches_subscribers_of_its_lab(
         load_fixture_catalog()
     messages = [verified(subscription, r) for r in receiver.received]
     assert [(m["type"], m["data"]["model"]) for m in messages] == [("model.added", "anthropic/claude-sonnet-4-5")]
+
+
+def test_a_sources_first_load_is_one_bulk_message(
+    eager, load_fixture_catalog, bob, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.CHANGE_GROUP_MIN = 2
+    everything = subscribe(bob, receiver.url, kinds=["new_model"])
+    of_a_lab = subscribe(bob, receiver.url, lab_slug="anthropic")
+    of_a_model = subscribe(bob, receiver.url, model_slug="anthropic/claude-sonnet-4-5")
+    with django_capture_on_commit_callbacks(execute=True):
+        load_fixture_catalog()
+    deliveries = WebhookDelivery.objects.order_by("subscription_id")
+    assert [(d.subscription_id, d.event_type) for d in deliveries] == [
+        (everything.pk, "models.added_in_bulk"),
+        (of_a_lab.pk, "models.added_in_bulk"),
+    ]
+    assert of_a_model.deliveries.count() == 0
+    data = deliveries[0].payload["data"]
+    assert data["kind"] == "bulk_added"
+    assert "?run=" in data["url"]
+    assert data["url"].startswith(("http://", "https://"))
+
+
+def test_a_route_retirement_is_a_route_message_and_no_username_leaves(catalog, bob):
+    from providers.api.serializers import ChangeEventSerializer
+
+    offering = Offering.objects.get(provider__slug="openai", model__slug="openai/gpt-4o-mini")
+    route_event = ChangeEvent.make(
+        ChangeEvent.Kind.OFFERING_CHANGED,
+        f"{offering}: retired",
+        field="status",
+        old_value="active",
+        new_value="retired",
+        occurred_at=timezone.now(),
+        model=offering.model,
+        offering=offering,
+        actor="alice.curator",
+    )
+    route_event.save()
+    kind = webhooks.kind_of(route_event)
+    assert kind == "retirement"
+    message = webhooks.payload(route_event, kind)
+    assert message["type"] == "route.retiring"
+    assert message["data"]["actor"] == "curator"
+    assert "alice" not in json.dumps(message)
+    assert set(message["data"]) == set(ChangeEventSerializer(route_event).data) | {"url"}
+    model_event = ChangeEvent.make(
+        ChangeEvent.Kind.MODEL_CHANGED,
+        "retired",
+        field="status",
+        new_value="deprecated",
+        occurred_at=timezone.now(),
+        model=offering.model,
+    )
+    model_event.save()
+    assert webhooks.payload(model_event, webhooks.kind_of(model_event))["type"] == "model.retiring"
+    assert webhooks.payload(model_event, "retirement")["data"]["actor"] is None
 
 
 def test_filters_and_the_minimum_move(catalog, bob):
@@ -215,6 +277,98 @@ def test_private_and_loopback_addresses_are_refused(settings):
             check_url(url)
 
 
+def test_only_globally_reachable_addresses_pass_wrapped_ones_included():
+    from integrations.outbound import _is_public
+
+    for address in (
+        "100.64.1.1",  # shared address space (carrier-grade NAT)
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a00:8::",  # 6to4 of 10.0.0.8
+        "::ffff:127.0.0.1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "fe80::1",
+        "224.0.0.1",
+        "0.0.0.0",  # noqa: S104 - an address checked, not bound
+    ):
+        assert not _is_public(address), address
+    for address in ("8.8.8.8", "64:ff9b::808:808", "2002:808:808::", "2606:4700::1111"):
+        assert _is_public(address), address
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(catalog, bob, receiver, settings, monkeypatch):
+    """DNS rebinding: the name answers 127.0.0.1 (let through here) to the check, then 192.0.2.1 to anyone asking
+    again. The POST still reaches the receiver on 127.0.0.1, with the name as its Host."""
+    import socket
+
+    from integrations import outbound
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    monkeypatch.setattr(outbound, "_is_public", lambda address: True)
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "hooks.invalid":
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "192.0.2.1"), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = receiver.url.split(":")[2].split("/")[0]
+    subscription = subscribe(bob, f"http://hooks.invalid:{port}/hook")
+    outcome = webhooks.post(subscription, webhooks.send_test_event(subscription))
+    assert outcome.ok, outcome
+    assert receiver.received[0].headers["host"] == f"hooks.invalid:{port}"
+
+
+def test_a_delivery_is_claimed_by_one_worker_only(catalog, bob):
+    delivery = webhooks.send_test_event(subscribe(bob, "http://127.0.0.1:9/hook"))
+    assert webhooks.claim(delivery.pk) is True
+    assert webhooks.claim(delivery.pk) is False
+    assert webhooks.attempt(delivery.pk) is None  # another worker has it: nothing is sent
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sending", 0)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(updated_at=timezone.now() - webhooks.OVERDUE)
+    assert delivery.pk in webhooks.overdue()  # its worker died: the sweep takes it up again
+    assert webhooks.claim(delivery.pk) is True
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_deadline(catalog, bob, settings):
+    import socket
+    import threading
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        while not stop.is_set():  # one header byte every 0.3 s: each read is quick, the answer never ends
+            try:
+                conn.sendall(b"X")
+            except OSError:
+                break
+            time.sleep(0.3)
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    subscription = subscribe(bob, f"http://127.0.0.1:{server.getsockname()[1]}/hook")
+    delivery = webhooks.send_test_event(subscription)
+    started = time.monotonic()
+    try:
+        outcome = webhooks.post(subscription, delivery)
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 4
+    assert outcome.retryable
+    assert "timed out" in outcome.error
+
+
 def test_a_redirect_to_another_host_is_not_followed(eager, catalog, bob, django_capture_on_commit_callbacks):
     with Receiver() as elsewhere, Receiver(default=(307, {})) as receiver:
         receiver.default = (307, {"Location": elsewhere.url.replace("127.0.0.1", "localhost")})
@@ -255,8 +409,7 @@ def test_signed_in_users_manage_their_own_subscriptions(
     pk = body["id"]
     assert client_for(alice).get(f"/api/v1/webhooks/{pk}/").status_code == 404
     assert client_for(alice).get("/api/v1/webhooks/").json()["results"] == []
-    admin = get_user_model().objects.create_user("root", is_staff=True)
-    assert [s["id"] for s in client_for(admin).get("/api/v1/webhooks/").json()["results"]] == [pk]
+    assert "secret" not in api.get(f"/api/v1/webhooks/{pk}/").json()
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post(f"/api/v1/webhooks/{pk}/test/")
     assert sent.status_code == 202
@@ -267,6 +420,66 @@ def test_signed_in_users_manage_their_own_subscriptions(
     assert [(d["event_type"], d["attempts"]) for d in log] == [("webhook.test", 1)]
     assert api.patch(f"/api/v1/webhooks/{pk}/", {"active": False}, format="json").json()["active"] is False
     assert api.delete(f"/api/v1/webhooks/{pk}/").status_code == 204
+
+
+def test_who_sees_and_changes_whose_subscriptions(catalog, bob, settings):
+    """Anonymous: nothing. The owner: their own, the secret only on create (and rotate). Another user: 404. Staff
+    without permissions: like another user. With view_: reads, no secret, no writes. Superuser: reads and writes,
+    never the secret."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    from django.contrib.auth.models import Permission
+
+    users = get_user_model().objects
+    owner = client_for(bob)
+    created = owner.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hook"}, format="json").json()
+    pk, secret = created["id"], created["secret"]
+    detail = f"/api/v1/webhooks/{pk}/"
+
+    anonymous = APIClient()
+    assert anonymous.get("/api/v1/webhooks/").status_code in (401, 403)
+    assert anonymous.get(detail).status_code in (401, 403)
+    assert anonymous.delete(detail).status_code in (401, 403)
+
+    assert [s["id"] for s in owner.get("/api/v1/webhooks/").json()["results"]] == [pk]
+    assert "secret" not in owner.get(detail).json()
+    assert "secret" not in owner.get("/api/v1/webhooks/").json()["results"][0]
+    assert "secret" not in owner.patch(detail, {"description": "mine"}, format="json").json()
+
+    for other in (users.create_user("alice"), users.create_user("staffer", is_staff=True)):
+        api = client_for(other)
+        assert api.get("/api/v1/webhooks/").json()["results"] == []
+        assert api.get(detail).status_code == 404
+        assert api.patch(detail, {"url": "http://127.0.0.1:9/stolen"}, format="json").status_code == 404
+        assert api.delete(detail).status_code == 404
+        assert api.post(f"{detail}test/").status_code == 404
+        assert api.post(f"{detail}rotate-secret/").status_code == 404
+        assert api.get(f"{detail}deliveries/").status_code == 404
+
+    viewer = users.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_webhooksubscription"))
+    api = client_for(users.get(pk=viewer.pk))
+    seen = api.get(detail)
+    assert seen.status_code == 200
+    assert "secret" not in seen.json()
+    assert api.patch(detail, {"url": "http://127.0.0.1:9/stolen"}, format="json").status_code == 403
+    assert api.delete(detail).status_code == 403
+    assert api.post(f"{detail}test/").status_code == 403
+    assert api.post(f"{detail}rotate-secret/").status_code == 403
+
+    root = client_for(users.create_superuser("root", "root@example.com", "x"))
+    assert [s["id"] for s in root.get("/api/v1/webhooks/").json()["results"]] == [pk]
+    changed = root.patch(detail, {"description": "checked"}, format="json")
+    assert changed.status_code == 200
+    assert "secret" not in changed.json()
+    assert root.post(f"{detail}rotate-secret/").status_code == 403
+    assert WebhookSubscription.objects.get(pk=pk).secret == secret
+
+    rotated = owner.post(f"{detail}rotate-secret/")
+    assert rotated.status_code == 200
+    assert rotated.json()["secret"].startswith("whsec_")
+    assert rotated.json()["secret"] != secret
+    assert WebhookSubscription.objects.get(pk=pk).secret == rotated.json()["secret"]
+    assert root.delete(detail).status_code == 204
 
 
 def test_the_api_refuses_bad_subscriptions(catalog, bob, settings):
@@ -361,3 +574,17 @@ def test_the_sweep_finds_deliveries_whose_retry_is_long_overdue(db, bob):
     delivery("evt_3", "retrying", timezone.now())  # its countdown is still running
     delivery("evt_4", "succeeded", None)
     assert sorted(webhooks.overdue()) == sorted([lost.pk, never_sent.pk])
+
+
+def test_the_delivery_log_is_deleted_only_by_a_superuser(rf, db):
+    from django.contrib import admin as django_admin
+
+    from integrations.admin import WebhookDeliveryAdmin, WebhookSubscriptionAdmin
+
+    log = WebhookDeliveryAdmin(WebhookDelivery, django_admin.site)
+    request = rf.get("/admin/")
+    request.user = get_user_model().objects.create_user("staffer", is_staff=True)
+    assert log.has_delete_permission(request) is False
+    request.user = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    assert log.has_delete_permission(request) is True
+    assert WebhookSubscriptionAdmin.list_select_related == ("owner",)

@@ -36,6 +36,12 @@ import httpx
 from django.conf import settings
 
 from catalog.vocabulary import MODALITIES
+from providers.pricing.source_keys import (
+    LITELLM_CAPABILITY_FLAGS,
+    LITELLM_ONE_HOUR_COMPONENT,
+    LITELLM_PRICE_BASES,
+    LITELLM_SERVICE_TIERS,
+)
 from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources.base import Known
@@ -104,28 +110,14 @@ PROVIDERS: dict[str, Route] = {
 VERTEX = Route("google-vertex", ("vertex_ai/",))
 
 # One price key: a base, then optionally the 1-hour cache marker, a prompt-size tier and a service tier, in order.
-PRICE_BASES: dict[str, tuple[str, str]] = {
-    "input_cost_per_token": ("input", "per_1m_tokens"),
-    "output_cost_per_token": ("output", "per_1m_tokens"),
-    "cache_read_input_token_cost": ("cache_read", "per_1m_tokens"),
-    "cache_creation_input_token_cost": ("cache_write_5m", "per_1m_tokens"),
-    "output_cost_per_reasoning_token": ("reasoning", "per_1m_tokens"),
-    "input_cost_per_audio_token": ("input_audio", "per_1m_tokens"),
-    "output_cost_per_audio_token": ("output_audio", "per_1m_tokens"),
-    "input_cost_per_image": ("input_image", "per_image"),
-    "input_cost_per_image_token": ("input_image", "per_1m_tokens"),
-    "output_cost_per_image": ("output_image", "per_image"),
-    "output_cost_per_image_token": ("output_image", "per_1m_tokens"),
-    "cache_read_input_audio_token_cost": ("input_audio_cache", "per_1m_tokens"),
-    "input_cost_per_request": ("request", "per_request"),
-}
+PRICE_BASES = LITELLM_PRICE_BASES  # shared with the LiteLLM export (providers/pricing/source_keys.py)
 PRICE_KEY_RE = re.compile(
     r"^(?P<base>" + "|".join(sorted(PRICE_BASES, key=len, reverse=True)) + r")"
     r"(?P<hour>_above_1hr)?"
     r"(?:_above_(?P<size>\d+)(?P<scale>[km])_tokens)?"
     r"(?:_(?P<tier>batches|flex|priority))?$"
 )
-SERVICE_TIERS = {None: "standard", "batches": "batch", "flex": "flex", "priority": "priority"}
+SERVICE_TIERS = LITELLM_SERVICE_TIERS
 SCALES = {"k": 1_000, "m": 1_000_000}
 # DeepSeek's name for its cache-hit input price: the cache read price under another key.
 CACHE_HIT_KEY = "input_cost_per_token_cache_hit"
@@ -186,19 +178,7 @@ PRICING_KEYS = PriceKeys(
 # Components whose 0 is a real, free price; elsewhere a 0 means "not separately charged".
 FREE_WHEN_ZERO = frozenset({"input", "output"})
 
-CAPABILITY_FLAGS = {
-    "supports_function_calling": "tool_calling",
-    "supports_parallel_function_calling": "parallel_tool_calls",
-    "supports_response_schema": "structured_output",
-    "supports_vision": "vision",
-    "supports_prompt_caching": "prompt_caching",
-    "supports_reasoning": "reasoning",
-    "supports_web_search": "web_search",
-    "supports_computer_use": "computer_use",
-    "supports_audio_input": "audio_input",
-    "supports_audio_output": "audio_output",
-    "supports_pdf_input": "pdf_input",
-}
+CAPABILITY_FLAGS = LITELLM_CAPABILITY_FLAGS
 MODALITY_NAMES = {"pdf": "file"}
 
 FINE_TUNE_RE = re.compile(r"^ft:")
@@ -389,7 +369,7 @@ class _Entry:
             if component != "cache_write_5m":
                 self.batch.skip(f"{UNKNOWN_PRICE_KEY}{key}")
                 return
-            component = "cache_write_1h"
+            component = LITELLM_ONE_HOUR_COMPONENT
         size = int(match["size"]) * SCALES[match["scale"]] if match["size"] else 0
         if tier_min_tokens is not None:
             if size:  # a size tier inside a `tiered_pricing` range: no such shape is known

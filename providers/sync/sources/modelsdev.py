@@ -34,6 +34,7 @@ import httpx
 from django.conf import settings
 
 from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE, SLUG_PART_RE
+from providers.pricing.source_keys import MODELSDEV_COST_COMPONENTS
 from providers.sync.identity import LAB_NAMESPACES
 from providers.sync.records import Batch, ModelRecord, OfferingRecord, ProviderRecord, Rejection
 from providers.sync.sources.base import Known
@@ -82,16 +83,8 @@ LAB_OF_PROVIDER: dict[str, str] = {
 NEW_PROVIDER_KIND = "inference_host"
 OPENAI_COMPATIBLE_NPM = "@ai-sdk/openai-compatible"
 
-# models.dev cost key -> our price component. `cache_write` is one figure: the default (5-minute) cache write.
-COST_COMPONENTS: dict[str, str] = {
-    "input": "input",
-    "output": "output",
-    "cache_read": "cache_read",
-    "cache_write": "cache_write_5m",
-    "reasoning": "reasoning",
-    "input_audio": "input_audio",
-    "output_audio": "output_audio",
-}
+# models.dev cost key -> our price component; shared with the models.dev export (providers/pricing/source_keys.py).
+COST_COMPONENTS = MODELSDEV_COST_COMPONENTS
 # Components whose 0 is a real, free price. Elsewhere a 0 means "not offered" (models.dev writes `cache_read: 0`
 # for a model without prompt caching), never a free cache read.
 FREE_WHEN_ZERO = frozenset({"input", "output"})
