@@ -158,7 +158,7 @@ def performance_summary(
         )
     )
     for benchmark_id, pct in sorted(benchmark_percentiles.items(), key=lambda item: benchmark_names[item[0]]):
-        if pct.of_models < min_scored():
+        if not pct.ranked:  # benchmarks.selectors.can_rank decided it
             continue
         standings.append(
             Standing(
