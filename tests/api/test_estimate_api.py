@@ -279,12 +279,12 @@ def test_an_estimate_takes_11_queries_whatever_the_catalogs_size(api, db, models
 
 
 @pytest.mark.parametrize("models", [2, 20])
-def test_with_the_route_index_kept_a_repeated_estimate_takes_8_queries(api, db, models, route_index_cache):
+def test_with_the_route_index_kept_a_repeated_estimate_takes_7_queries(api, db, models, route_index_cache):
     build_catalog(models, routes=2)
     api.get(URL, {"lab": "lab"})
     with CaptureQueriesContext(connection) as queries:
         response = api.get(URL, {"lab": "lab", "input_tokens": 2000})
     assert response.json()["ranked_count"] == models * 2
-    # the index and the filter's ids come from memory: the 5 vocabularies, the shown routes and their prices, and
-    # the last change
-    assert len(queries) == 8
+    # the index, the filter's ids and the last change come from memory (VERSION_MEMO): the 5 vocabularies, the
+    # shown routes and their prices
+    assert len(queries) == 7
