@@ -9,7 +9,6 @@ with at least RANKING_MIN_SCORES scored models (settings), like the site's ranki
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Max, Q
 
-from benchmarks.selectors import Percentile, percentiles_of_models
+from benchmarks.selectors import Percentile, percentiles_of_models, share_beaten
 from catalog.models import LanguageModel
 from providers.models import Offering
 from providers.selectors import with_blended_price
@@ -61,11 +60,8 @@ class Summary:
 
 def better_than(own: Decimal | int, others: Sequence[Decimal | int], *, lower_is_better: bool = False) -> int | None:
     """The share of `others` (sorted ascending; this model's own figure among them once) that `own` beats, in
-    percent; None when there is no other."""
-    if len(others) < 2:
-        return None
-    beaten = len(others) - bisect_right(others, own) if lower_is_better else bisect_left(others, own)
-    return round(100 * beaten / (len(others) - 1))
+    percent; None when there is no other: benchmarks.selectors.share_beaten, the one percentile rule."""
+    return share_beaten(own, others, higher_is_better=not lower_is_better)
 
 
 def rating(percentile: int | None) -> int | None:
