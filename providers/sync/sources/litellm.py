@@ -37,7 +37,7 @@ from django.conf import settings
 
 from catalog.vocabulary import MODALITIES
 from providers.sync.identity import LAB_NAMESPACES
-from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
+from providers.sync.records import FREE_WHEN_ZERO, Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources.base import Known
 from providers.sync.sources.common import UNKNOWN_PRICE_KEY, PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource
@@ -183,8 +183,6 @@ def is_price_key(key: str) -> bool:
 PRICING_KEYS = PriceKeys(
     mapped=frozenset(PRICE_BASES) | PRICE_KEYS_EXTRA, skipped=PRICE_KEYS_SKIPPED, family=price_key_family
 )
-# Components whose 0 is a real, free price; elsewhere a 0 means "not separately charged".
-FREE_WHEN_ZERO = frozenset({"input", "output"})
 
 CAPABILITY_FLAGS = {
     "supports_function_calling": "tool_calling",
