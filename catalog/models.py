@@ -167,13 +167,21 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
         """The site's one model search (the browser and the API's `q`), forgiving as catalog/search.py says:
         every query word in the name, slug or an alias, spacing and punctuation aside; when no model of the
         catalog matches so, the models whose name or slug is a small typo away. 2 queries when called."""
+        return self.search_with_result(text)[0]
+
+    def search_with_result(
+        self, text: str, *, suggest: bool = False
+    ) -> tuple[LanguageModelQuerySet, SearchResult | None]:
+        """`search`, and how it found them (find_models' SearchResult, with "did you mean" suggestions when
+        `suggest`) for a page that says so; None for an empty query or one of punctuation only."""
         text = text.strip()
         if not text:
-            return self
+            return self, None
         if not query_words(text):  # only punctuation: looked for as typed
             alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
-            return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
-        return self.found(find_models(text))
+            return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match))), None
+        result = find_models(text, suggest=suggest)
+        return self.found(result), result
 
     def found(self, result: SearchResult) -> LanguageModelQuerySet:
         """The models a search found (find_models), for a caller that also shows how it found them."""

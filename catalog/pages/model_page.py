@@ -27,6 +27,7 @@ from catalog.pages.performance import catalog_figures, lab_ratings, min_scored, 
 from providers.gateways import gateways_for
 from providers.history import price_periods_for_model
 from providers.pricing.costing import RouteFilter, live_routes, rank_routes
+from providers.pricing.rules import HEADLINE_SERVICE_TIER
 from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
 
 ALTERNATIVES = 5
@@ -69,7 +70,9 @@ def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) 
             points = [
                 [price.effective_from.isoformat(), f"{price.usd.normalize():f}", price.start_known]
                 for price in periods.get(row.offering.pk, [])
-                if price.component == component and price.service_tier == "standard" and not price.tier_min_tokens
+                if price.component == component
+                and price.service_tier == HEADLINE_SERVICE_TIER
+                and not price.tier_min_tokens
             ]
             if points:
                 points.append([now, points[-1][1], True])
