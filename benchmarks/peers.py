@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import DecimalField, Expression
 
 from benchmarks.models import BenchmarkScore
+from benchmarks.selectors import best_of
 from catalog.models import LanguageModel
 from lib.caching import per_version
 
@@ -48,7 +49,7 @@ def peers_by_benchmark(
         nearest = table.nearest(own_price, count, exclude=model.pk)
         peers = [Peer(me.slug, me.name, me.value, me.blended_usd, True)]
         peers += [Peer(row.slug, row.name, row.value, row.blended_usd, False) for row in nearest]
-        result[benchmark_id] = sorted(peers, key=lambda peer: -peer.value)
+        result[benchmark_id] = sorted(peers, key=lambda peer: -peer.value if table.higher_is_better else peer.value)
     return result
 
 
@@ -57,7 +58,7 @@ class _Scored:
     model_id: int
     slug: str
     name: str
-    value: Decimal  # the model's best (highest) score on the benchmark
+    value: Decimal  # the model's best score on the benchmark (benchmarks.selectors.best_of)
     blended_usd: Decimal | None
 
 
@@ -65,6 +66,7 @@ class _Scored:
 class _PeerTable:
     """One benchmark's scored models: by id, the priced ones by (price, slug) and by slug."""
 
+    higher_is_better: bool = True
     by_model: dict[int, _Scored] = field(default_factory=dict)
     by_price: list[_Scored] = field(default_factory=list)
     prices: list[Decimal] = field(default_factory=list)
@@ -102,17 +104,27 @@ def _peer_tables(price: Expression) -> dict[int, _PeerTable]:
 def _build_peer_tables(price: Expression) -> dict[int, _PeerTable]:
     rows = (
         BenchmarkScore.objects.annotate(blended_usd=price)
-        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
+        .values_list(
+            "benchmark_id",
+            "model_id",
+            "value",
+            "self_reported",
+            "measured_on",
+            "benchmark__higher_is_better",
+            "model__slug",
+            "model__name",
+            "blended_usd",
+        )
         .order_by()
     )
-    best: dict[tuple[int, int], _Scored] = {}
-    for benchmark_id, model_id, slug, name, value, blended_usd in rows:
-        current = best.get((benchmark_id, model_id))
-        if current is None or value > current.value:
-            best[(benchmark_id, model_id)] = _Scored(model_id, slug, name, value, blended_usd)
+    best = best_of(
+        ((benchmark_id, model_id), value, self_reported, measured_on, higher, (higher, slug, name, blended_usd))
+        for benchmark_id, model_id, value, self_reported, measured_on, higher, slug, name, blended_usd in rows
+    )
     tables: dict[int, _PeerTable] = {}
-    for (benchmark_id, model_id), row in best.items():
-        tables.setdefault(benchmark_id, _PeerTable()).by_model[model_id] = row
+    for (benchmark_id, model_id), (value, (higher, slug, name, blended_usd)) in best.items():
+        table = tables.setdefault(benchmark_id, _PeerTable(higher_is_better=higher))
+        table.by_model[model_id] = _Scored(model_id, slug, name, value, blended_usd)
     for table in tables.values():
         priced = [row for row in table.by_model.values() if row.blended_usd is not None]
         table.by_price = sorted(priced, key=lambda row: (row.blended_usd, row.slug))

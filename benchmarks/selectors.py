@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -136,11 +137,45 @@ def ranked_scores(benchmark: Benchmark) -> QuerySet[BenchmarkScore]:
     )
 
 
-def documentation_key(score: BenchmarkScore) -> tuple:
-    """How well documented a score is, for choosing one per model and benchmark: independent before self-reported,
-    dated before undated, newer first, then the better value."""
-    better = score.value if score.benchmark.higher_is_better else -score.value
-    return (not score.self_reported, score.measured_on is not None, score.measured_on or dt.date.min, better)
+def documentation_rank(
+    value: Decimal, self_reported: bool, measured_on: dt.date | None, higher_is_better: bool
+) -> tuple[bool, bool, dt.date, Decimal]:
+    """How well documented a score is, for choosing one per model and benchmark (the larger, the better):
+    independent before self-reported, dated before undated, newer first, then the better value."""
+    better = value if higher_is_better else -value
+    return (not self_reported, measured_on is not None, measured_on or dt.date.min, better)
+
+
+def documentation_key(score: BenchmarkScore) -> tuple[bool, bool, dt.date, Decimal]:
+    """`documentation_rank` of a score (its benchmark loaded)."""
+    return documentation_rank(score.value, score.self_reported, score.measured_on, score.benchmark.higher_is_better)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def best_of(rows: Iterable[tuple[K, Decimal, bool, dt.date | None, bool, V]]) -> dict[K, tuple[Decimal, V]]:
+    """THE best score of a model on a benchmark, everywhere (leaderboard, percentiles, standings, peers, the
+    performance summary): its best-documented score (`documentation_rank`), the one the leaderboard ranks it by.
+    `rows`: (key, value, self_reported, measured_on, higher_is_better, extra) per score, the key naming one model on
+    one benchmark; the answer: per key, the chosen score's (value, extra)."""
+    chosen: dict[K, tuple[tuple[bool, bool, dt.date, Decimal], Decimal, V]] = {}
+    for key, value, self_reported, measured_on, higher_is_better, extra in rows:
+        rank = documentation_rank(value, self_reported, measured_on, higher_is_better)
+        current = chosen.get(key)
+        if current is None or rank > current[0]:
+            chosen[key] = (rank, value, extra)
+    return {key: (value, extra) for key, (_rank, value, extra) in chosen.items()}
+
+
+def share_beaten(own: Decimal | int, values: Sequence[Decimal | int], *, higher_is_better: bool = True) -> int | None:
+    """THE percentile rule: the share of the others (`values`, sorted ascending, `own` among them once) that `own`
+    beats, in percent; ties beat no one. None when there is no other."""
+    if len(values) < 2:
+        return None
+    beaten = bisect_left(values, own) if higher_is_better else len(values) - bisect_right(values, own)
+    return round(100 * beaten / (len(values) - 1))
 
 
 @dataclass
@@ -193,39 +228,24 @@ def can_rank(scored_models: int) -> bool:
 
 
 def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int, Percentile]:
-    """For each benchmark the model has `scores` on (its own, with their benchmarks), how its best score ranks
-    among every model's best score there: counted from the standings summary (benchmark_standings: 1 query
-    after a data change, none while the catalog is unchanged), with a binary search per benchmark.
-
-    A model's best is beaten when all its scores are worse than ours, so per benchmark: the models scored, and
-    the models with at least one score as good as ours (this model among them); the rest are beaten."""
-    own: dict[int, Decimal] = {}
-    benchmarks: dict[int, Benchmark] = {}
-    for score in scores:
-        benchmarks[score.benchmark_id] = score.benchmark
-        better = own.get(score.benchmark_id) is None or (
-            score.value > own[score.benchmark_id]
-            if score.benchmark.higher_is_better
-            else score.value < own[score.benchmark_id]
-        )
-        if better:
-            own[score.benchmark_id] = score.value
+    """For each benchmark the model has `scores` on (its own, with their benchmarks), how its best score (`best_of`:
+    the best-documented one, which the leaderboard ranks it by) ranks among every model's best score there
+    (`share_beaten`): counted from the standings summary (benchmark_standings: 1 query after a data change, none
+    while the catalog is unchanged), with a binary search per benchmark."""
+    own = best_of(
+        (s.benchmark_id, s.value, s.self_reported, s.measured_on, s.benchmark.higher_is_better, s.benchmark)
+        for s in scores
+    )
     if not own:
         return {}
     bests = benchmark_standings()
     result = {}
-    for benchmark_id, value in own.items():
+    for benchmark_id, (value, benchmark) in own.items():
         values = bests.get(benchmark_id, [])
         scored = len(values)
-        if not can_rank(scored):
-            result[benchmark_id] = Percentile(None, scored)
-            continue
-        if benchmarks[benchmark_id].higher_is_better:
-            not_beaten = scored - bisect_left(values, value)
-        else:
-            not_beaten = bisect_right(values, value)
-        beaten = scored - not_beaten
-        result[benchmark_id] = Percentile(round(100 * beaten / (scored - 1)), scored)
+        ranked = can_rank(scored)
+        percent = share_beaten(value, values, higher_is_better=benchmark.higher_is_better) if ranked else None
+        result[benchmark_id] = Percentile(percent, scored)
     return result
 
 
@@ -237,47 +257,43 @@ def percentiles_of_models(model_ids: list[int]) -> dict[int, dict[int, Percentil
         return {}
     rows = (
         BenchmarkScore.objects.filter(model_id__in=model_ids)
-        .values_list("model_id", "benchmark_id", "benchmark__higher_is_better", "value")
+        .values_list("model_id", "benchmark_id", "value", "self_reported", "measured_on", "benchmark__higher_is_better")
         .order_by()
     )
-    own: dict[tuple[int, int], Decimal] = {}
-    direction: dict[int, bool] = {}
-    for model_id, benchmark_id, higher_is_better, value in rows:
-        direction[benchmark_id] = higher_is_better
-        current = own.get((model_id, benchmark_id))
-        if current is None or (value > current if higher_is_better else value < current):
-            own[(model_id, benchmark_id)] = value
+    own = best_of(
+        ((model_id, benchmark_id), value, self_reported, measured_on, higher, higher)
+        for model_id, benchmark_id, value, self_reported, measured_on, higher in rows
+    )
     bests = benchmark_standings()
     result: dict[int, dict[int, Percentile]] = {}
-    for (model_id, benchmark_id), value in own.items():
+    for (model_id, benchmark_id), (value, higher_is_better) in own.items():
         values = bests.get(benchmark_id, [])
         scored = len(values)
         if not can_rank(scored):
             continue
-        not_beaten = scored - bisect_left(values, value) if direction[benchmark_id] else bisect_right(values, value)
-        result.setdefault(model_id, {})[benchmark_id] = Percentile(
-            round(100 * (scored - not_beaten) / (scored - 1)), scored
-        )
+        percent = share_beaten(value, values, higher_is_better=higher_is_better)
+        result.setdefault(model_id, {})[benchmark_id] = Percentile(percent, scored)
     return result
 
 
 def benchmark_standings() -> dict[int, list[Decimal]]:
-    """Per benchmark, every scored model's best score, in ascending order: what a model page's percentiles are
-    counted from. One query (every score's value) on the first call after a data change, then none in that
-    process: a model page no longer scans the scores table."""
+    """Per benchmark, every scored model's best score (`best_of`), in ascending order: what a model page's
+    percentiles are counted from. One query (every score's value) on the first call after a data change, then
+    none in that process: a model page no longer scans the scores table."""
     return _standings()
 
 
 @per_version
 def _standings() -> dict[int, list[Decimal]]:
-    best: dict[tuple[int, int], Decimal] = {}
-    rows = BenchmarkScore.objects.values_list("benchmark_id", "model_id", "value", "benchmark__higher_is_better")
-    for benchmark_id, model_id, value, higher_is_better in rows.order_by():
-        current = best.get((benchmark_id, model_id))
-        if current is None or (value > current if higher_is_better else value < current):
-            best[(benchmark_id, model_id)] = value
+    rows = BenchmarkScore.objects.values_list(
+        "benchmark_id", "model_id", "value", "self_reported", "measured_on", "benchmark__higher_is_better"
+    ).order_by()
+    best = best_of(
+        ((benchmark_id, model_id), value, self_reported, measured_on, higher, None)
+        for benchmark_id, model_id, value, self_reported, measured_on, higher in rows
+    )
     bests: dict[int, list[Decimal]] = {}
-    for (benchmark_id, _model_id), value in best.items():
+    for (benchmark_id, _model_id), (value, _none) in best.items():
         bests.setdefault(benchmark_id, []).append(value)
     for values in bests.values():
         values.sort()

@@ -29,13 +29,10 @@ def benchmark_index(request: HttpRequest) -> HttpResponse:
         return redirect("benchmarks:detail", slug=wanted, permanent=True)
     categories: dict[str, dict[str, Any]] = {}
     for benchmark in benchmark_rows():
+        benchmark.rankable = can_rank(benchmark.model_count)  # the one minimum-scores rule, not the template's
         group = categories.setdefault(benchmark.category, {"name": benchmark.get_category_display(), "items": []})
         group["items"].append(benchmark)
-    return render(
-        request,
-        "benchmarks/index.html",
-        {"categories": list(categories.values()), "min_scores": settings.RANKING_MIN_SCORES},
-    )
+    return render(request, "benchmarks/index.html", {"categories": list(categories.values())})
 
 
 class LeaderboardFilter(forms.Form):

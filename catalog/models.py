@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -13,8 +11,8 @@ from django.urls import reverse
 from catalog.search import SearchIndex, query_words
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from lib import lookups  # noqa: F401 - registers pk__any_of
+from lib.caching import per_version
 from lib.history import CuratedHistory
-from lib.versions import catalog_version
 
 
 class Lab(models.Model):
@@ -121,24 +119,6 @@ def live_model(path: str = "") -> Q:
     return ~Q(**{f"{path}status": LanguageModel.Status.RETIRED})
 
 
-_search_lock = threading.Lock()
-_search_index: SearchIndex | None = None
-
-
-def search_index() -> SearchIndex:
-    """Every model's name, slug and aliases, for catalog.search: kept in this process's memory for the current
-    catalog version (rebuilt on the first search after a change; 2 queries then, none after). Without
-    SEARCH_INDEX_CACHE (the tests' default) every search reads them afresh."""
-    global _search_index
-    if not settings.SEARCH_INDEX_CACHE:
-        return read_search_index()
-    version = catalog_version()
-    with _search_lock:
-        if _search_index is None or _search_index.version != version:
-            _search_index = read_search_index(version)
-        return _search_index
-
-
 def read_search_index(version: int = 0) -> SearchIndex:
     """Every model's name, slug and aliases: 2 queries."""
     index = SearchIndex(version=version)
@@ -148,6 +128,12 @@ def read_search_index(version: int = 0) -> SearchIndex:
     for pk, external_id in ModelAlias.objects.values_list("model_id", "external_id"):
         index.add(pk, external_id)
     return index
+
+
+# Every model's name, slug and aliases, for catalog.search: kept in this process's memory for the current catalog
+# version (lib.caching.per_version: rebuilt, from a caught-up replica, on the first search after a change; 2
+# queries then, none after). Without settings.VERSION_MEMO (the tests' default) every search reads them afresh.
+search_index = per_version(read_search_index)
 
 
 @dataclass(frozen=True)
@@ -181,13 +167,21 @@ class LanguageModelQuerySet(models.QuerySet["LanguageModel"]):
         """The site's one model search (the browser and the API's `q`), forgiving as catalog/search.py says:
         every query word in the name, slug or an alias, spacing and punctuation aside; when no model of the
         catalog matches so, the models whose name or slug is a small typo away. 2 queries when called."""
+        return self.search_with_result(text)[0]
+
+    def search_with_result(
+        self, text: str, *, suggest: bool = False
+    ) -> tuple[LanguageModelQuerySet, SearchResult | None]:
+        """`search`, and how it found them (find_models' SearchResult, with "did you mean" suggestions when
+        `suggest`) for a page that says so; None for an empty query or one of punctuation only."""
         text = text.strip()
         if not text:
-            return self
+            return self, None
         if not query_words(text):  # only punctuation: looked for as typed
             alias_match = ModelAlias.objects.filter(model=OuterRef("pk"), external_id__icontains=text)
-            return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match)))
-        return self.found(find_models(text))
+            return self.filter(Q(name__icontains=text) | Q(slug__icontains=text) | Q(Exists(alias_match))), None
+        result = find_models(text, suggest=suggest)
+        return self.found(result), result
 
     def found(self, result: SearchResult) -> LanguageModelQuerySet:
         """The models a search found (find_models), for a caller that also shows how it found them."""

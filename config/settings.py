@@ -402,15 +402,11 @@ PAGE_CACHE_REWARM = env_bool("PAGE_CACHE_REWARM", bool(_redis_url))
 _visitors_host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS and ALLOWED_HOSTS[0] != "*" else "localhost"
 PAGE_CACHE_REWARM_URL = env_str("PAGE_CACHE_REWARM_URL") or f"{'http' if DEBUG else 'https'}://{_visitors_host}"
 PAGE_CACHE_REWARM_MODELS = env_int("PAGE_CACHE_REWARM_MODELS", 500, minimum=0)
-# Keep every live route's rates in each process's memory for the calculator and estimate/ (rebuilt after any
-# data change; about 40 MB per 50,000 routes). Off: every ranking reads the routes afresh.
-ROUTE_INDEX_CACHE = env_bool("ROUTE_INDEX_CACHE", True)
-# Keep every model's name, slug and aliases in each process's memory for the model search (rebuilt after any data
-# change). Off: every search reads them afresh (2 queries).
-SEARCH_INDEX_CACHE = env_bool("SEARCH_INDEX_CACHE", True)
-# Keep small summaries (the filters' vocabularies, benchmark standings, when the catalog last changed) in each
-# process's memory until the catalog version moves on (lib/caching.per_version). The tests turn it off.
-VERSION_MEMO = True
+# Keep what is read once per catalog version in each process's memory until the version moves on
+# (lib/caching.per_version): the route index of the calculator and estimate/ (about 40 MB per 50,000 routes), the
+# model search's names and aliases, the filters' vocabularies, benchmark standings. Off: every use reads afresh.
+# The tests turn it off.
+VERSION_MEMO = env_bool("VERSION_MEMO", True)
 SITE_NAME = "LLM Catalog"
 # A price whose last verification is older than this many days is flagged as stale on pages.
 PRICE_STALE_DAYS = env_int("PRICE_STALE_DAYS", 180, minimum=1)

@@ -9,6 +9,7 @@ class ProvidersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        import providers.gateways  # noqa: F401 - registers the gateways file's system check
         from providers.invalidation import on_data_change
         from providers.models import Offering, Price, Provider
         from providers.pricing.summaries import on_route_change, rebuild_after_migrate

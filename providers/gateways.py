@@ -8,15 +8,20 @@ file is read when asked and again when it changes; it is small and not in the da
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 
 from providers.models import Provider
+
+logger = logging.getLogger(__name__)
 
 KINDS = {"gateway": "Gateway", "router": "Router", "hybrid": "Gateway and router"}
 
@@ -89,6 +94,9 @@ def _read(path: Path, stamp: int) -> tuple[Gateway, ...]:
             raise GatewayFileError(f"{where}: the slug is used twice")
         if not entry.get("reaches") and not entry.get("provider"):
             raise GatewayFileError(f"{where}: it reaches no provider and is none")
+        for key in ("docs_url", "website_url"):
+            if entry.get(key) and not _is_http_url(entry[key]):
+                raise GatewayFileError(f"{where}: {key} {entry[key]!r} is not an http(s) URL")
         seen.add(entry["slug"])
         checked = entry["checked"]
         gateways.append(
@@ -109,6 +117,31 @@ def _read(path: Path, stamp: int) -> tuple[Gateway, ...]:
     return tuple(gateways)
 
 
+def _is_http_url(value: object) -> bool:
+    parts = urlsplit(str(value).strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def usable_gateways() -> list[Gateway]:
+    """The file's gateways for a page: a file that fails its checks is logged and lists none, so a typo in the
+    curated file never turns a model page into an error (`check_gateways_file` reports it at start-up)."""
+    try:
+        return all_gateways()
+    except GatewayFileError:
+        logger.exception("gateways file rejected; pages list no gateways until it is fixed")
+        return []
+
+
+@checks.register()
+def check_gateways_file(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """`manage.py check` (and every runserver/migrate) reads gateways.toml and reports what is wrong with it."""
+    try:
+        all_gateways()
+    except GatewayFileError as exc:
+        return [checks.Error(str(exc), hint="Fix data/curated/gateways.toml.", id="providers.E001")]
+    return []
+
+
 def gateways_for(
     routes: Iterable[tuple[str, str]],
     gateways: list[Gateway] | None = None,
@@ -119,7 +152,7 @@ def gateways_for(
     ones with a route of their own first, then by name. `route_gateways`: providers of kind gateway with a route
     of the model, listed even when the file does not name them."""
     names = dict(routes)
-    gateways = all_gateways() if gateways is None else list(gateways)
+    gateways = usable_gateways() if gateways is None else list(gateways)
     named = {gateway.provider for gateway in gateways}
     for provider in route_gateways:
         if provider.slug not in named:

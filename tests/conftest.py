@@ -44,12 +44,10 @@ def _fresh_cache(settings):
     cache.clear()
     LOCAL.forget()
     settings.PAGE_CACHE_SECONDS = 0
-    settings.ROUTE_INDEX_CACHE = False
     # Versions and rate-limit counts in this process's cache (without Redis the site keeps them in files every
     # process shares, which parallel test processes must not); no rewarm unless a test asks for it.
     settings.SHARED_CACHE_ALIAS = "default"
     settings.PAGE_CACHE_REWARM = False
-    settings.SEARCH_INDEX_CACHE = False
     settings.VERSION_MEMO = False  # a test's writes commit nothing, so the version would not move on
 
 
@@ -60,13 +58,9 @@ def page_cache(settings):
 
 @pytest.fixture
 def route_index_cache(settings):
-    """Keep the route index in memory, as in production; no index survives from an earlier test."""
-    from providers.pricing import ranking
-
-    settings.ROUTE_INDEX_CACHE = True
-    ranking.forget_index()
-    yield
-    ranking.forget_index()
+    """Keep the route index (and every other per-version summary) in memory, as in production; none survives from
+    an earlier test: each test's cache.clear() starts a new catalog version."""
+    settings.VERSION_MEMO = True
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

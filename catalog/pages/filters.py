@@ -18,9 +18,8 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
-from catalog.models import LanguageModel, SearchResult, find_models
+from catalog.models import LanguageModel, SearchResult
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
-from catalog.search import query_words
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
 from lib.formatting import usd as format_usd
@@ -266,11 +265,9 @@ class ModelFilter(ListingFilter):
         return f"best {benchmark.name} score" if benchmark else SORTS[self.sort_key][0].lower()
 
     def filter_search(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
-        if not query_words(value):
-            return queryset.search(value)
-        # The same search as LanguageModelQuerySet.search, kept so the page can say how it matched.
-        self.search_result = find_models(value, suggest=True)
-        return queryset.found(self.search_result)
+        # The model search itself, with how it matched, so the page can say so.
+        queryset, self.search_result = queryset.search_with_result(value, suggest=True)
+        return queryset
 
     def filter_provider(self, queryset: QuerySet[LanguageModel], name: str, value: str) -> QuerySet[LanguageModel]:
         return queryset.filter(served_by(value))
@@ -299,7 +296,7 @@ class ModelFilter(ListingFilter):
     def filter_retired(self, queryset: QuerySet[LanguageModel], name: str, value: bool) -> QuerySet[LanguageModel]:
         if value or self.form.cleaned_data.get("status") == LanguageModel.Status.RETIRED:
             return queryset
-        return queryset.exclude(status=LanguageModel.Status.RETIRED)
+        return queryset.live()
 
     def describe(self, name: str, value: Any) -> str:
         if name == "retired":

@@ -23,10 +23,11 @@ from benchmarks.selectors import percentiles, scores_for_model
 from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
-from catalog.pages.performance import lab_ratings, min_scored, performance_summary
+from catalog.pages.performance import catalog_figures, lab_ratings, min_scored, performance_summary
 from providers.gateways import gateways_for
 from providers.history import price_periods_for_model
 from providers.pricing.costing import RouteFilter, live_routes, rank_routes
+from providers.pricing.rules import HEADLINE_SERVICE_TIER
 from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
 
 ALTERNATIVES = 5
@@ -71,7 +72,9 @@ def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) 
             points = [
                 [price.effective_from.isoformat(), f"{price.usd.normalize():f}", price.start_known]
                 for price in periods.get(row.offering.pk, [])
-                if price.component == component and price.service_tier == "standard" and not price.tier_min_tokens
+                if price.component == component
+                and price.service_tier == HEADLINE_SERVICE_TIER
+                and not price.tier_min_tokens
             ]
             if points:
                 points.append([now, points[-1][1], True])
@@ -161,14 +164,16 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     standing = percentiles(model, scores)  # 1
     rows = presenters.score_rows(scores, standing)
     speeds = [row.offering.throughput_tps for row in ladder if not row.retired and row.offering.throughput_tps]
-    performance = performance_summary(  # 3 to 5
+    figures = catalog_figures()  # 4 after a data change, none while the catalog is unchanged
+    performance = performance_summary(
         model,
         own_blended=own_blended,
         own_speed=max(speeds) if speeds else None,
         benchmark_percentiles=standing,
         benchmark_names={score.benchmark_id: score.benchmark.name for score in scores},
+        figures=figures,
     )
-    ratings = lab_ratings(same_lab)  # 3
+    ratings = lab_ratings(same_lab, figures)  # 1
     for other in same_lab:
         other.rating = ratings[other.pk]
     peers = peers_by_benchmark(  # 1

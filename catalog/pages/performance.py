@@ -9,16 +9,18 @@ with at least RANKING_MIN_SCORES scored models (settings), like the site's ranki
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 
-from benchmarks.selectors import Percentile, percentiles_of_models
+from benchmarks.selectors import Percentile, percentiles_of_models, share_beaten
 from catalog.models import LanguageModel
+from lib.caching import per_version
 from providers.models import Offering
 from providers.selectors import with_blended_price
 
@@ -61,11 +63,8 @@ class Summary:
 
 def better_than(own: Decimal | int, others: Sequence[Decimal | int], *, lower_is_better: bool = False) -> int | None:
     """The share of `others` (sorted ascending; this model's own figure among them once) that `own` beats, in
-    percent; None when there is no other."""
-    if len(others) < 2:
-        return None
-    beaten = len(others) - bisect_right(others, own) if lower_is_better else bisect_left(others, own)
-    return round(100 * beaten / (len(others) - 1))
+    percent; None when there is no other: benchmarks.selectors.share_beaten, the one percentile rule."""
+    return share_beaten(own, others, higher_is_better=not lower_is_better)
 
 
 def rating(percentile: int | None) -> int | None:
@@ -77,20 +76,58 @@ def min_scored() -> int:
     return int(settings.RANKING_MIN_SCORES)
 
 
-def _price_peers(model: LanguageModel) -> list[Decimal]:
-    """The blended prices of the live models with every input type and capability this one has (it among them):
-    3 queries."""
-    peers = (
-        LanguageModel.objects.live()
-        .having_all("input_modalities", [m.slug for m in model.input_modalities.all()])
-        .having_all("capabilities", [c.slug for c in model.capabilities.all()])
-    )
-    return sorted(with_blended_price(peers).filter(blended_usd__isnull=False).values_list("blended_usd", flat=True))
+@dataclass(frozen=True)
+class CatalogFigures:
+    """The distributions a model page compares its model with, built once per catalog version (`catalog_figures`)
+    and read per page with binary searches: no page scans the catalog."""
+
+    # Blended prices (the cheapest route's, 3:1) of priced live models, ascending, per (input types, capabilities).
+    prices_by_kind: dict[tuple[frozenset[str], frozenset[str]], list[Decimal]]
+    prices: list[Decimal]  # every priced live model's, ascending
+    contexts: list[int]  # every live model's known context window, ascending
+    speeds: dict[int, Decimal]  # each live model's fastest measured live route, output tokens per second
+    speed_values: list[Decimal]  # the same, ascending
+
+    def price_peers(self, model: LanguageModel) -> list[Decimal]:
+        """The blended prices of the live models with every input type and capability this one has (it among
+        them), ascending."""
+        inputs = frozenset(m.slug for m in model.input_modalities.all())
+        capabilities = frozenset(c.slug for c in model.capabilities.all())
+        groups = [
+            values
+            for (their_inputs, their_capabilities), values in self.prices_by_kind.items()
+            if inputs <= their_inputs and capabilities <= their_capabilities
+        ]
+        return list(heapq.merge(*groups))
 
 
-def _best_speeds() -> dict[int, Decimal]:
-    """Each live model's fastest measured live route, in output tokens per second: 1 query."""
-    rows = (
+def _build_catalog_figures() -> CatalogFigures:
+    """4 queries: the live models' prices and context windows, their input types, their capabilities, and the
+    best measured speed of each."""
+    live = LanguageModel.objects.live()
+    rows = with_blended_price(live).values_list("pk", "context_window", "blended_usd").order_by()
+    inputs: dict[int, set[str]] = defaultdict(set)
+    capabilities: dict[int, set[str]] = defaultdict(set)
+    for field, into in (("input_modalities", inputs), ("capabilities", capabilities)):
+        through = LanguageModel._meta.get_field(field).remote_field.through  # type: ignore[union-attr]
+        own, other = (
+            LanguageModel._meta.get_field(field).m2m_field_name(),  # type: ignore[union-attr]
+            LanguageModel._meta.get_field(field).m2m_reverse_field_name(),  # type: ignore[union-attr]
+        )
+        links = through._default_manager.filter(**{f"{own}__in": live.values("pk")})
+        for model_id, slug in links.values_list(f"{own}_id", f"{other}__slug").order_by():
+            into[model_id].add(slug)
+    prices_by_kind: dict[tuple[frozenset[str], frozenset[str]], list[Decimal]] = defaultdict(list)
+    prices, contexts = [], []
+    for pk, context_window, blended in rows:
+        if context_window is not None:
+            contexts.append(context_window)
+        if blended is not None:
+            prices.append(blended)
+            prices_by_kind[(frozenset(inputs[pk]), frozenset(capabilities[pk]))].append(blended)
+    for values in prices_by_kind.values():
+        values.sort()
+    speeds = dict(
         Offering.objects.live()
         .of_live_models()
         .filter(throughput_tps__isnull=False)
@@ -98,7 +135,12 @@ def _best_speeds() -> dict[int, Decimal]:
         .annotate(best=Max("throughput_tps"))
         .values_list("model_id", "best")
     )
-    return dict(rows)
+    return CatalogFigures(dict(prices_by_kind), sorted(prices), sorted(contexts), speeds, sorted(speeds.values()))
+
+
+# Kept per catalog version (lib.caching.per_version); without VERSION_MEMO (the tests) built on every call, so a
+# page builds them once and hands them to performance_summary and lab_ratings.
+catalog_figures = per_version(_build_catalog_figures)
 
 
 def performance_summary(
@@ -108,13 +150,16 @@ def performance_summary(
     own_speed: Decimal | None,
     benchmark_percentiles: dict[int, Percentile],
     benchmark_names: dict[int, str],
+    figures: CatalogFigures | None = None,
 ) -> Summary:
-    """The summary's lines: price, context window, speed, and each benchmark with enough scores. 3 to 5 queries
-    (the benchmark percentiles are the page's own, from benchmarks.selectors.percentiles)."""
+    """The summary's lines: price, context window, speed, and each benchmark with enough scores. No query with
+    `figures` (catalog_figures, else built here); the benchmark percentiles are the page's own, from
+    benchmarks.selectors.percentiles."""
+    figures = figures or catalog_figures()
     standings: list[Standing] = []
     peers = "live models with every input type and capability this one has"
     if own_blended is not None:
-        prices = _price_peers(model)
+        prices = figures.price_peers(model)
         standings.append(
             Standing(
                 "Price",
@@ -128,28 +173,21 @@ def performance_summary(
     else:
         standings.append(Standing("Price", None, 0, "no route of this model has a known price yet", peers))
     if model.context_window:
-        counts = (
-            LanguageModel.objects.live()
-            .filter(context_window__isnull=False)
-            .aggregate(n=Count("pk"), beaten=Count("pk", filter=Q(context_window__lt=model.context_window)))
-        )
-        n = counts["n"]
         standings.append(
             Standing(
                 "Context window",
-                round(100 * counts["beaten"] / (n - 1)) if n > 1 else None,
-                n,
+                better_than(model.context_window, figures.contexts),
+                len(figures.contexts),
                 "tokens the model reads at once; larger is better",
                 "live models with a known context window",
                 f"{model.context_window:,} tokens",
             )
         )
-    speeds = _best_speeds() if own_speed is not None else {}
     standings.append(
         Standing(
             "Speed",
-            better_than(own_speed, sorted(speeds.values())) if own_speed is not None else None,
-            len(speeds),
+            better_than(own_speed, figures.speed_values) if own_speed is not None else None,
+            len(figures.speeds) if own_speed is not None else 0,
             "output tokens per second of its fastest measured route"
             if own_speed
             else "no route of this model has a measured speed yet",
@@ -158,7 +196,7 @@ def performance_summary(
         )
     )
     for benchmark_id, pct in sorted(benchmark_percentiles.items(), key=lambda item: benchmark_names[item[0]]):
-        if pct.of_models < min_scored():
+        if not pct.ranked:  # benchmarks.selectors.can_rank decided it
             continue
         standings.append(
             Standing(
@@ -202,19 +240,14 @@ class LabRating:
     speed: int | None  # speed percentile, 1-5 (5 = fastest)
 
 
-def lab_ratings(models: Iterable[LanguageModel]) -> dict[int, LabRating]:
+def lab_ratings(models: Iterable[LanguageModel], figures: CatalogFigures | None = None) -> dict[int, LabRating]:
     """Ratings for a few models (the lab's others, annotated with cheapest_blended_usd by with_cheapest_route):
-    3 queries (ability from benchmarks.selectors.percentiles_of_models)."""
+    1 query (ability from benchmarks.selectors.percentiles_of_models), prices and speeds from `figures`."""
     models = list(models)
     if not models:
         return {}
-    prices = sorted(
-        LanguageModel.objects.live()
-        .filter(cheapest_route__isnull=False)
-        .values_list("cheapest_route__blended_usd_per_mtok", flat=True)
-    )
-    speeds = _best_speeds()
-    speed_values = sorted(speeds.values())
+    figures = figures or catalog_figures()
+    prices, speeds, speed_values = figures.prices, figures.speeds, figures.speed_values
     standing = percentiles_of_models([m.pk for m in models])
     ratings = {}
     for m in models:
@@ -230,4 +263,14 @@ def lab_ratings(models: Iterable[LanguageModel]) -> dict[int, LabRating]:
     return ratings
 
 
-__all__ = ["LabRating", "Standing", "Summary", "better_than", "lab_ratings", "performance_summary", "rating"]
+__all__ = [
+    "CatalogFigures",
+    "LabRating",
+    "Standing",
+    "Summary",
+    "better_than",
+    "catalog_figures",
+    "lab_ratings",
+    "performance_summary",
+    "rating",
+]

@@ -78,7 +78,9 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
             ):
                 row.headline[price.component] = price
             elif (
-                price.tier_min_tokens == 0 and price.service_tier == "batch" and price.component in ("input", "output")
+                price.tier_min_tokens == 0
+                and price.service_tier == ServiceTier.BATCH
+                and price.component in ("input", "output")
             ):
                 row.batch[price.component] = price
             elif (

@@ -1,13 +1,34 @@
 """The change feed's "added in bulk" entry, and one for each earlier run that added many models and routes."""
 
-from django.conf import settings
 from django.db import migrations, models
 from django.db.models import Count, Max
 
+# Frozen copies of the rule as it was when this migration was written (providers.sync.run.bulk_event_fields and
+# settings.CHANGE_GROUP_MIN): a migration must not change when live code or a setting does.
+GROUP_MIN = 10
+SOURCE_TITLES = {
+    "curated": "the curated files",
+    "openrouter": "OpenRouter",
+    "vercel": "Vercel AI Gateway",
+    "modelsdev": "models.dev",
+    "litellm": "LiteLLM",
+    "epoch": "Epoch AI",
+    "metr": "METR",
+}
+
+
+def bulk_event_fields(source, models_n, routes_n):
+    parts = [f"{n:,} {word}{'s' if n != 1 else ''}" for n, word in ((models_n, "model"), (routes_n, "route")) if n]
+    what = " and ".join(parts)
+    return {
+        "kind": "bulk_added",
+        "summary": f"{what} added from {SOURCE_TITLES.get(source, source)}"[:300],
+        "field": "added",
+        "new_value": f"{models_n} models, {routes_n} routes",
+    }
+
 
 def add_bulk_entries(apps, schema_editor):
-    from providers.sync.run import bulk_event_fields
-
     ChangeEvent = apps.get_model("providers", "ChangeEvent")
     SyncRun = apps.get_model("providers", "SyncRun")
     added = (
@@ -21,7 +42,7 @@ def add_bulk_entries(apps, schema_editor):
     done = set(ChangeEvent.objects.filter(kind="bulk_added").values_list("sync_run", flat=True))
     for run_id, counts in per_run.items():
         models_n, routes_n = counts.get("model_added", 0), counts.get("offering_added", 0)
-        if run_id in done or models_n + routes_n < settings.CHANGE_GROUP_MIN:
+        if run_id in done or models_n + routes_n < GROUP_MIN:
             continue
         run = SyncRun.objects.get(pk=run_id)
         moment = ChangeEvent.objects.filter(sync_run_id=run_id).aggregate(at=Max("occurred_at"))["at"]

@@ -19,16 +19,12 @@ The arithmetic is exact Decimal, as the engine's; tests check that this ranking 
 from __future__ import annotations
 
 import heapq
-import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from django.conf import settings
-
-from lib import db_router
-from lib.caching import catalog_version
+from lib.caching import per_version
 from providers.models import Offering, Price
 from providers.pricing.costing import (
     MILLION,
@@ -121,29 +117,9 @@ def build_index(version: int | None = None) -> RouteIndex:
     return RouteIndex(version=version, groups=dict(groups), size=size)
 
 
-_lock = threading.Lock()
-_index: RouteIndex | None = None
-
-
-def route_index() -> RouteIndex:
-    """The index of the current catalog version, rebuilt on the first use after a change. Without
-    ROUTE_INDEX_CACHE (the tests' default) every call builds a fresh one."""
-    global _index
-    if not settings.ROUTE_INDEX_CACHE:
-        return build_index()
-    version = catalog_version()
-    with _lock:
-        if _index is None or _index.version != version:
-            db_router.recheck_replica()  # kept under this version: never built from a lagging replica
-            _index = build_index(version)
-        return _index
-
-
-def forget_index() -> None:
-    """Drop this process's index (the next ranking builds one)."""
-    global _index
-    with _lock:
-        _index = None
+# The index of the current catalog version, rebuilt (from a caught-up replica) on the first use after a change
+# (lib.caching.per_version). Without settings.VERSION_MEMO (the tests' default) every call builds a fresh one.
+route_index = per_version(build_index)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from catalog.vocabulary import SLUG_PART_RE
+from providers.models import ServiceTier
 from providers.sync.records import (
     Batch,
     BenchmarkRecord,
@@ -51,7 +52,9 @@ MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
 LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 FREE_VARIANT = ":free"
-FREE_TIER = "free"  # providers.models.ServiceTier.FREE
+FREE_TIER = ServiceTier.FREE  # the name the OpenRouter adapter imports
+# " (free)" at the end of a `:free` variant's name: the free offer is a route's service tier, not the model's name.
+FREE_NAME_RE = re.compile(r"\s*\(free\)$", re.IGNORECASE)
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
 SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)[-@](?P<date>20[2-3]\d-[01]\d-[0-3]\d|20[2-3]\d[01]\d[0-3]\d)$")
 
@@ -460,11 +463,13 @@ def resolve_identities(
 def _as_free_offer(record: ModelRecord) -> None:
     """A `:free` variant, from any source that lists one (OpenRouter, models.dev's and LiteLLM's copies of it), is a
     free rate-limited offer on its base model's route: its standard prices are the `free` tier, never the route's
-    standard price (a $0 "cheapest route")."""
+    standard price (a $0 "cheapest route"); and its name loses " (free)", whichever source gave it."""
+    if record.name:
+        record.name = FREE_NAME_RE.sub("", record.name)
     for offering in record.offerings:
         for price in offering.prices:
-            if price.service_tier == "standard":
-                price.service_tier = FREE_TIER
+            if price.service_tier == ServiceTier.STANDARD:
+                price.service_tier = ServiceTier.FREE
 
 
 def _resolve(index: IdentityIndex, source: str, record: ModelRecord, *, creates_snapshots: bool) -> Resolution:

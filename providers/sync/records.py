@@ -64,6 +64,11 @@ class BenchmarkRecord:
     description: str | None = None
 
 
+# Price components whose 0 in a source is a real, free price. Elsewhere a 0 means "not offered" or "not separately
+# charged" (models.dev writes `cache_read: 0` for a model without prompt caching), never a free cache read.
+FREE_WHEN_ZERO = frozenset({"input", "output"})
+
+
 @dataclass
 class PriceRecord:
     component: str

@@ -134,15 +134,31 @@ def peers_in_the_database(model, benchmark_ids, price, own_price, count):
         .filter(Q(model_id=model.pk) | Q(blended_usd__isnull=False))
         .annotate(nearness=nearness)
         .filter(nearness__lte=count + 1)
-        .values_list("benchmark_id", "model_id", "model__slug", "model__name", "value", "blended_usd")
+        .values_list(
+            "benchmark_id",
+            "model_id",
+            "model__slug",
+            "model__name",
+            "value",
+            "blended_usd",
+            "benchmark__higher_is_better",
+        )
         .order_by("benchmark_id", "nearness", "-value")
     )
     best: dict = {}
-    for benchmark_id, model_id, slug, name, value, blended_usd in rows:
+    direction: dict = {}
+    for benchmark_id, model_id, slug, name, value, blended_usd, higher in rows:
+        # These scores are all independent and undated: the best-documented one is the best by direction.
+        direction[benchmark_id] = higher
         per_model = best.setdefault(benchmark_id, {})
-        if model_id not in per_model:
+        current = per_model.get(model_id)
+        if current is None or (value > current.value if higher else value < current.value):
             per_model[model_id] = Peer(slug, name, value, blended_usd, model_id == model.pk)
-    return {b: sorted(m.values(), key=lambda p: -p.value) for b, m in best.items() if model.pk in m}
+    return {
+        b: sorted(m.values(), key=lambda p: -p.value if direction[b] else p.value)
+        for b, m in best.items()
+        if model.pk in m
+    }
 
 
 def test_the_peer_table_picks_what_the_database_ranking_picked(scored):
@@ -170,3 +186,20 @@ def test_the_peer_table_picks_what_the_database_ranking_picked(scored):
                     price,
                     count,
                 )
+
+
+def test_one_best_score_rule_and_one_percentile_rule():
+    """best_of picks the leaderboard's score (independent before self-reported, then newer, then better), and
+    share_beaten counts the others beaten in either direction; ties beat no one."""
+    import datetime as dt
+
+    from benchmarks.selectors import best_of, share_beaten
+
+    day = dt.date(2026, 1, 1)
+    rows = [("m", Decimal("90"), True, day, True, "self"), ("m", Decimal("80"), False, None, True, "independent")]
+    assert best_of(rows) == {"m": (Decimal("80"), "independent")}
+    values = [Decimal(v) for v in ("1", "2", "2", "3")]
+    assert share_beaten(Decimal("2"), values) == 33  # beats 1 of the 3 others
+    assert share_beaten(Decimal("2"), values, higher_is_better=False) == 33
+    assert share_beaten(Decimal("1"), values, higher_is_better=False) == 100
+    assert share_beaten(Decimal("1"), [Decimal("1")]) is None

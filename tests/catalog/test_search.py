@@ -122,7 +122,7 @@ def test_the_index_alone():
 def test_a_kept_index_costs_no_query_until_the_catalog_changes(named, settings, django_assert_num_queries):
     from lib.caching import bump_catalog_version
 
-    settings.SEARCH_INDEX_CACHE = True
+    settings.VERSION_MEMO = True
     assert find_models("gpt4o").how == "words"  # builds the index
     with django_assert_num_queries(0):
         assert len(find_models("sonnet 4.5").pks) == 1
@@ -130,3 +130,17 @@ def test_a_kept_index_costs_no_query_until_the_catalog_changes(named, settings, 
     bump_catalog_version()  # what every committed change does
     with django_assert_num_queries(2):
         assert len(find_models("reasoner").pks) == 1
+
+
+def test_with_the_memo_on_a_search_finds_a_model_added_after_a_change(
+    named, settings, django_capture_on_commit_callbacks
+):
+    """VERSION_MEMO on, as in production: the index is kept per catalog version (lib.caching.per_version), and a
+    sync that adds a model moves the version on, so the next search sees it."""
+    settings.VERSION_MEMO = True
+    assert not find_models("gemini flash").pks  # builds and keeps the index
+    batch = Batch(labs=[LabRecord(slug="google", name="Google")])
+    batch.models.append(ModelRecord(slug="google/gemini-2-5-flash", lab="google", name="Gemini 2.5 Flash"))
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_batch(batch, source="curated")
+    assert names("gemini flash") == ["Gemini 2.5 Flash"]

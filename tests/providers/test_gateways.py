@@ -64,3 +64,29 @@ def test_the_model_page_lists_them(client, load_fixture_catalog, settings, tmp_p
     html = response.content.decode()
     assert "Routers and gateways that can serve it" in html
     assert "via Azure OpenAI" in html
+
+
+def test_a_bad_file_is_reported_by_the_check_and_never_breaks_a_model_page(
+    client, load_fixture_catalog, settings, tmp_path, curated_fixture_dir
+):
+    from providers.gateways import check_gateways_file
+
+    load_fixture_catalog()
+    curated = tmp_path / "curated"
+    shutil.copytree(curated_fixture_dir, curated)
+    (curated / "gateways.toml").write_text("[[gateway]\nslug = ")  # not TOML
+    settings.CURATED_DATA_DIR = curated
+    assert [error.id for error in check_gateways_file()] == ["providers.E001"]
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert all(reach.direct for reach in response.context["gateway_reach"])  # only providers' own routes
+
+
+def test_a_docs_url_that_is_not_http_is_refused(tmp_path):
+    bad = tmp_path / "gateways.toml"
+    bad.write_text(
+        '[[gateway]]\nslug = "x"\nname = "X"\nkind = "gateway"\ndescription = ""\n'
+        'docs_url = "javascript:alert(1)"\nchecked = 2026-01-01\nprovider = "x"\n'
+    )
+    with pytest.raises(GatewayFileError, match="docs_url"):
+        all_gateways(bad)

@@ -43,7 +43,7 @@ from providers.pricing.source_keys import (
     LITELLM_SERVICE_TIERS,
 )
 from providers.sync.identity import LAB_NAMESPACES
-from providers.sync.records import Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
+from providers.sync.records import FREE_WHEN_ZERO, Batch, ModelRecord, OfferingRecord, PriceRecord, Rejection
 from providers.sync.sources.base import Known
 from providers.sync.sources.common import UNKNOWN_PRICE_KEY, PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource, date_in_name
@@ -175,8 +175,6 @@ def is_price_key(key: str) -> bool:
 PRICING_KEYS = PriceKeys(
     mapped=frozenset(PRICE_BASES) | PRICE_KEYS_EXTRA, skipped=PRICE_KEYS_SKIPPED, family=price_key_family
 )
-# Components whose 0 is a real, free price; elsewhere a 0 means "not separately charged".
-FREE_WHEN_ZERO = frozenset({"input", "output"})
 
 CAPABILITY_FLAGS = LITELLM_CAPABILITY_FLAGS
 MODALITY_NAMES = {"pdf": "file"}

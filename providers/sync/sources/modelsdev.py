@@ -36,7 +36,7 @@ from django.conf import settings
 from catalog.vocabulary import KNOWLEDGE_CUTOFF_RE, SLUG_PART_RE
 from providers.pricing.source_keys import MODELSDEV_COST_COMPONENTS
 from providers.sync.identity import LAB_NAMESPACES
-from providers.sync.records import Batch, ModelRecord, OfferingRecord, ProviderRecord, Rejection
+from providers.sync.records import FREE_WHEN_ZERO, Batch, ModelRecord, OfferingRecord, ProviderRecord, Rejection
 from providers.sync.sources.base import Known
 from providers.sync.sources.common import PriceKeys, checked_price
 from providers.sync.sources.feed import FeedSource, date_in_name
@@ -85,9 +85,6 @@ OPENAI_COMPATIBLE_NPM = "@ai-sdk/openai-compatible"
 
 # models.dev cost key -> our price component; shared with the models.dev export (providers/pricing/source_keys.py).
 COST_COMPONENTS = MODELSDEV_COST_COMPONENTS
-# Components whose 0 is a real, free price. Elsewhere a 0 means "not offered" (models.dev writes `cache_read: 0`
-# for a model without prompt caching), never a free cache read.
-FREE_WHEN_ZERO = frozenset({"input", "output"})
 LEGACY_TIER_KEY = "context_over_200k"
 LEGACY_TIER_MIN_TOKENS = 200_000
 # A cost object's keys: prices (COST_COMPONENTS) and its context tiers; docs/sources/modelsdev.md lists them.

@@ -85,3 +85,23 @@ def test_records_of_one_model_merge_and_a_second_route_on_one_provider_is_skippe
         ("litellm", "azure/gpt-4o-mini"),
     }
     assert batch.skipped == {"duplicate route: same model and provider under another id": 1}
+
+
+def test_a_free_variant_from_any_source_is_a_free_tier_and_loses_free_in_its_name():
+    """models.dev's and LiteLLM's copies of an OpenRouter `:free` model get what the OpenRouter adapter's do."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from providers.models import ServiceTier
+    from providers.sync.identity import _as_free_offer
+    from providers.sync.records import PriceRecord
+
+    price = PriceRecord("input", "per_1m_tokens", Decimal(0), "https://models.dev", dt.date(2026, 1, 1))
+    record = ModelRecord(
+        external_id="meta-llama/llama-3.3-70b-instruct:free",
+        name="Llama 3.3 70B Instruct (free)",
+        offerings=[OfferingRecord(provider="openrouter", provider_model_id="x:free", prices=[price])],
+    )
+    _as_free_offer(record)
+    assert record.name == "Llama 3.3 70B Instruct"
+    assert price.service_tier == ServiceTier.FREE
