@@ -484,6 +484,7 @@ def _disagreement_price(disagreement: Disagreement) -> Price | None:
     )
 
 
+@transaction.atomic
 def resolve_disagreement(disagreement: Disagreement, *, use: str, user: Any) -> None:
     """`use="kept"` locks the value the catalog kept; `use="other"` takes the other source's value (locked as a
     curator's). Either way a sync will not change it again until a curator unlocks it."""
