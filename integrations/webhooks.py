@@ -140,6 +140,7 @@ def event_data(event: ChangeEvent) -> dict[str, Any]:
     """The change event in the shape /api/v1/changes/ serves it (same keys), built here from the model so the
     service needs no API serializer; amounts as plain decimals, `actor` only ever "curator" or null."""
     move = event.move_pct
+    url: str | None
     if event.kind == ChangeEvent.Kind.BULK_ADDED:
         url = absolute(f"{reverse('providers:changes')}?run={event.sync_run_id}")
     else:
