@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from config.celery import app as celery_app
 from providers.models import Offering
 from providers.roles import EDITOR_GROUP, ensure_editor_group
 from providers.sync.run import run_sync
@@ -103,11 +104,13 @@ def test_a_change_without_a_model_makes_everything_cold(visitor, django_capture_
 
 
 def test_the_rewarm_renders_the_changed_models_and_the_shared_lists_before_anyone_asks(
-    visitor, settings, tmp_path, django_capture_on_commit_callbacks
+    visitor, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.PAGE_CACHE_REWARM = True
     settings.PAGE_CACHE_REWARM_URL = "http://testserver"  # the test client's host
-    change_through_a_sync(settings, tmp_path)  # the task runs in-process here (no broker): eager
+    # The task runs in this process (as without a broker), so that it renders into this test's cache.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    change_through_a_sync(settings, tmp_path)
     for url in [A, A_API, "/", "/models/", "/providers/", "/labs/"]:
         response = visitor.get(url)
         assert response["X-Page-Cache"] == "hit", url
@@ -123,8 +126,9 @@ def test_the_rewarm_task_takes_model_ids_and_says_how_many_pages_it_rendered(
     load_fixture_catalog()
     settings.PAGE_CACHE_REWARM_URL = "http://testserver"
     mini = LanguageModel.objects.get(slug="openai/gpt-4o-mini").pk
-    assert rewarm.delay([mini]).get() == 6  # home, /models/, /providers/, /labs/, the page, the API answer
-    assert rewarm.delay([mini]).get() == 0  # all still warm
+    # apply(): run here, whatever the broker, so that it renders into this test's cache
+    assert rewarm.apply(args=([mini],)).get() == 6  # home, /models/, /providers/, /labs/, the page, the API answer
+    assert rewarm.apply(args=([mini],)).get() == 0  # all still warm
     assert Client().get(A)["X-Page-Cache"] == "hit"
 
 
