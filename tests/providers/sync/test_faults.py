@@ -194,6 +194,8 @@ def test_a_model_retired_after_its_route_vanished_keeps_its_last_known_prices(sy
 
     html = client.get(f"/models/{slug}/").content.decode()
     assert "No route of this model has a known paid price yet" not in html
+    assert "no route of this model has a known price yet" not in html.lower()  # nor in the performance summary
+    assert "Retired: no live route serves it, so its last known price is not ranked." in html
     assert f"<strong>{usd(last['input'].usd)}</strong> input" in html
     assert f"<strong>{usd(last['output'].usd)}</strong> output" in html
     seen = last["input"].verified_on.isoformat()
