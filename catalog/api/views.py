@@ -50,7 +50,7 @@ from catalog.pages.compare import compared_models, model_index, resolve
 from catalog.pages.export import EXPORT_CSV_COLUMNS, iter_export_csv, iter_export_json
 from catalog.pages.forms import MAX_MODELS, parse_model_list, validate_model_count
 from lib.api.fields import ErrorSerializer
-from lib.api.plumbing import CachingHeadersMixin
+from lib.api.plumbing import CachingHeadersMixin, Pagination
 from providers import curation
 from providers.history import price_periods_for_model
 from providers.pricing.costing import RouteFilter, live_routes
@@ -205,7 +205,59 @@ class ModelFilterMixin:
         )
         if not filters.is_valid():
             raise ValidationError(filters.errors_by_parameter())
-        return filters.qs
+        models = filters.qs
+        self.search_result = filters.search_result  # set while the filters ran: how `q` matched, if given
+        return models
+
+
+SEARCH_MATCHES = ["words", "close", "none"]
+
+
+class ModelListPagination(Pagination):
+    """The list's pages, plus how a search (`q`) matched and its "did you mean" suggestions, as on /models/:
+    `search_match` is `words` (every word found), `close` (nothing matched exactly: the models a small typo away)
+    or `none` (nothing found), null without a search; `suggestions` are the models whose names are closest to
+    the query when it had to guess (`close`) or found nothing (`none`), best first, else empty."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
+        self.search_result = getattr(view, "search_result", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        result = self.search_result
+        response.data["search_match"] = result.how if result else None
+        response.data["suggestions"] = [
+            {"slug": slug, "name": name, "url": self.request.build_absolute_uri(model_api_path(slug))}
+            for name, slug in (result.suggestions if result and result.how != "words" else ())
+        ]
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["search_match"] = {
+            "type": "string",
+            "enum": [*SEARCH_MATCHES, None],
+            "nullable": True,
+            "description": "How `q` matched: `words` (every word of it found), `close` (no exact match: the models "
+            "a small typo away), `none` (nothing found); null without `q`.",
+        }
+        paginated["properties"]["suggestions"] = {
+            "type": "array",
+            "description": "Did you mean: the models whose names are closest to `q`, best first, when the search "
+            "had to guess (`close`) or found nothing (`none`); empty otherwise.",
+            "items": {
+                "type": "object",
+                "required": ["slug", "name", "url"],
+                "properties": {
+                    "slug": {"type": "string", "example": "openai/gpt-4o"},
+                    "name": {"type": "string", "example": "GPT-4o"},
+                    "url": {"type": "string", "format": "uri"},
+                },
+            },
+        }
+        paginated["required"] = [*paginated.get("required", []), "search_match", "suggestions"]
+        return paginated
 
 
 class ModelListView(CachingHeadersMixin, ModelFilterMixin, generics.ListAPIView):
@@ -214,6 +266,7 @@ class ModelListView(CachingHeadersMixin, ModelFilterMixin, generics.ListAPIView)
     write_permissions = {"POST": ("catalog.add_languagemodel",)}
 
     serializer_class = ModelSummarySerializer
+    pagination_class = ModelListPagination
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[LanguageModel]:

@@ -26,6 +26,7 @@ from catalog.pages.forms import WorkloadForm, workload_data, workload_params
 from catalog.pages.performance import catalog_figures, lab_ratings, min_scored, performance_summary
 from providers.gateways import gateways_for
 from providers.history import price_periods_for_model
+from providers.models import Offering, Price
 from providers.pricing.costing import RouteFilter, live_routes, rank_routes
 from providers.pricing.rules import HEADLINE_SERVICE_TIER
 from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
@@ -150,12 +151,30 @@ def faq_json_ld(faq: list[tuple[str, str]]) -> str:
     )
 
 
+def with_last_known_prices(offerings: list[Offering], periods: Mapping[int, list[Price]]) -> None:
+    """A retired route keeps its last known prices: a sync that retires a vanished route closes its prices, so each
+    price (component, service tier, token tier) the route has no open row for gets its last closed period, read from
+    the history already loaded (no query). The ladder then dates it by its verified date as "last seen"."""
+    for offering in offerings:
+        if offering.status != Offering.Status.RETIRED:
+            continue
+        held = {(p.component, p.service_tier, p.tier_min_tokens) for p in offering.current_prices}
+        last: dict[tuple[str, str, int], Price] = {}
+        for price in periods.get(offering.pk, []):  # oldest first: the last one of each key wins
+            key = (price.component, price.service_tier, price.tier_min_tokens)
+            if price.effective_to is not None and key not in held:
+                last[key] = price
+        offering.current_prices = [*offering.current_prices, *last.values()]
+
+
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """All sections of the model page: a fixed number of queries whatever the catalog's size (24 for the whole
     page with the model itself, tested in tests/catalog/test_pages.py)."""
-    ladder = presenters.price_ladder(offerings_for_model(model))  # 2 queries
-    scores = list(scores_for_model(model))  # 1
+    offerings = offerings_for_model(model)  # 2 queries
     periods = price_periods_for_model(model)  # 1
+    with_last_known_prices(offerings, periods)
+    ladder = presenters.price_ladder(offerings)
+    scores = list(scores_for_model(model))  # 1
     priced = [row for row in ladder if row.input is not None and not row.retired]
     own_blended = priced[0].blended if priced else None
     nearest = alternatives(model, own_blended)  # 1
@@ -187,7 +206,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
         "free_rows": [row for row in ladder if row.free and not row.retired],
-        # A retired model keeps its last known prices (its routes' last open rows), dated "last seen".
+        # A retired model keeps its last known prices (its routes' last open or last closed rows), dated "last seen".
         "last_known": [row for row in ladder if row.input is not None and row.retired] if not priced else [],
         "gateways": [row for row in ladder if row.offering.provider.kind == "gateway" and not row.retired],
         # Every router and gateway that reaches one of its live routes' providers (data/curated/gateways.toml).

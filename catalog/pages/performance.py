@@ -171,7 +171,12 @@ def performance_summary(
             )
         )
     else:
-        standings.append(Standing("Price", None, 0, "no route of this model has a known price yet", peers))
+        why = (
+            "retired: no live route serves it, so its last known price is not ranked"
+            if model.status == LanguageModel.Status.RETIRED
+            else "no route of this model has a known price yet"
+        )
+        standings.append(Standing("Price", None, 0, why, peers))
     if model.context_window:
         standings.append(
             Standing(

@@ -82,6 +82,11 @@ def test_every_page_fits_the_screen_with_prices_and_sources_in_view(full_catalog
                     title = page.locator(f"{first} td.price").first.get_attribute("title") or ""
                     if "verified" not in title:
                         problems.append(f"{where}: the first price's title does not name its source: {title!r}")
+                # A provider's routes: at 390 px each is a card with its prices on screen.
+                if path in ("/providers/openai/", "/providers/openrouter/") and not inside(
+                    page, "table.provider-routes tbody tr td.price"
+                ):
+                    problems.append(f"{where}: the first route's input price is off screen")
                 if path == "/models/" and not inside(page, "table.browse-table tbody tr td.cheapest-price"):
                     problems.append(f"{where}: the first model's cheapest price is off screen")
             context.close()

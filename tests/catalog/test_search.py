@@ -144,3 +144,19 @@ def test_with_the_memo_on_a_search_finds_a_model_added_after_a_change(
     with django_capture_on_commit_callbacks(execute=True):
         apply_batch(batch, source="curated")
     assert names("gemini flash") == ["Gemini 2.5 Flash"]
+
+
+def test_the_api_says_how_q_matched_and_suggests_models(client, named):
+    exact = client.get("/api/v1/models/", {"q": "gpt4o"}).json()
+    assert (exact["search_match"], exact["suggestions"]) == ("words", [])
+    close = client.get("/api/v1/models/", {"q": "claude sonet"}).json()
+    assert close["search_match"] == "close"
+    assert close["count"] == 2
+    first = close["suggestions"][0]
+    assert first["name"].startswith("Claude Sonnet")
+    assert first["url"] == f"http://testserver/api/v1/models/{first['slug']}/"
+    empty = client.get("/api/v1/models/", {"q": "claud sonnit pro max"}).json()
+    assert (empty["search_match"], empty["count"], empty["results"]) == ("none", 0, [])
+    assert {s["slug"] for s in empty["suggestions"]} >= {"anthropic/claude-sonnet-4"}
+    unsearched = client.get("/api/v1/models/").json()
+    assert (unsearched["search_match"], unsearched["suggestions"]) == (None, [])

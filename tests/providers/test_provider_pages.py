@@ -61,15 +61,22 @@ def test_the_provider_page_says_what_it_is_and_lists_its_models_with_prices(clie
         "OpenAI-compatible",
         "<code>https://api.openai.com/v1</code>",
         '<a href="/models/openai/gpt-4o-mini/">GPT-4o mini</a> <span class="badge badge-cheapest">Cheapest</span>',
-        '<td class="num" data-value="128000"><span class="tokens" title="128,000 tokens">128K</span></td>',
+        '<td class="num" data-label="Context" data-value="128000"><span class="tokens" title="128,000 tokens">128K'
+        "</span></td>",
         '<table class="data sortable provider-routes">',
         '<th scope="col" class="num" data-sort="num">Input / 1M</th>',
         'src="/static/js/sortable.js"',
     ):
         assert text in html, text
     # Sortable cells carry the exact figure (its digits depend on the database: 0.15 or 0.150000000).
-    for value, shown in (("0.15", "$0.15"), ("0.6", "$0.60"), ("0.075", "$0.075")):
-        assert re.search(rf'<td class="num" data-value="{re.escape(value)}0*">{re.escape(shown)}</td>', html), shown
+    # Each cell is labelled for the phone's card layout (static/css/listing.css).
+    for label, value, shown in (
+        ("Input / 1M", "0.15", "$0.15"),
+        ("Output / 1M", "0.6", "$0.60"),
+        ("Cache read / 1M", "0.075", "$0.075"),
+    ):
+        cell = rf'<td class="num[a-z ]*" data-label="{re.escape(label)}" data-value="{re.escape(value)}0*">'
+        assert re.search(rf"{cell}{re.escape(shown)}</td>", html), shown
 
 
 def test_a_route_that_is_not_the_cheapest_is_not_marked(client, catalog):
@@ -80,7 +87,8 @@ def test_a_route_that_is_not_the_cheapest_is_not_marked(client, catalog):
     html = response.content.decode()
     assert "badge-cheapest" not in html
     assert "cheapest route for" not in html
-    assert '<td class="num" data-value="">—</td>' in html  # no cache price: unknown, sorts last
+    # No cache price: unknown, sorts last, and left out of the phone's card.
+    assert '<td class="num none" data-label="Cache read / 1M" data-value="">—</td>' in html
 
 
 def test_retired_routes_are_listed_last(client, db):

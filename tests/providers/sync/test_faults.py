@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection
 
 from catalog.models import LanguageModel
+from lib.formatting import usd
 from providers.models import HeldChange, Offering, Price, SyncRun
 from providers.sync.run import run_sync
 from tests.payload_server import Reply
@@ -172,6 +173,34 @@ def test_a_route_that_vanishes_normally_is_retired_and_its_prices_closed(synced)
     assert gone.status == "retired"
     assert run.counts["offering"]["retired"] == 1
     assert LanguageModel.objects.filter(slug="openai/gpt-4o-mini-2024-07-18").exists()  # never deleted
+
+
+def test_a_model_retired_after_its_route_vanished_keeps_its_last_known_prices(synced, client):
+    """Review finding 13: the sync closes a vanished route's prices; the model page still shows them, dated."""
+    page = page1()
+    extra = [{**page["data"][0], "id": f"openai/gpt-4o-mini-extra-{n}", "name": f"extra {n}"} for n in (1, 2)]
+    serve_models(synced, {**page, "data": page["data"] + extra})
+    assert run_sync("openrouter").status == "succeeded"
+    slug = "openai/gpt-4o-mini-2024-07-18"
+    last = {
+        p.component: p
+        for p in Price.objects.current().filter(offering__model__slug=slug, offering__provider__slug="openrouter")
+    }
+    page["data"] = [m for m in page["data"] if m["id"] != slug] + extra
+    serve_models(synced, page)
+    assert run_sync("openrouter").status == "succeeded"
+    assert not Price.objects.current().filter(offering__model__slug=slug).exists()  # closed by the sync
+    LanguageModel.objects.filter(slug=slug).update(status="retired")
+
+    html = client.get(f"/models/{slug}/").content.decode()
+    assert "No route of this model has a known paid price yet" not in html
+    assert "no route of this model has a known price yet" not in html.lower()  # nor in the performance summary
+    assert "Retired: no live route serves it, so its last known price is not ranked." in html
+    assert f"<strong>{usd(last['input'].usd)}</strong> input" in html
+    assert f"<strong>{usd(last['output'].usd)}</strong> output" in html
+    seen = last["input"].verified_on.isoformat()
+    assert f'<span class="badge badge-retired">last known price</span> OpenRouter, last seen {seen}' in html
+    assert "· source <a" in html.split("last known price", 1)[1]
 
 
 @pytest.mark.parametrize(
