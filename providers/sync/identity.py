@@ -52,7 +52,6 @@ MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
 LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 FREE_VARIANT = ":free"
-FREE_TIER = ServiceTier.FREE  # the name the OpenRouter adapter imports
 # " (free)" at the end of a `:free` variant's name: the free offer is a route's service tier, not the model's name.
 FREE_NAME_RE = re.compile(r"\s*\(free\)$", re.IGNORECASE)
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
