@@ -43,7 +43,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import httpx
 from django.conf import settings
 
-from providers.sync.identity import FREE_VARIANT, VARIANT_RE, lab_for_namespace
+from providers.sync.identity import FREE_VARIANT, VARIANT_RE, is_router_id, lab_for_namespace
 from providers.sync.records import (
     Batch,
     BenchmarkRecord,
@@ -99,7 +99,6 @@ PRICE_KEYS_SKIPPED = {
 PRICING_KEYS = PriceKeys(mapped=frozenset(PRICE_KEYS), skipped=PRICE_KEYS_SKIPPED)
 ALWAYS_PRICED = ("prompt", "completion")  # omitted means free; every other omitted key means "not charged"
 NON_CHAT_OUTPUTS = frozenset({"embeddings", "rerank", "speech", "transcription"})
-ROUTERS = frozenset({"openrouter/auto", "openrouter/free"})
 
 # OpenRouter's endpoint tag (before any "/variant") -> our provider slug.
 PROVIDER_TAGS = {
@@ -263,12 +262,14 @@ def _display_name(name: str) -> str:
 
 
 def router_reason(item: dict[str, Any]) -> str:
-    """Why an entry is a router rather than a lab's model, or ""."""
+    """Why an entry is a router rather than a lab's model, or "". The router ids are identity's (is_router_id);
+    this adds only what the payload says: `-1` prices on an `openrouter/` entry, tokenizer "Router", a `~` entry
+    without alias_target."""
     model_id: str = item["id"]
     architecture = _object(item.get("architecture"))
     pricing = _object(item.get("pricing"))
     variable = any(str(pricing.get(key, "")).strip() == "-1" for key in ALWAYS_PRICED)
-    if model_id in ROUTERS or (model_id.startswith("openrouter/") and variable):
+    if is_router_id(model_id) or (model_id.startswith("openrouter/") and variable):
         return f"router, not a model: {model_id}"
     if architecture.get("tokenizer") == "Router":
         return "router or moving alias (tokenizer Router), not a model"
