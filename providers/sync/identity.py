@@ -52,7 +52,6 @@ MODEL_SLUG_LENGTH = 200  # LanguageModel.slug
 LAB_SLUG_LENGTH = 64  # Lab.slug
 VARIANT_RE = re.compile(r":[a-z0-9-]+$")
 FREE_VARIANT = ":free"
-FREE_TIER = ServiceTier.FREE  # the name the OpenRouter adapter imports
 # " (free)" at the end of a `:free` variant's name: the free offer is a route's service tier, not the model's name.
 FREE_NAME_RE = re.compile(r"\s*\(free\)$", re.IGNORECASE)
 # Date stamps that mark snapshots: -2024-07-18, -20240718 (a 4-digit suffix such as -0905 is a version, not a date).
@@ -136,12 +135,19 @@ LAB_PREFIXES = (
 ROUTER_IDS = frozenset({"openrouter/auto", "openrouter/free", "model-router"})
 
 
-def not_a_model(external_id: str) -> str:
-    """Why an id no rule placed is a router or a moving alias rather than a model absent from the catalog, or ""."""
+def is_router_id(external_id: str) -> bool:
+    """Whether an id names a router (ROUTER_IDS), whatever prefix or variant a source writes around it: the one
+    home of the router ids, which the adapters call (their payloads' own router signals stay with them)."""
     stripped = VARIANT_RE.sub("", external_id).lower()
     tail = "/".join(stripped.split("/")[-2:])
-    if tail in ROUTER_IDS or stripped.rsplit("/", 1)[-1] in ROUTER_IDS:
+    return tail in ROUTER_IDS or stripped.rsplit("/", 1)[-1] in ROUTER_IDS
+
+
+def not_a_model(external_id: str) -> str:
+    """Why an id no rule placed is a router or a moving alias rather than a model absent from the catalog, or ""."""
+    if is_router_id(external_id):
         return "router, not a model"
+    tail = "/".join(VARIANT_RE.sub("", external_id).lower().split("/")[-2:])
     if tail.startswith("openrouter/"):
         return "OpenRouter's own router or pointer (openrouter/…), not placed"
     if tail.startswith("~"):

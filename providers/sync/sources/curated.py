@@ -23,6 +23,7 @@ import httpx
 from django.conf import settings
 
 from catalog.vocabulary import CAPABILITIES, KNOWLEDGE_CUTOFF_RE, MODALITIES, SLUG_PART_RE
+from providers.models import ServiceTier
 from providers.pricing.rules import TOKEN_COMPONENTS
 from providers.sync.records import (
     MODEL_M2M_FIELDS,
@@ -74,7 +75,7 @@ COMPONENTS = (
     "web_search",
 )
 UNITS = ("per_1m_tokens", "per_image", "per_request", "per_search", "per_second", "per_minute")
-SERVICE_TIERS = ("standard", "batch", "flex", "priority", "free")  # free: a no-cost, rate-limited offer
+SERVICE_TIERS = tuple(ServiceTier.values)  # the model's choices: free is a no-cost, rate-limited offer
 # A curated price above this many dollars per unit is a typo (or a unit error), not a price.
 MAX_USD = Decimal(100_000)
 
@@ -619,7 +620,7 @@ def _price(data: Any, defaults: dict[str, Any]) -> PriceRecord:
         component=component,
         unit=unit,
         usd=usd,
-        service_tier=entry.choice("service_tier", SERVICE_TIERS) or "standard",
+        service_tier=entry.choice("service_tier", SERVICE_TIERS) or ServiceTier.STANDARD,
         tier_min_tokens=tier,
         source_url=source_url,
         source_name=entry.text("source_name") or defaults["source_name"] or "",

@@ -14,9 +14,9 @@ Quirks handled here (each has a test):
 - `created` is when OpenRouter listed the model, not its release date: never used as one;
 - `expiration_date` "2098-12-31" means never; a real date deprecates (or, once past, retires) OpenRouter's route;
 - variants (`:free`, `:thinking`...) name the same canonical model. A `:free` variant is a free, rate-limited offer
-  on its base model's OpenRouter route: its prices are stored in the `free` service tier (never the base's standard
-  price), so a model listed only as `:free` still gets its route; other variants' routes are not stored (counted).
-  No model name keeps OpenRouter's " (free)";
+  on its base model's OpenRouter route: the identity step (identity._as_free_offer, every source alike) stores its
+  prices in the `free` service tier (never the base's standard price) and drops " (free)" from its name, so a model
+  listed only as `:free` still gets its route; other variants' routes are not stored (counted);
 - `alias_target` entries (`~anthropic/claude-opus-latest`) are aliases of their target, not models: no route, no
   price. `~vendor` namespaces are the labs of `vendor` (identity.lab_for_namespace);
 - routers (`openrouter/auto`, `openrouter/free`, tokenizer "Router", a `-1` priced `openrouter/` entry, a `~` entry
@@ -43,7 +43,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import httpx
 from django.conf import settings
 
-from providers.sync.identity import FREE_TIER, FREE_VARIANT, VARIANT_RE, lab_for_namespace
+from providers.sync.identity import FREE_VARIANT, VARIANT_RE, is_router_id, lab_for_namespace
 from providers.sync.records import (
     Batch,
     BenchmarkRecord,
@@ -99,7 +99,6 @@ PRICE_KEYS_SKIPPED = {
 PRICING_KEYS = PriceKeys(mapped=frozenset(PRICE_KEYS), skipped=PRICE_KEYS_SKIPPED)
 ALWAYS_PRICED = ("prompt", "completion")  # omitted means free; every other omitted key means "not charged"
 NON_CHAT_OUTPUTS = frozenset({"embeddings", "rerank", "speech", "transcription"})
-ROUTERS = frozenset({"openrouter/auto", "openrouter/free"})
 
 # OpenRouter's endpoint tag (before any "/variant") -> our provider slug.
 PROVIDER_TAGS = {
@@ -257,19 +256,20 @@ def latency_scale(endpoints: Any) -> Decimal:
 
 
 def _display_name(name: str) -> str:
-    """'OpenAI: GPT-4o-mini' -> 'GPT-4o-mini' (OpenRouter prefixes the lab); 'Llama 3.3 70B (free)' -> 'Llama 3.3
-    70B' (the free offer is a route's service tier, not the model's name)."""
-    name = name.split(": ", 1)[1] if ": " in name else name
-    return re.sub(r"\s*\(free\)$", "", name, flags=re.IGNORECASE)
+    """'OpenAI: GPT-4o-mini' -> 'GPT-4o-mini' (OpenRouter prefixes the lab). A `:free` variant's " (free)" is
+    removed by the identity step (identity._as_free_offer), for every source alike."""
+    return name.split(": ", 1)[1] if ": " in name else name
 
 
 def router_reason(item: dict[str, Any]) -> str:
-    """Why an entry is a router rather than a lab's model, or ""."""
+    """Why an entry is a router rather than a lab's model, or "". The router ids are identity's (is_router_id);
+    this adds only what the payload says: `-1` prices on an `openrouter/` entry, tokenizer "Router", a `~` entry
+    without alias_target."""
     model_id: str = item["id"]
     architecture = _object(item.get("architecture"))
     pricing = _object(item.get("pricing"))
     variable = any(str(pricing.get(key, "")).strip() == "-1" for key in ALWAYS_PRICED)
-    if model_id in ROUTERS or (model_id.startswith("openrouter/") and variable):
+    if is_router_id(model_id) or (model_id.startswith("openrouter/") and variable):
         return f"router, not a model: {model_id}"
     if architecture.get("tokenizer") == "Router":
         return "router or moving alias (tokenizer Router), not a model"
@@ -397,12 +397,9 @@ class _Parser:
             max_output_tokens=record.max_output_tokens,
             status=self.route_status(item.get("expiration_date")),
         )
+        # A `:free` route keeps its standard-tier prices here: the identity step makes them the `free` tier of the
+        # base model's OpenRouter route (identity._as_free_offer), for every source alike.
         route.prices = self.prices(model_id, item["pricing"], self.models_url, route)
-        if free:
-            # The free, rate-limited offer on the base model's OpenRouter route (merged into it by the identity
-            # step): its prices are the `free` tier, never the route's standard price.
-            for price in route.prices:
-                price.service_tier = FREE_TIER
         record.offerings.append(route)
         if not free:
             self.endpoints(record, model_id)

@@ -66,6 +66,36 @@ def test_a_router_is_not_a_model(fixture_models):
     assert batch.skipped["router, not a model: openrouter/auto"] == 1
 
 
+def test_the_router_ids_are_identitys_and_the_payloads_signals_the_adapters(monkeypatch):
+    """One home for router ids (identity.ROUTER_IDS): an id listed there is skipped before identity even when its
+    payload looks like a priced model; the adapter adds only what the payload says (`-1`, tokenizer Router)."""
+    from providers.sync import identity
+
+    monkeypatch.setattr(identity, "ROUTER_IDS", identity.ROUTER_IDS | {"openrouter/new-router"})
+
+    def entry(model_id, pricing=None, tokenizer="GPT"):
+        return {
+            "id": model_id,
+            "name": model_id,
+            "pricing": pricing or {"prompt": "0.000001", "completion": "0.000002"},
+            "architecture": {"tokenizer": tokenizer, "input_modalities": ["text"], "output_modalities": ["text"]},
+        }
+
+    batch = parse(
+        [
+            entry("openrouter/new-router"),  # priced like a model, but identity lists the id
+            entry("openrouter/free"),
+            entry("openrouter/pareto-code", {"prompt": "-1", "completion": "-1"}),  # the payload's `-1`
+            entry("openai/gpt-router", tokenizer="Router"),  # the payload's tokenizer
+        ]
+    )
+    assert batch.models == []
+    assert batch.skipped["router, not a model: openrouter/new-router"] == 1
+    assert batch.skipped["router, not a model: openrouter/free"] == 1
+    assert batch.skipped["router, not a model: openrouter/pareto-code"] == 1
+    assert batch.skipped["router or moving alias (tokenizer Router), not a model"] == 1
+
+
 def test_a_zero_optional_price_is_not_a_price_but_an_omitted_completion_is_free(fixture_models):
     models = by_slug(parse(fixture_models))
     assert ("request", 0) not in prices(models["z-ai/glm-4.6"])

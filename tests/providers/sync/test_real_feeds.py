@@ -3,9 +3,10 @@
 import json
 
 from django.conf import settings as django_settings
+from django.db.models import Exists, OuterRef
 
 from catalog.models import LanguageModel
-from providers.models import SyncRun
+from providers.models import Offering, Price, SyncRun
 from providers.sync.run import run_sync
 from tests.providers.conftest import epoch_zip
 
@@ -71,3 +72,13 @@ def test_every_source_syncs_the_full_real_files_and_a_rerun_writes_nothing(db, s
     assert not LanguageModel.objects.filter(slug__in=["openrouter/auto", "openrouter/free"]).exists()
     assert not LanguageModel.objects.filter(slug__startswith="~").exists()
     assert not LanguageModel.objects.filter(name__icontains="(free)").exists()
+    # Every live route the curated file lists is priced by some source: a curated route with no figure of its own
+    # (Fireworks' kimi-k2-instruct-0905, Bedrock's and Fireworks' Llama 3.3 70B) gets the feed's price, which
+    # needs the feed's id to name the route's model.
+    unpriced = (
+        Offering.objects.filter(source="curated")
+        .exclude(status=Offering.Status.RETIRED)
+        .exclude(Exists(Price.objects.current().filter(offering=OuterRef("pk"))))
+        .values_list("provider__slug", "provider_model_id")
+    )
+    assert not list(unpriced)
