@@ -98,3 +98,16 @@ def test_the_headline_price_carries_its_source_and_stale_flag(full_catalog, page
     headline = page.locator(".headline-price .headline-source").first
     assert "OpenRouter models API" in headline.inner_text()
     assert headline.locator(".badge-stale").is_visible()
+
+
+def test_a_peer_bar_with_a_long_figure_stays_inside_a_phone_screen(full_catalog, page):
+    # The real catalog's figures ("$0.0375") are wider than the fixture's; a bar's figure column must give way to
+    # them rather than widen the page (it did by 5-17 px at 390 px).
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/models/openai/gpt-4o-mini/")
+    assert page.locator(".peer-bars li").count() > 0
+    page.evaluate(
+        "document.querySelectorAll('.peer-bars li > :last-child').forEach((el) => el.textContent = '$0.03750')"
+    )
+    result = page.evaluate(OVERFLOW)
+    assert result["scroll"] <= result["client"], result
