@@ -3,7 +3,8 @@ cost maps (integrations/exports.py), cached and streamed; and the webhook subscr
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -33,21 +34,19 @@ DOCUMENT = {"type": "object", "additionalProperties": {"type": "object", "additi
 
 
 class _ExportView(CachingHeadersMixin, APIView):
-    permission_classes = [AllowAny]
-    name = ""
+    """One cost map: `name` keys its cache entry, `chunks` yields its JSON text."""
 
-    def produce(self) -> Any:
-        raise NotImplementedError
+    permission_classes = [AllowAny]
+    name: ClassVar[str]
+    chunks: ClassVar[Callable[[], Iterator[str]]]
 
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
-        return cached_stream(request, self.name, self.produce, "application/json")
+        return cached_stream(request, self.name, type(self).chunks, "application/json")
 
 
 class LiteLLMExportView(_ExportView):
     name = "litellm"
-
-    def produce(self) -> Any:
-        return iter_litellm_json()
+    chunks = staticmethod(iter_litellm_json)
 
     @extend_schema(
         operation_id="export_litellm",
@@ -62,9 +61,7 @@ class LiteLLMExportView(_ExportView):
 
 class ModelsDevExportView(_ExportView):
     name = "modelsdev"
-
-    def produce(self) -> Any:
-        return iter_modelsdev_json()
+    chunks = staticmethod(iter_modelsdev_json)
 
     @extend_schema(
         operation_id="export_modelsdev",
