@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.db.models import Max
 
 from providers.models import SyncRun
 from providers.sync.sources.epoch import FILES as EPOCH_FILES
@@ -51,6 +52,12 @@ class Snapshot:
         if runs.exclude(triggered_by__startswith="snapshot ").exclude(triggered_by__startswith="file ").exists():
             return f"{self.source} has been read from its live source: its snapshot of {self.as_of} is older"
         return ""
+
+
+def newest_source_date(source: str) -> dt.date | None:
+    """The latest date a kept run of `source` stated its figures on (None before any)."""
+    runs = SyncRun.objects.filter(source=source, status=SyncRun.Status.SUCCEEDED, dry_run=False)
+    return runs.aggregate(newest=Max("source_date"))["newest"]
 
 
 def snapshots_dir() -> Path:

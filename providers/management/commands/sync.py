@@ -4,11 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from providers.models import SyncPayload, SyncRun
 from providers.sync.run import run_sync
-from providers.sync.snapshots import FILE_SOURCES, shipped_snapshots
+from providers.sync.snapshots import FILE_SOURCES, newest_source_date, shipped_snapshots
 from providers.sync.sources import REGISTRY
+from providers.sync.sources.feed import date_in_name
 
 
 class Command(BaseCommand):
@@ -36,6 +38,11 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="with --from-file: the file's date, which its prices are verified on (default today)",
         )
+        parser.add_argument(
+            "--older",
+            action="store_true",
+            help="with --from-file: apply a file older than what SOURCE last stated (it closes the newer prices)",
+        )
 
     def handle(
         self,
@@ -46,6 +53,7 @@ class Command(BaseCommand):
         replay: int | None,
         from_file: Path | None,
         as_of: dt.date | None,
+        older: bool = False,
         **options: Any,
     ) -> None:
         if source not in (*REGISTRY, "all", "snapshots"):
@@ -61,6 +69,12 @@ class Command(BaseCommand):
                 raise CommandError("--from-file and --replay are two ways to read: choose one")
             if not from_file.exists():
                 raise CommandError(f"{from_file}: no such file")
+            stated = as_of or date_in_name(from_file.name) or timezone.now().date()
+            if (newer := newest_source_date(source)) is not None and newer > stated and not older:
+                raise CommandError(
+                    f"{source} last stated its figures as of {newer}; {from_file.name} is as of {stated}, so applying "
+                    "it would close the newer prices and retire routes added since. Add --older to apply it anyway."
+                )
         if replay is not None:
             if source == "all":
                 raise CommandError("--replay takes one source, not 'all'")

@@ -46,6 +46,18 @@ def test_a_second_replay_of_the_file_changes_nothing(load_fixture_catalog, small
     assert (again["created"], again["updated"]) == (0, 0)
 
 
+def test_a_file_older_than_what_the_source_last_stated_is_refused_unless_asked(
+    load_fixture_catalog, small_openrouter, capsys
+):
+    call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-06-01")
+    runs = SyncRun.objects.filter(source="openrouter").count()
+    with pytest.raises(CommandError, match="as of 2026-06-01.*--older"):
+        call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-05-15")
+    assert SyncRun.objects.filter(source="openrouter").count() == runs  # refused before any run
+    call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-05-15", "--older")
+    assert SyncRun.objects.filter(source="openrouter").count() == runs + 1
+
+
 def test_the_file_options_are_checked(db, small_openrouter, tmp_path):
     with pytest.raises(CommandError, match="give --from-file"):
         call_command("sync", "openrouter", "--as-of", "2026-05-15")
