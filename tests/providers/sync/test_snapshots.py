@@ -51,7 +51,7 @@ def test_a_file_older_than_what_the_source_last_stated_is_refused_unless_asked(
 ):
     call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-06-01")
     runs = SyncRun.objects.filter(source="openrouter").count()
-    with pytest.raises(CommandError, match="as of 2026-06-01.*--older"):
+    with pytest.raises(CommandError, match=r"as of 2026-06-01.*--older"):
         call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-05-15")
     assert SyncRun.objects.filter(source="openrouter").count() == runs  # refused before any run
     call_command("sync", "openrouter", "--from-file", str(small_openrouter), "--as-of", "2026-05-15", "--older")
