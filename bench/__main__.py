@@ -12,7 +12,7 @@ window, default 60), BENCH_AFTER_SYNC_WARMUP (its visitors before the sync, defa
 Beside the seeded catalog, a real-size one (bench/realsize.py: the curated data and the recorded feeds through the
 syncs) in BENCH_DATABASE_URL + "_real": single cold requests on both (issue 18's targets, with the load average),
 one price change with the page cache on (the other model pages still warm, the rewarm's coverage), and the cold
-renders visitors get in the minute after a sync under load, with a Celery worker running the rewarm (bench/aftersync.py).
+renders visitors get in the minute after a sync under load, a Celery worker running the rewarm (bench/aftersync.py).
 """
 
 from __future__ import annotations
