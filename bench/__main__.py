@@ -343,7 +343,10 @@ def _after_sync_run(cache: str, *, rewarm: bool) -> dict:
         "visited_pages": len(set(paths)),
         "sync_seconds": sync["seconds"],
         "sync_status": sync["status"],
-        "rewarms": rewarm_runs(worker_log),
+        "rewarms": [
+            {**run, "began_s": run["received_at"] - sync["committed_at"] if run["received_at"] else None}
+            for run in rewarm_runs(worker_log)
+        ],
     }
 
 

@@ -13,6 +13,7 @@ Here: the log's counting (`tally`), the Celery worker, the visitors. bench/__mai
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -40,7 +41,8 @@ COVERED_WEIGHT = 5
 def tally(lines: Iterable[str], *, committed_ms: int, seconds: int, covered: Iterable[str]) -> dict:
     """Count a visitor log ("<epoch ms> <status> <X-Page-Cache or -> <path>" per response) over the `seconds` after
     the sync committed: every request, the covered pages' requests and misses (cold renders a visitor waited for),
-    the misses of other pages, the non-2xx/304 answers, and the same before the commit (a warm cache: ~0 misses)."""
+    the covered pages whose first visitor found them cold, the misses of other pages, the answers other than 200
+    and 304, and the same before the commit (a warm cache: ~0 misses)."""
     covered = set(covered)
     end = committed_ms + seconds * 1000
     counts = dict.fromkeys(
@@ -56,6 +58,7 @@ def tally(lines: Iterable[str], *, committed_ms: int, seconds: int, covered: Ite
         0,
     )
     last_miss: int | None = None
+    first: dict[str, tuple[int, bool]] = {}  # covered path -> its first response after the commit: when, cold
     for line in lines:
         parts = line.rstrip("\n").split(" ", 3)
         if len(parts) != 4 or not parts[0].isdigit():
@@ -72,9 +75,11 @@ def tally(lines: Iterable[str], *, committed_ms: int, seconds: int, covered: Ite
         counts["errors"] += status not in ("200", "304")
         if path in covered:
             counts["covered_requests"] += 1
+            if path not in first or stamp < first[path][0]:  # the threads' logs are read one after the other
+                first[path] = (stamp, miss)
             if miss:
                 counts["covered_misses"] += 1
-                last_miss = stamp - committed_ms
+                last_miss = max(last_miss or 0, stamp - committed_ms)
         else:
             counts["other_misses"] += miss
     return {
@@ -82,15 +87,28 @@ def tally(lines: Iterable[str], *, committed_ms: int, seconds: int, covered: Ite
         "seconds": seconds,
         "share": counts["covered_misses"] / counts["requests"] if counts["requests"] else 0.0,
         "last_covered_miss_s": None if last_miss is None else last_miss / 1000,
+        "covered_visited": len(first),
+        "covered_first_cold": sum(cold for _, cold in first.values()),
     }
 
 
-REWARM_DONE = re.compile(r"Task providers\.rewarm\[[^\]]+\] succeeded in ([0-9.]+)s: (\d+)")
+# A Celery worker's log lines at INFO (LOG_FORMAT=text: the time, in UTC, first).
+_STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) "
+REWARM_RECEIVED = re.compile(_STAMP + r".*Task providers\.rewarm\[([^\]]+)\] received", re.MULTILINE)
+REWARM_DONE = re.compile(r"Task providers\.rewarm\[([^\]]+)\] succeeded in ([0-9.]+)s: (\d+)")
 
 
 def rewarm_runs(log: str) -> list[dict]:
-    """The rewarm tasks a Celery worker's log (at INFO) says succeeded: seconds each took, pages it rendered."""
-    return [{"seconds": float(s), "rendered": int(n)} for s, n in REWARM_DONE.findall(log)]
+    """The rewarm tasks a Celery worker's log says succeeded: when the worker received each (epoch seconds), how
+    long it took, how many pages it rendered fresh (the others a visitor had rendered first)."""
+    received = {
+        task: dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=dt.UTC).timestamp()
+        for stamp, task in REWARM_RECEIVED.findall(log)
+    }
+    return [
+        {"received_at": received.get(task), "seconds": float(took), "rendered": int(rendered)}
+        for task, took, rendered in REWARM_DONE.findall(log)
+    ]
 
 
 class Worker:

@@ -106,13 +106,19 @@ def _after_sync_column(run: dict) -> list[str]:
         f"{run['requests']:,}",
         f"{run['covered_requests']:,}",
         f"{run['covered_misses']:,} ({run['share']:.2%} of all requests)",
+        f"{run['covered_first_cold']} of {run['covered_visited']}",
         "none" if last is None else f"+{last:.1f} s",
         f"{run['other_misses']:,}",
         f"{run['errors']:,}",
         f"{run['before_misses']:,} of {run['before_requests']:,}",
         f"{run['sync_seconds']:.1f} s, {run['changed_models']} models named"
         + (" (and everything made stale)" if run["everything"] else ""),
-        "; ".join(f"{r['seconds']:.1f} s, {r['rendered']} rendered fresh" for r in rewarms) or "none",
+        "; ".join(
+            (f"began +{r['began_s']:.1f} s, " if r.get("began_s") is not None else "")
+            + f"took {r['seconds']:.1f} s, {r['rendered']} of {run['covered_pages']} rendered fresh"
+            for r in rewarms
+        )
+        or "none",
     ]
 
 
@@ -120,6 +126,7 @@ AFTER_SYNC_ROWS = (
     "requests in the window",
     "… to the covered pages",
     "cold renders of covered pages",
+    "covered pages a visitor found cold first",
     "last of them, after the commit",
     "cold renders of other pages",
     "errors (not 200/304)",

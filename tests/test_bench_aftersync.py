@@ -33,6 +33,7 @@ def test_the_window_after_the_commit_counts_covered_misses_out_of_every_request(
     assert (counted["before_requests"], counted["before_misses"]) == (2, 1)
     assert counted["share"] == 3 / 9
     assert counted["last_covered_miss_s"] == 0.25
+    assert (counted["covered_visited"], counted["covered_first_cold"]) == (4, 2)  # qwen3's page and API answer
 
 
 def test_a_shorter_window_counts_less():
@@ -47,7 +48,7 @@ def test_the_worker_log_says_how_long_each_rewarm_took():
         "1.5592926489999854s: 4\n"
         "2026-12-06 06:09:09,700 INFO celery.app.trace: Task providers.sync_source[aa] succeeded in 2.1s: 17\n"
     )
-    assert rewarm_runs(log) == [{"seconds": 1.5592926489999854, "rendered": 4}]
+    assert rewarm_runs(log) == [{"received_at": 1796537348.101, "seconds": 1.5592926489999854, "rendered": 4}]
     assert rewarm_runs("Received unregistered task of type 'providers.rewarm'.") == []
 
 
@@ -64,7 +65,7 @@ def run(**changes) -> dict:
         "visited_pages": 110,
         "sync_seconds": 5.2,
         "sync_status": "succeeded",
-        "rewarms": [{"seconds": 1.6, "rendered": 4}],
+        "rewarms": [{"received_at": 1.0, "began_s": 0.14, "seconds": 1.6, "rendered": 4}],
         **changes,
     }
 
@@ -94,6 +95,7 @@ def test_the_section_gives_the_counts_beside_the_control_run():
     text = "\n".join(after_sync_section({"aftersync": run(without_rewarm=run(rewarms=[], covered_misses=30))}))
     assert "| | with the rewarm | without it (control) |" in text
     assert "| cold renders of covered pages | 3 (33.33% of all requests) | 30 (33.33% of all requests) |" in text
-    assert "| rewarm task (Celery worker) | 1.6 s, 4 rendered fresh | none |" in text
+    assert "| rewarm task (Celery worker) | began +0.1 s, took 1.6 s, 4 of 10 rendered fresh | none |" in text
+    assert "| covered pages a visitor found cold first | 2 of 4 | 2 of 4 |" in text
     assert "| before the sync: cold renders of all requests | 1 of 2 | 1 of 2 |" in text
     assert "100 other model pages" in text
