@@ -341,6 +341,7 @@ def _after_sync_run(cache: str, *, rewarm: bool) -> dict:
         "everything": sync["everything"],
         "covered_pages": len(sync["covered"]),
         "visited_pages": len(set(paths)),
+        "covered_weight": COVERED_WEIGHT,
         "sync_seconds": sync["seconds"],
         "sync_status": sync["status"],
         "rewarms": [

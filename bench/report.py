@@ -92,7 +92,7 @@ def after_sync_targets(results: dict) -> list[tuple[str, str, bool]]:
         (
             "after a sync under load: < 1% of visitor requests in the following minute are cold renders of a page "
             "the rewarm covers",
-            f"{run['share']:.2%} ({run['covered_misses']:,} of {run['requests']:,} requests; "
+            f"{run['share']:.3%} ({run['covered_misses']:,} of {run['requests']:,} requests; "
             f"{run['covered_requests']:,} to the {run['covered_pages']} covered pages{window}{rewarmed})",
             run["requests"] > 0 and run["share"] < AFTER_SYNC_SHARE and run["seconds"] >= AFTER_SYNC_SECONDS,
         )
@@ -105,8 +105,8 @@ def _after_sync_column(run: dict) -> list[str]:
     return [
         f"{run['requests']:,}",
         f"{run['covered_requests']:,}",
-        f"{run['covered_misses']:,} ({run['share']:.2%} of all requests)",
-        f"{run['covered_first_cold']} of {run['covered_visited']}",
+        f"{run['covered_misses']:,} ({run['share']:.3%} of all requests)",
+        f"{run['covered_served_cold']} of {run['covered_visited']}",
         "none" if last is None else f"+{last:.1f} s",
         f"{run['other_misses']:,}",
         f"{run['errors']:,}",
@@ -126,7 +126,7 @@ AFTER_SYNC_ROWS = (
     "requests in the window",
     "… to the covered pages",
     "cold renders of covered pages",
-    "covered pages a visitor found cold first",
+    "covered pages served cold at least once",
     "last of them, after the commit",
     "cold renders of other pages",
     "errors (not 200/304)",
@@ -150,8 +150,8 @@ def after_sync_section(results: dict) -> list[str]:
         f"worker (one process) on a Redis broker, which runs the rewarm the sync's invalidation enqueues. Visitors "
         f"({run['load_generator']}, {run['concurrency']} connections, every response's `X-Page-Cache` logged) ask "
         f"for the pages the rewarm covers (each changed model's page and API answer, home, `/models/`, "
-        f"`/providers/`, `/labs/`), each five times in their list, and {run['visited_pages'] - run['covered_pages']} "
-        f"other model pages once; the cache is primed first. Then an OpenRouter sync from the recorded feed with "
+        f"`/providers/`, `/labs/`), each {run['covered_weight']} times in their list, and "
+        f"{run['visited_pages'] - run['covered_pages']} other model pages once; the cache is primed first. Then an OpenRouter sync from the recorded feed with "
         f"{run['changed_prices']} models' prices moved a few percent, served on 127.0.0.1. Counted: the responses "
         "received from the moment the sync's transaction committed (its invalidation began) until the window's end.",
         "",

@@ -33,7 +33,7 @@ def test_the_window_after_the_commit_counts_covered_misses_out_of_every_request(
     assert (counted["before_requests"], counted["before_misses"]) == (2, 1)
     assert counted["share"] == 3 / 9
     assert counted["last_covered_miss_s"] == 0.25
-    assert (counted["covered_visited"], counted["covered_first_cold"]) == (4, 2)  # qwen3's page and API answer
+    assert (counted["covered_visited"], counted["covered_served_cold"]) == (4, 2)  # qwen3's page and API answer
 
 
 def test_a_shorter_window_counts_less():
@@ -63,6 +63,7 @@ def run(**changes) -> dict:
         "everything": False,
         "covered_pages": 10,
         "visited_pages": 110,
+        "covered_weight": 5,
         "sync_seconds": 5.2,
         "sync_status": "succeeded",
         "rewarms": [{"received_at": 1.0, "began_s": 0.14, "seconds": 1.6, "rendered": 4}],
@@ -79,9 +80,9 @@ TARGET = (
 def test_the_target_is_met_under_one_percent_over_a_minute():
     [(target, measured, met)] = after_sync_targets({"aftersync": run()})
     assert target == TARGET
-    assert (met, measured) == (False, "33.33% (3 of 9 requests; 7 to the 10 covered pages)")
+    assert (met, measured) == (False, "33.333% (3 of 9 requests; 7 to the 10 covered pages)")
     [(_, measured, met)] = after_sync_targets({"aftersync": run(share=0.0099, covered_misses=99, requests=10_000)})
-    assert (met, measured) == (True, "0.99% (99 of 10,000 requests; 7 to the 10 covered pages)")
+    assert (met, measured) == (True, "0.990% (99 of 10,000 requests; 7 to the 10 covered pages)")
 
 
 def test_a_quick_window_or_a_rewarm_that_never_ran_is_said_and_a_quick_one_is_not_the_target():
@@ -94,8 +95,8 @@ def test_a_quick_window_or_a_rewarm_that_never_ran_is_said_and_a_quick_one_is_no
 def test_the_section_gives_the_counts_beside_the_control_run():
     text = "\n".join(after_sync_section({"aftersync": run(without_rewarm=run(rewarms=[], covered_misses=30))}))
     assert "| | with the rewarm | without it (control) |" in text
-    assert "| cold renders of covered pages | 3 (33.33% of all requests) | 30 (33.33% of all requests) |" in text
+    assert "| cold renders of covered pages | 3 (33.333% of all requests) | 30 (33.333% of all requests) |" in text
     assert "| rewarm task (Celery worker) | began +0.1 s, took 1.6 s, 4 of 10 rendered fresh | none |" in text
-    assert "| covered pages a visitor found cold first | 2 of 4 | 2 of 4 |" in text
+    assert "| covered pages served cold at least once | 2 of 4 | 2 of 4 |" in text
     assert "| before the sync: cold renders of all requests | 1 of 2 | 1 of 2 |" in text
-    assert "100 other model pages" in text
+    assert "each 5 times in their list, and 100 other model pages once" in text
