@@ -146,12 +146,13 @@ def after_sync_section(results: dict) -> list[str]:
     lines = [
         f"## After a sync under load ({run['seconds']} s after it commits)",
         "",
-        f"On the real-size catalog, as in production: gunicorn (2 workers) with the page cache in Redis, a Celery "
-        f"worker (one process) on a Redis broker, which runs the rewarm the sync's invalidation enqueues. Visitors "
-        f"({run['load_generator']}, {run['concurrency']} connections, every response's `X-Page-Cache` logged) ask "
-        f"for the pages the rewarm covers (each changed model's page and API answer, home, `/models/`, "
-        f"`/providers/`, `/labs/`), each {run['covered_weight']} times in their list, and "
-        f"{run['visited_pages'] - run['covered_pages']} other model pages once; the cache is primed first. Then an OpenRouter sync from the recorded feed with "
+        f"On the real-size catalog, as in production: gunicorn (2 workers, each keeping its own copy of a page for "
+        f"a second, PAGE_CACHE_LOCAL_SECONDS) with the page cache in Redis, a Celery worker (one process) on a Redis "
+        f"broker, which runs the rewarm the sync's invalidation enqueues. Visitors ({run['load_generator']}, "
+        f"{run['concurrency']} connections, every response's `X-Page-Cache` logged) ask for the pages the rewarm "
+        f"covers (each changed model's page and API answer, home, `/models/`, `/providers/`, `/labs/`), each "
+        f"{run['covered_weight']} times in their list, and {run['visited_pages'] - run['covered_pages']} other model "
+        f"pages once; the cache is primed first. Then an OpenRouter sync from the recorded feed with "
         f"{run['changed_prices']} models' prices moved a few percent, served on 127.0.0.1. Counted: the responses "
         "received from the moment the sync's transaction committed (its invalidation began) until the window's end.",
         "",
