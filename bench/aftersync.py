@@ -170,7 +170,7 @@ class Visitors:
                     "-c",
                     str(self.concurrency),
                     "-d",
-                    "3600s",  # stopped by __exit__
+                    f"{WARMUP_SECONDS + WINDOW_SECONDS + 900}s",  # stopped by __exit__; bounded if the driver dies
                     "--timeout",
                     "30s",
                     "-s",
