@@ -246,6 +246,18 @@ def single_section(results: dict) -> list[str]:
             f"| {name} | " + " | ".join(f"{row['median_ms'].get(name, 0):.1f}" for row in single.values()) + " |"
         )
     lines.append("| load average | " + " | ".join(_load_average(row) for row in single.values()) + " |")
+    lines += [
+        "",
+        "The first rendering right after a data change (median of 5, each after a catalog-version bump) builds again "
+        "what is kept per catalog version (benchmark standings, filter vocabularies, the route index, the home "
+        "lists): what a page the rewarm does not cover costs its first visitor after a sync. Not a target.",
+        "",
+        "| page | " + " | ".join(f"{label}, after a change ms" for label in single) + " |",
+        "|---|" + "---|" * len(single),
+    ]
+    for name in names:
+        cells = [row.get("after_change_ms", {}).get(name) for row in single.values()]
+        lines.append(f"| {name} | " + " | ".join("—" if c is None else f"{c:.1f}" for c in cells) + " |")
     return [*lines, ""]
 
 
