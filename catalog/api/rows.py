@@ -1,0 +1,195 @@
+"""The models list's rows and the model detail as plain dicts from flat queries (`values()`), rendered field by field
+by the serializers' own fields (lib.api.flat): ModelSummarySerializer and ModelDetailSerializer stay the one
+declaration of what these answers hold (and of their OpenAPI schema); this module only reads what they name.
+
+Building a model instance, prefetched facets and a nested serializer per row, and two reverse() calls per row, were
+most of a cold list's time (issue 18); the JSON is the same (tests/api/test_flat_rows.py holds it to the
+serializers, model by model).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import models
+from django.db.models import QuerySet
+
+from benchmarks.selectors import scores_for_model
+from catalog.api.queries import with_cheapest
+from catalog.api.serializers import (
+    CheapestField,
+    CheapestRouteSerializer,
+    ModelDetailSerializer,
+    ModelSummarySerializer,
+    SlugList,
+    model_api_path,
+)
+from catalog.models import LanguageModel, ModelAlias
+from catalog.vocabulary import SLUG_PART_RE
+from lib.api.flat import FlatSerializer, Getter, Row, column
+from providers.models import Offering, Price
+from providers.selectors import ROUTE_ORDER
+
+# --- links --------------------------------------------------------------------------------------------------------
+
+LAB_SLOT, MODEL_SLOT = "lab-slot", "model-slot"  # stand-ins for a slug's parts in a reversed path
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    before, rest = url.split(LAB_SLOT, 1)
+    middle, after = rest.split(MODEL_SLOT, 1)
+    return before, middle, after
+
+
+@dataclass(frozen=True)
+class SlugLinks:
+    """A model's `url` (this API) and `page` (the site) by its slug: reversed and made absolute once per answer
+    (serializers.ModelLinks's way, with stand-in parts), then formatted per row. A slug that is not plain ASCII slug
+    parts (which reverse() would quote) takes ModelLinks's way itself."""
+
+    api: tuple[str, str, str]
+    page: tuple[str, str, str]
+    request: Any
+
+    @classmethod
+    def of(cls, request: Any) -> SlugLinks:
+        probe = LanguageModel(slug=f"{LAB_SLOT}/{MODEL_SLOT}")
+        return cls(
+            _split(_absolute(request, model_api_path(probe.slug))),
+            _split(_absolute(request, probe.get_absolute_url())),
+            request,
+        )
+
+    def url(self, slug: str) -> str:
+        return self._format(self.api, slug) or _absolute(self.request, model_api_path(slug))
+
+    def page_url(self, slug: str) -> str:
+        return self._format(self.page, slug) or _absolute(self.request, LanguageModel(slug=slug).get_absolute_url())
+
+    @staticmethod
+    def _format(parts: tuple[str, str, str], slug: str) -> str | None:
+        lab, _, model = slug.partition("/")
+        if not (SLUG_PART_RE.match(lab) and SLUG_PART_RE.match(model)):
+            return None
+        return f"{parts[0]}{lab}{parts[1]}{model}{parts[2]}"
+
+
+def _absolute(request: Any, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _url(row: Row, links: SlugLinks) -> str:
+    return links.url(row["slug"])
+
+
+def _page(row: Row, links: SlugLinks) -> str:
+    return links.page_url(row["slug"])
+
+
+# --- facets and the cheapest route --------------------------------------------------------------------------------
+
+
+def _sorted_slugs(field: SlugList) -> Getter:
+    key = column(field)
+
+    def get(row: Row, context: Any) -> list[str]:
+        return sorted(row[key])
+
+    return get
+
+
+CHEAPEST = FlatSerializer(CheapestRouteSerializer)
+
+
+def _cheapest(field: CheapestField) -> Getter:
+    def get(row: Row, context: Any) -> dict[str, Any] | None:
+        return None if row[field.present] is None else CHEAPEST.render(row, context)
+
+    return get
+
+
+def facet_relations(flat: FlatSerializer) -> tuple[str, ...]:
+    """The many-to-many relations whose slugs a serializer lists (its SlugList fields)."""
+    fields = flat.serializer_class().fields.values()
+    return tuple(column(field) for field in fields if isinstance(field, SlugList))
+
+
+def facet_slugs(model_ids: Sequence[int], relations: Iterable[str]) -> dict[int, dict[str, list[str]]]:
+    """{model id: {relation: [slug, ...]}} for many-to-many relations of LanguageModel: a query per relation, on
+    its through table (none for no ids)."""
+    found: dict[int, dict[str, list[str]]] = {pk: {} for pk in model_ids}
+    for name in relations:
+        for slugs in found.values():
+            slugs[name] = []
+        if not model_ids:
+            continue
+        m2m = cast(models.ManyToManyField, LanguageModel._meta.get_field(name))
+        through = cast(type[models.Model], m2m.remote_field.through)
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        pairs = through._default_manager.filter(**{f"{own}_id__in": model_ids}).values_list(
+            f"{own}_id", f"{other}__slug"
+        )
+        for pk, slug in pairs:
+            found[pk][name].append(slug)
+    return found
+
+
+TYPES: dict[type, Any] = {SlugList: _sorted_slugs, CheapestField: _cheapest}
+LINKS = {"url": _url, "page": _page}
+
+# --- the list -----------------------------------------------------------------------------------------------------
+
+SUMMARY = FlatSerializer(ModelSummarySerializer, types=TYPES, names=LINKS)
+SUMMARY_FACETS = facet_relations(SUMMARY)
+SUMMARY_COLUMNS = tuple(dict.fromkeys(("id", CheapestField.present, *SUMMARY.columns, *CHEAPEST.columns)))
+
+
+def summary_rows(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel, dict[str, Any]]:
+    """The list's rows as dicts, from a queryset with the cheapest route's annotations (queries.with_cheapest):
+    its filters and order kept, its prefetches dropped (summaries() reads the facets of one page)."""
+    return models.prefetch_related(None).values(*SUMMARY_COLUMNS)
+
+
+def summaries(rows: Sequence[dict[str, Any]], request: Any) -> list[dict[str, Any]]:
+    """A page of summary_rows() as the list shows them: a query per facet (3)."""
+    links = SlugLinks.of(request)
+    facets = facet_slugs([row["id"] for row in rows], SUMMARY_FACETS)
+    return [SUMMARY.render({**row, **facets[row["id"]]}, links) for row in rows]
+
+
+# --- one model ----------------------------------------------------------------------------------------------------
+
+DETAIL = FlatSerializer(ModelDetailSerializer, types=TYPES, names=LINKS)
+DETAIL_FACETS = facet_relations(DETAIL)
+DETAIL_COLUMNS = tuple(dict.fromkeys(("id", CheapestField.present, *DETAIL.columns, *CHEAPEST.columns)))
+ALIASES_KEY, ALIAS = DETAIL.lists["aliases"]
+ROUTES_KEY, ROUTE = DETAIL.lists["offerings"]
+PRICES_KEY, PRICE = ROUTE.lists["prices"]
+SCORES_KEY, SCORE = DETAIL.lists["scores"]
+
+
+def detail(slug: str, request: Any) -> dict[str, Any] | None:
+    """The model with this canonical slug as its detail shows it, or None: 8 queries (the model with its lab,
+    successor, snapshot and cheapest route; 3 facets; aliases; routes; their current prices; scores), 7 for a
+    model with no route."""
+    row = with_cheapest(LanguageModel.objects.filter(slug=slug)).values(*DETAIL_COLUMNS).first()
+    if row is None:
+        return None
+    pk = row["id"]
+    row.update(facet_slugs([pk], DETAIL_FACETS)[pk])
+    row[ALIASES_KEY] = list(ModelAlias.objects.filter(model_id=pk).values(*ALIAS.columns))
+    row[ROUTES_KEY] = routes = list(
+        Offering.objects.filter(model_id=pk).order_by(*ROUTE_ORDER).values(*dict.fromkeys(("id", *ROUTE.columns)))
+    )
+    prices: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if routes:  # as a prefetch: no query for no routes
+        current = Price.objects.current().filter(offering_id__in=[route["id"] for route in routes])
+        for price in current.values(*dict.fromkeys(("offering_id", *PRICE.columns))):
+            prices[price["offering_id"]].append(price)
+    for route in routes:
+        route[PRICES_KEY] = prices[route["id"]]
+    row[SCORES_KEY] = list(scores_for_model(LanguageModel(pk=pk)).values(*SCORE.columns))
+    return DETAIL.render(row, SlugLinks.of(request))
