@@ -284,7 +284,7 @@ class ModelListView(CachingHeadersMixin, ModelFilterMixin, generics.ListAPIView)
         return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The page's rows as dicts rendered by the serializer's fields (catalog.api.rows): count, rows, 3 facets."""
+        """The page's rows as dicts rendered by the serializer's fields (catalog.api.rows): count, rows, facets."""
         page = self.paginate_queryset(rows.summary_rows(self.get_queryset()))
         return self.get_paginated_response(rows.summaries(page or [], request))
 
@@ -341,7 +341,7 @@ class ModelDetailView(CachingHeadersMixin, ModelLookupMixin, APIView):
         responses={200: ModelDetailSerializer, 301: MOVED, 404: NOT_FOUND},
     )
     def get(self, request: Request, lab: str, model: str) -> Response:
-        """ModelDetailSerializer's fields, from flat queries (catalog.api.rows.detail): 8 queries."""
+        """ModelDetailSerializer's fields, from flat queries (catalog.api.rows.detail): 6 queries."""
         document = rows.detail(_check_id(lab, model), request)
         if document is None:
             self.alias_target(request, lab, model)
