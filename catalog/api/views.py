@@ -190,6 +190,7 @@ def _valid_input(serializer: serializers.Serializer) -> dict[str, Any]:
 
 # The parameters ApiModelFilter reads: a request with none of them is the unfiltered list in its default order.
 FILTER_PARAMETERS = frozenset(ApiModelFilter.base_filters)
+_listing = rows.built_once(lambda: queries.with_cheapest_provider(listings.browse_models()))
 
 
 class ModelFilterMixin:
@@ -199,7 +200,7 @@ class ModelFilterMixin:
         """The list's rows (catalog.pages.listings.browse_models plus the cheapest route's provider slug), filtered and
         ordered by the page's ModelFilter: 3 vocabulary queries, then the rows. Without a filter parameter the
         FilterSet would change nothing: it is not built (nor its vocabularies read)."""
-        models = queries.with_cheapest_provider(listings.browse_models())
+        models = _listing()
         if FILTER_PARAMETERS.isdisjoint(request.query_params):
             return models
         filters = ApiModelFilter(request.query_params, queryset=models)
