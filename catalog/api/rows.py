@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 
 from benchmarks.selectors import scores_for_model
 from catalog.api.queries import with_cheapest
@@ -189,8 +190,31 @@ PRICES_KEY, PRICE = ROUTE.lists["prices"]
 SCORES_KEY, SCORE = DETAIL.lists["scores"]
 
 
+def _model_rows_query() -> QuerySet[LanguageModel, dict[str, Any]]:
+    """The detail's model row. A column that reads another model's field (`successor__slug`, `snapshot_of__slug`)
+    is a scalar subquery: as joins of the model table to itself beside the cheapest route's three, they made
+    PostgreSQL plan for 1.2-1.8 ms a query that runs in 0.1 ms (0.3 ms with the subqueries)."""
+    columns, others = [], {}
+    for name in DETAIL_COLUMNS:
+        relation, _, attribute = name.partition("__")
+        field = _own_field(relation) if attribute and "__" not in attribute else None
+        if field is not None and field.many_to_one and field.related_model is LanguageModel:
+            other = LanguageModel.objects.filter(pk=OuterRef(field.attname)).values(attribute)[:1]
+            others[name] = Subquery(other)
+        else:
+            columns.append(name)
+    return with_cheapest(LanguageModel.objects.all()).values(*columns, **others)
+
+
+def _own_field(name: str) -> Any:
+    try:
+        return LanguageModel._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 # The detail's queries.
-_model_rows = built_once(lambda: with_cheapest(LanguageModel.objects.all()).values(*DETAIL_COLUMNS))
+_model_rows = built_once(_model_rows_query)
 _alias_rows = built_once(lambda: ModelAlias.objects.values(*ALIAS.columns))
 _route_rows = built_once(lambda: Offering.objects.order_by(*ROUTE_ORDER).values(*dict.fromkeys(("id", *ROUTE.columns))))
 _price_rows = built_once(lambda: Price.objects.current().values(*dict.fromkeys(("offering_id", *PRICE.columns))))
@@ -200,9 +224,10 @@ def detail(slug: str, request: Any) -> dict[str, Any] | None:
     """The model with this canonical slug as its detail shows it, or None: 6 queries (the model with its lab,
     successor, snapshot and cheapest route; its facets; aliases; routes; their current prices; scores), 5 for a
     model with no route."""
-    row = _model_rows().filter(slug=slug).first()
-    if row is None:
+    found = list(_model_rows().filter(slug=slug)[:1])  # a unique slug: no ORDER BY for the planner to weigh
+    if not found:
         return None
+    row = found[0]
     pk = row["id"]
     row.update(facet_slugs([pk], DETAIL_FACETS)[pk])
     row[ALIASES_KEY] = list(_alias_rows().filter(model_id=pk))
