@@ -9,7 +9,6 @@ serializers, model by model).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,9 +16,9 @@ from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import FilteredRelation, OuterRef, QuerySet, Subquery, Value
 
-from benchmarks.selectors import scores_for_model
+from benchmarks.selectors import model_scores
 from catalog.api.queries import with_cheapest
 from catalog.api.serializers import (
     CheapestField,
@@ -32,7 +31,7 @@ from catalog.api.serializers import (
 from catalog.models import LanguageModel, ModelAlias
 from catalog.vocabulary import SLUG_PART_RE
 from lib.api.flat import FlatSerializer, Getter, Row, column
-from providers.models import Offering, Price
+from providers.models import Offering, Price, current_price
 from providers.selectors import ROUTE_ORDER
 
 # --- queries built once -------------------------------------------------------------------------------------------
@@ -213,17 +212,45 @@ def _own_field(name: str) -> Any:
         return None
 
 
+# A route's current prices ride on its row, through a join on the prices in force; within one route they keep
+# Price's own order (its leading `offering` term is the same for all of them).
+PRICE_JOIN = "current_price"
+PRICE_ORDER = tuple(
+    f"{'-' if term.startswith('-') else ''}{PRICE_JOIN}__{term.lstrip('-')}"
+    for term in Price._meta.ordering
+    if term.lstrip("-") != "offering"
+)
+ROUTE_KEYS = tuple(dict.fromkeys(("id", *ROUTE.columns)))
+PRICE_KEYS = {f"{PRICE_JOIN}__{name}": name for name in PRICE.columns}
+PRICE_PRESENT = f"{PRICE_JOIN}__id"
+
 # The detail's queries.
 _model_rows = built_once(_model_rows_query)
 _alias_rows = built_once(lambda: ModelAlias.objects.values(*ALIAS.columns))
-_route_rows = built_once(lambda: Offering.objects.order_by(*ROUTE_ORDER).values(*dict.fromkeys(("id", *ROUTE.columns))))
-_price_rows = built_once(lambda: Price.objects.current().values(*dict.fromkeys(("offering_id", *PRICE.columns))))
+_route_rows = built_once(
+    lambda: (
+        Offering.objects.annotate(**{PRICE_JOIN: FilteredRelation("prices", condition=current_price("prices__"))})
+        .order_by(*ROUTE_ORDER, "pk", *PRICE_ORDER)
+        .values(*ROUTE_KEYS, PRICE_PRESENT, *PRICE_KEYS)
+    )
+)
+_score_rows = built_once(lambda: model_scores().values(*SCORE.columns))
+
+
+def _routes_with_prices(pk: int) -> list[dict[str, Any]]:
+    """The model's routes, each with its current prices: 1 query (a row per route and price in force)."""
+    routes: list[dict[str, Any]] = []
+    for joined in _route_rows().filter(model_id=pk):
+        if not routes or routes[-1]["id"] != joined["id"]:
+            routes.append({**{key: joined[key] for key in ROUTE_KEYS}, PRICES_KEY: []})
+        if joined[PRICE_PRESENT] is not None:
+            routes[-1][PRICES_KEY].append({name: joined[key] for key, name in PRICE_KEYS.items()})
+    return routes
 
 
 def detail(slug: str, request: Any) -> dict[str, Any] | None:
-    """The model with this canonical slug as its detail shows it, or None: 6 queries (the model with its lab,
-    successor, snapshot and cheapest route; its facets; aliases; routes; their current prices; scores), 5 for a
-    model with no route."""
+    """The model with this canonical slug as its detail shows it, or None: 5 queries (the model with its lab,
+    successor, snapshot and cheapest route; its facets; aliases; routes with their current prices; scores)."""
     found = list(_model_rows().filter(slug=slug)[:1])  # a unique slug: no ORDER BY for the planner to weigh
     if not found:
         return None
@@ -231,12 +258,6 @@ def detail(slug: str, request: Any) -> dict[str, Any] | None:
     pk = row["id"]
     row.update(facet_slugs([pk], DETAIL_FACETS)[pk])
     row[ALIASES_KEY] = list(_alias_rows().filter(model_id=pk))
-    row[ROUTES_KEY] = routes = list(_route_rows().filter(model_id=pk))
-    prices: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if routes:  # as a prefetch: no query for no routes
-        for price in _price_rows().filter(offering_id__in=[route["id"] for route in routes]):
-            prices[price["offering_id"]].append(price)
-    for route in routes:
-        route[PRICES_KEY] = prices[route["id"]]
-    row[SCORES_KEY] = list(scores_for_model(LanguageModel(pk=pk)).values(*SCORE.columns))
+    row[ROUTES_KEY] = _routes_with_prices(pk)
+    row[SCORES_KEY] = list(_score_rows().filter(model_id=pk))
     return DETAIL.render(row, SlugLinks.of(request))

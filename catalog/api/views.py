@@ -342,7 +342,7 @@ class ModelDetailView(CachingHeadersMixin, ModelLookupMixin, APIView):
         responses={200: ModelDetailSerializer, 301: MOVED, 404: NOT_FOUND},
     )
     def get(self, request: Request, lab: str, model: str) -> Response:
-        # ModelDetailSerializer's fields from flat queries (catalog.api.rows.detail): 6 queries. (A docstring here
+        # ModelDetailSerializer's fields from flat queries (catalog.api.rows.detail): 5 queries. (A docstring here
         # would replace the operation's description in the OpenAPI document.)
         document = rows.detail(_check_id(lab, model), request)
         if document is None:

@@ -529,8 +529,8 @@ EXPECTED_QUERIES = {
     "/api/v1/models/count/?lab=lab": 4,
     # no filter: count
     "/api/v1/models/count/": 1,
-    # model with lab, successor, snapshot and cheapest route; facets; aliases; routes; their prices; scores
-    "/api/v1/models/lab/model-0/": 6,
+    # model with lab, successor, snapshot and cheapest route; facets; aliases; routes with their prices; scores
+    "/api/v1/models/lab/model-0/": 5,
     # model; routes; their prices in force
     "/api/v1/models/lab/model-0/prices/": 3,
     "/api/v1/models/lab/model-0/prices/?as_of=2030-01-01": 3,
