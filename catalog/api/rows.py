@@ -139,7 +139,7 @@ def _facet_parts(relations: tuple[str, ...]) -> list[tuple[str, QuerySet]]:
         rows = through._default_manager.annotate(relation=Value(index)).values_list(
             f"{own}_id", "relation", f"{other}__slug"
         )
-        parts.append((f"{own}_id__in", rows))
+        parts.append((f"{own}__pk__any_of", rows))  # one array parameter on PostgreSQL
     return parts
 
 
