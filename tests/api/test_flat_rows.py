@@ -183,3 +183,16 @@ def test_fields_render_as_the_serializer_renders_them():
     assert json.dumps(flat.render(row)) == json.dumps(
         {"lab": "openai", "usd": "0.15", "day": None, "tags": ["a"], "kind": "fixed"}
     )
+
+
+@pytest.mark.parametrize("slug", ["openai/gpt-4o-mini", "lab/model.v2_x-1", "Lab/Model X", "lab/ünï", "lab/a:b@c"])
+def test_links_are_formatted_as_reverse_makes_them(slug):
+    """Plain slugs are formatted from one reversed path; any other takes reverse() itself (which quotes)."""
+    from catalog.api.rows import SlugLinks
+    from catalog.api.serializers import model_api_path
+
+    request = reference_request()
+    links = SlugLinks.of(request)
+    assert links.url(slug) == request.build_absolute_uri(model_api_path(slug))
+    assert links.page_url(slug) == request.build_absolute_uri(LanguageModel(slug=slug).get_absolute_url())
+    assert SlugLinks.of(None).url(slug) == model_api_path(slug)
