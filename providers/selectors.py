@@ -32,6 +32,8 @@ from lib.caching import per_version
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
 USD: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=9)
+# How a model's routes are listed on its page and in the API.
+ROUTE_ORDER = ("provider__name", "region", "quantization")
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
@@ -75,7 +77,7 @@ def offerings_for_model(model: LanguageModel) -> list[Offering]:
         Offering.objects.filter(model=model)
         .select_related("provider")
         .prefetch_related(Prefetch("prices", queryset=Price.objects.current(), to_attr="current_prices"))
-        .order_by("provider__name", "region", "quantization")
+        .order_by(*ROUTE_ORDER)
     )
 
 
