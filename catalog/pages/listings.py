@@ -3,16 +3,19 @@ filter vocabulary, a lab's models, the home page's lists. The catalog's own read
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
 from catalog.models import Lab, LanguageModel
 from catalog.selectors import lab_choices
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from lib.caching import per_version
-from providers.selectors import provider_choices, with_cheapest_route
+from providers.models import ChangeEvent
+from providers.selectors import biggest_price_moves, provider_choices, with_cheapest_route
 
 
 def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
@@ -115,4 +118,47 @@ def cheapest_for_workload(workload: Workload, *, limit: int = 3) -> list[Languag
         with_cheapest_route(models)
         .filter(cheapest_offering_id__isnull=False)
         .order_by("cheapest_blended_usd", "name", "slug")[:limit]
+    )
+
+
+# How many rows each of the home page's lists shows, and how far back its price moves go.
+NEWEST_LIMIT = 8
+WORKLOAD_LIMIT = 3
+PRICE_MOVES_LIMIT = 8
+PRICE_MOVES_DAYS = 90
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    """What the home page lists: the newest models, the cheapest models of each workload, the biggest price
+    moves of the last PRICE_MOVES_DAYS."""
+
+    newest: list[LanguageModel]
+    workloads: list[tuple[Workload, list[LanguageModel]]]
+    price_moves: list[ChangeEvent]
+
+
+def home_lists(*, now: dt.datetime | None = None) -> HomeLists:
+    """The home page's lists: 5 queries on the first call after a data change, then none in that process while
+    the price moves read then are all still recent (1 query after one has aged out, until the next change)."""
+    lists = _home_lists()
+    since = (now or timezone.now()) - dt.timedelta(days=PRICE_MOVES_DAYS)
+    # The moves kept were ranked over a window that began earlier than `since`'s, whose events are a subset of it: while
+    # every move kept is still in it, they are its top moves too. Once one has aged out, the ranking is read again.
+    if any(move.occurred_at < since for move in lists.price_moves):
+        lists = HomeLists(
+            newest=lists.newest,
+            workloads=lists.workloads,
+            price_moves=biggest_price_moves(since=since, limit=PRICE_MOVES_LIMIT),
+        )
+    return lists
+
+
+@per_version
+def _home_lists() -> HomeLists:
+    since = timezone.now() - dt.timedelta(days=PRICE_MOVES_DAYS)
+    return HomeLists(
+        newest=newest_models(limit=NEWEST_LIMIT),
+        workloads=[(w, cheapest_for_workload(w, limit=WORKLOAD_LIMIT)) for w in WORKLOADS],
+        price_moves=biggest_price_moves(since=since, limit=PRICE_MOVES_LIMIT),
     )
