@@ -297,7 +297,7 @@ class LanguageModel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:model-detail", kwargs={"lab": self.lab_part, "model": self.model_part})
+        return model_url(self.slug)
 
     @property
     def lab_part(self) -> str:
@@ -306,6 +306,12 @@ class LanguageModel(models.Model):
     @property
     def model_part(self) -> str:
         return self.slug.split("/", 1)[1]
+
+
+def model_url(slug: str) -> str:
+    """The page of the model with this canonical slug (`lab/model`), for rows read without a model instance."""
+    lab, model = slug.split("/", 1)
+    return reverse("catalog:model-detail", kwargs={"lab": lab, "model": model})
 
 
 class ModelAlias(models.Model):

@@ -4,13 +4,15 @@ filter vocabulary, a lab's models, the home page's lists. The catalog's own read
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
-from catalog.models import Lab, LanguageModel
+from catalog.models import Lab, LanguageModel, model_url
 from catalog.selectors import lab_choices
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from lib.caching import per_version
@@ -27,6 +29,105 @@ def browse_models() -> QuerySet[LanguageModel]:
     """Every model with its facets and cheapest route, by name: the catalog browser's base queryset (count,
     rows, 3 facet prefetches per page)."""
     return with_cheapest_route(LanguageModel.objects.with_facets()).order_by("name", "slug")
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseRow:
+    """One row of the catalog browser, read flat (`browse_rows`): what the table shows of a model and its
+    cheapest route. Modalities and capabilities are names, in their display order."""
+
+    pk: int
+    slug: str
+    name: str
+    url: str
+    status: str
+    status_label: str
+    open_weights: bool | None
+    lab_name: str
+    context_window: int | None
+    release_date: dt.date | None
+    cheapest_input_usd: Decimal | None
+    cheapest_output_usd: Decimal | None
+    cheapest_blended_usd: Decimal | None
+    cheapest_provider_name: str | None
+    priced_route_count: int
+    best_score: Decimal | None
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    capabilities: tuple[str, ...]
+
+
+# The columns of a browser row read from browse_models() (its cheapest-route annotations included).
+ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "status",
+    "open_weights",
+    "lab__name",
+    "context_window",
+    "release_date",
+    "cheapest_input_usd",
+    "cheapest_output_usd",
+    "cheapest_blended_usd",
+    "cheapest_provider_name",
+    "priced_route_count",
+)
+STATUS_LABELS = dict(LanguageModel.Status.choices)
+NO_FACETS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
+
+
+def browse_rows(models: QuerySet[LanguageModel]) -> list[BrowseRow]:
+    """A page of browse_models() (filtered, ordered and sliced; `best_score` when sorted by a benchmark) as rows:
+    1 query, and the catalog's facets (3 on the first call after a data change, then none in that process)."""
+    columns = (*ROW_COLUMNS, "best_score") if "best_score" in models.query.annotations else ROW_COLUMNS
+    rows = list(models.prefetch_related(None).values_list(*columns))
+    facets = model_facets() if rows else {}
+    return [_browse_row(columns, values, facets) for values in rows]
+
+
+def _browse_row(columns: tuple[str, ...], values: tuple, facets: dict[int, tuple]) -> BrowseRow:
+    row = dict(zip(columns, values, strict=True))
+    inputs, outputs, capabilities = facets.get(row["pk"], NO_FACETS)
+    return BrowseRow(
+        pk=row["pk"],
+        slug=row["slug"],
+        name=row["name"],
+        url=model_url(row["slug"]),
+        status=row["status"],
+        status_label=STATUS_LABELS.get(row["status"], row["status"]),
+        open_weights=row["open_weights"],
+        lab_name=row["lab__name"],
+        context_window=row["context_window"],
+        release_date=row["release_date"],
+        cheapest_input_usd=row["cheapest_input_usd"],
+        cheapest_output_usd=row["cheapest_output_usd"],
+        cheapest_blended_usd=row["cheapest_blended_usd"],
+        cheapest_provider_name=row["cheapest_provider_name"],
+        priced_route_count=row["priced_route_count"],
+        best_score=row.get("best_score"),
+        input_modalities=inputs,
+        output_modalities=outputs,
+        capabilities=capabilities,
+    )
+
+
+@per_version
+def model_facets() -> dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """Every model's input modalities, output modalities and capabilities, as names in their display order (the
+    vocabularies' own orderings), by model id: 3 queries, kept per catalog version (they are small)."""
+    found: dict[int, tuple[list[str], list[str], list[str]]] = defaultdict(lambda: ([], [], []))
+    relations = (
+        (LanguageModel.input_modalities.through, "modality"),
+        (LanguageModel.output_modalities.through, "modality"),
+        (LanguageModel.capabilities.through, "capability"),
+    )
+    for position, (through, target) in enumerate(relations):
+        ordering = [f"{target}__{field}" for field in through._meta.get_field(target).related_model._meta.ordering]
+        links = through.objects.order_by(*ordering, "pk").values_list("languagemodel_id", f"{target}__name")
+        for model_id, name in links:
+            found[model_id][position].append(name)
+    return {pk: (tuple(a), tuple(b), tuple(c)) for pk, (a, b, c) in found.items()}
 
 
 @dataclass(frozen=True)
