@@ -249,6 +249,7 @@ def _priced_by_engine(shown: dict[str, list[TieBreak]], workload: Workload) -> d
     wanted = tuple(tie[-1] for ties in shown.values() for tie in ties)
     if not wanted:
         return {name: [] for name in shown}
-    costs = {route.pk: estimate(route, workload) for route in live_routes(RouteFilter(offering_ids=wanted))}
+    routes = live_routes(RouteFilter(offering_ids=wanted), ranked=True)
+    costs = {route.pk: estimate(route, workload) for route in routes}
     # A route retired between the index's build and this read drops out rather than failing the page.
     return {name: [costs[tie[-1]] for tie in ties if tie[-1] in costs] for name, ties in shown.items()}
