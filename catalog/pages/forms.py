@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from benchmarks.selectors import benchmark_choices
+from benchmarks.selectors import BenchmarkChoice, benchmark_choices
 from catalog.models import Capability, Lab, Modality
 from catalog.vocabulary import MAX_TOKENS
+from lib.caching import per_version
 from providers.pricing.costing import MAX_REQUEST_TOKENS, MAX_REQUESTS, RouteFilter, Workload, providers_with_routes
 
 MIN_MODELS, MAX_MODELS = 2, 4
@@ -166,6 +168,30 @@ def workload_params(workload: Workload) -> dict[str, str]:
     return params
 
 
+@dataclass(frozen=True)
+class CalculatorVocabulary:
+    """The values the calculator's filters accept, as (slug, name) pairs."""
+
+    capabilities: list[tuple[str, str]]
+    modalities: list[tuple[str, str]]
+    labs: list[tuple[str, str]]
+    providers: list[tuple[str, str]]  # those with a live route
+    benchmarks: list[BenchmarkChoice]
+
+
+@per_version
+def calculator_vocabulary() -> CalculatorVocabulary:
+    """One query per vocabulary, 5 whatever the catalog's size, on the first call after a data change; then none
+    in that process (the lists are shared: the form copies them)."""
+    return CalculatorVocabulary(
+        capabilities=list(Capability.objects.values_list("slug", "name")),
+        modalities=list(Modality.objects.values_list("slug", "name")),
+        labs=list(Lab.objects.order_by("name").values_list("slug", "name")),
+        providers=providers_with_routes(),
+        benchmarks=benchmark_choices(),
+    )
+
+
 class CalculatorForm(WorkloadForm):
     capability = forms.ChoiceField(label="Capability", required=False)
     min_context = WholeNumberField(
@@ -194,13 +220,13 @@ class CalculatorForm(WorkloadForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # One query per vocabulary: 5, whatever the catalog's size.
+        vocabulary = calculator_vocabulary()
         anything = [("", "Any")]
-        self.fields["capability"].choices = anything + list(Capability.objects.values_list("slug", "name"))
-        self.fields["input_modality"].choices = anything + list(Modality.objects.values_list("slug", "name"))
-        self.fields["lab"].choices = anything + list(Lab.objects.order_by("name").values_list("slug", "name"))
-        self.fields["provider"].choices = anything + providers_with_routes()
-        benchmarks = benchmark_choices()
+        self.fields["capability"].choices = anything + vocabulary.capabilities
+        self.fields["input_modality"].choices = anything + vocabulary.modalities
+        self.fields["lab"].choices = anything + vocabulary.labs
+        self.fields["provider"].choices = anything + vocabulary.providers
+        benchmarks = vocabulary.benchmarks
         self.fields["benchmark"].choices = [("", "None"), *((b.slug, b.name) for b in benchmarks)]
         chosen = next((b for b in benchmarks if self.data and b.slug == self.data.get("benchmark")), None)
         if chosen is not None:

@@ -280,11 +280,11 @@ def test_an_estimate_takes_10_queries_whatever_the_catalogs_size(api, db, models
 
 
 @pytest.mark.parametrize("models", [2, 20])
-def test_with_the_route_index_kept_a_repeated_estimate_takes_7_queries(api, db, models, route_index_cache):
+def test_with_the_summaries_kept_a_repeated_estimate_takes_2_queries(api, db, models, route_index_cache):
     build_catalog(models, routes=2)
     api.get(URL, {"lab": "lab"})
     with CaptureQueriesContext(connection) as queries:
         response = api.get(URL, {"lab": "lab", "input_tokens": 2000})
     assert response.json()["ranked_count"] == models * 2
-    # the index and the filter's ids come from memory: the 5 vocabularies, the shown routes and their prices
-    assert len(queries) == 7
+    # the index, the filter's ids and the form's 5 vocabularies come from memory: the shown routes, their prices
+    assert len(queries) == 2
