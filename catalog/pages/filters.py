@@ -19,6 +19,7 @@ from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
 from catalog.models import LanguageModel, SearchResult
+from catalog.pages.forms import FAST_WIDGETS
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
@@ -107,6 +108,7 @@ class ListingFilter(django_filters.FilterSet):
     def form(self) -> forms.Form:
         form = super().form
         form.label_suffix = ""  # the labels sit above their fields: no colons
+        form.renderer = FAST_WIDGETS  # every lab and provider in a select
         return form
 
     def describe(self, name: str, value: Any) -> str:
