@@ -11,7 +11,8 @@ seconds. This module keeps instead a compact copy of every live route's current 
   on a stand-in route and yields a plan: "quantity a times rate row i, plus quantity b times rate row j".
 - Each route's cost is then its plan applied to its own rates: a few Decimal multiplications, column by column.
 - Only the routes shown (the cheapest `limit`, and the first few that cannot be ranked) are loaded as model
-  instances and priced by the engine itself, for their breakdowns.
+  instances and priced by the engine itself, for their breakdowns; the index keeps the routes it loaded so (the
+  cheapest routes of one workload are mostly those of the next).
 
 The arithmetic is exact Decimal, as the engine's; tests check that this ranking and `rank_routes` agree.
 """
@@ -19,6 +20,7 @@ The arithmetic is exact Decimal, as the engine's; tests check that this ranking 
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +43,8 @@ from providers.pricing.rules import TieBreak, tie_break
 Shape = tuple[tuple[str, str, int], ...]
 # Filters whose matching route ids are kept per catalog version (each is one query to compute).
 FILTER_MEMORY = 128
+# Routes loaded for the engine kept per catalog version (a page shows up to 150; each is ~10 model instances).
+SHOWN_MEMORY = 2_000
 # Exact arithmetic: token counts (up to 10^8) times shares (6 places) times rates (9 places) fit easily.
 EXACT_DIGITS = 60
 
@@ -62,6 +66,27 @@ class RouteIndex:
     groups: dict[Shape, ShapeGroup]
     size: int
     filters: OrderedDict[RouteFilter, frozenset[int]] = field(default_factory=OrderedDict)
+    shown: OrderedDict[int, Offering] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def routes(self, ids: Iterable[int]) -> dict[int, Offering]:
+        """The live routes with these ids, loaded for the engine (live_routes(ranked=True)): 2 queries for those not
+        loaded since the index was built, none when all were (the cheapest routes of one workload are mostly those
+        of the one before: they are kept with the index, so for its catalog version, at most SHOWN_MEMORY)."""
+        wanted = list(ids)
+        with self.lock:
+            found = {pk: self.shown[pk] for pk in wanted if pk in self.shown}
+            for pk in found:
+                self.shown.move_to_end(pk)
+        missing = tuple(pk for pk in wanted if pk not in found)
+        if missing:
+            loaded = live_routes(RouteFilter(offering_ids=missing), ranked=True)
+            with self.lock:
+                for route in loaded:
+                    found[route.pk] = self.shown[route.pk] = route
+                while len(self.shown) > SHOWN_MEMORY:
+                    self.shown.popitem(last=False)
+        return found
 
     def matching(self, route_filter: RouteFilter | None) -> frozenset[int] | None:
         """The ids of the routes the filter lets through (None: no filter). 1 query, then remembered."""
@@ -191,7 +216,7 @@ def rank_workload(
 ) -> Ranking:
     """Every live route matching the filter priced for `workload`; the cheapest `limit` come back as the engine's
     RouteCosts, cheapest first. Queries: the index's 2 when it is stale, 1 per new filter, and 2 for the shown
-    routes."""
+    routes unless the index has them all already."""
     index = route_index()
     allowed = index.matching(route_filter)
     need_context = workload.input_tokens + workload.output_tokens
@@ -231,7 +256,7 @@ def rank_workload(
         "unpriced": heapq.nsmallest(unranked_limit, unpriced),
         "too_small": heapq.nsmallest(unranked_limit, too_small),
     }
-    costs = _priced_by_engine(shown, workload)
+    costs = _priced_by_engine(index, shown, workload)
     return Ranking(
         workload=workload,
         considered=considered,
@@ -244,12 +269,14 @@ def rank_workload(
     )
 
 
-def _priced_by_engine(shown: dict[str, list[TieBreak]], workload: Workload) -> dict[str, list[RouteCost]]:
-    """The shown routes loaded and priced by the engine itself, for their breakdowns: 2 queries."""
-    wanted = tuple(tie[-1] for ties in shown.values() for tie in ties)
+def _priced_by_engine(
+    index: RouteIndex, shown: dict[str, list[TieBreak]], workload: Workload
+) -> dict[str, list[RouteCost]]:
+    """The shown routes loaded (RouteIndex.routes: 2 queries, none for routes loaded before) and priced by the
+    engine itself, for their breakdowns."""
+    wanted = [tie[-1] for ties in shown.values() for tie in ties]
     if not wanted:
         return {name: [] for name in shown}
-    routes = live_routes(RouteFilter(offering_ids=wanted), ranked=True)
-    costs = {route.pk: estimate(route, workload) for route in routes}
+    costs = {pk: estimate(route, workload) for pk, route in index.routes(wanted).items()}
     # A route retired between the index's build and this read drops out rather than failing the page.
     return {name: [costs[tie[-1]] for tie in ties if tie[-1] in costs] for name, ties in shown.items()}
