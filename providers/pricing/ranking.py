@@ -19,6 +19,7 @@ The arithmetic is exact Decimal, as the engine's; tests check that this ranking 
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import threading
 from collections import OrderedDict, defaultdict
@@ -58,6 +59,83 @@ class ShapeGroup:
     context: list[int] = field(default_factory=list)  # 0 when unknown
     max_output: list[int] = field(default_factory=list)  # 0 when unknown
     rates: list[tuple[Decimal, ...]] = field(default_factory=list)  # in the order of the shape
+    # Orders of the members (positions), made on first use: the index lives for one catalog version.
+    _orders: dict[object, tuple[list[int], list]] = field(default_factory=dict, repr=False)
+
+    def order(self, by: object) -> tuple[list[int], list]:
+        """The members sorted by ("rate", i), "tie", "context" or "max_output" (the last two: only the members
+        whose limit is known), with the values they are sorted by."""
+        found = self._orders.get(by)
+        if found is None:
+            if by == "tie":
+                values: list = self.ties
+                members = range(len(self.ids))
+            elif by in ("context", "max_output"):
+                values = self.context if by == "context" else self.max_output
+                members = [position for position, value in enumerate(values) if value]
+            else:
+                column = by[1]  # type: ignore[index]
+                values = [rates[column] for rates in self.rates]
+                members = range(len(self.ids))
+            ordered = sorted(members, key=values.__getitem__)
+            found = self._orders[by] = (ordered, [values[position] for position in ordered])
+        return found
+
+    def too_small(self, need_context: int, need_output: int) -> set[int]:
+        """The members whose known context window is below `need_context` or maximum output below `need_output`
+        (as RouteCost.unfit_reason): found by bisection, in time of their number."""
+        small: set[int] = set()
+        for by, need in (("context", need_context), ("max_output", need_output)):
+            ordered, values = self.order(by)
+            small.update(ordered[: bisect.bisect_left(values, need)])
+        return small
+
+    def cheapest(
+        self, terms: tuple[tuple[Decimal, int], ...], skip: set[int], limit: int
+    ) -> list[tuple[Decimal, TieBreak]]:
+        """The `limit` cheapest members not in `skip` for a plan's terms, as (monthly cost, tie), cheapest first.
+
+        Reads the members in increasing order of each rate the plan uses, in turn, and stops once the plan's cost
+        at the rates reached is above the `limit`th cost found: every member not read yet has each of those rates
+        at least as high (the quantities are never negative), so it cannot cost less (Fagin's threshold
+        algorithm). Rates move together, so a few hundred members are read of tens of thousands."""
+        if limit <= 0:
+            return []
+        weights: dict[int, Decimal] = defaultdict(Decimal)
+        for quantity, column in terms:
+            weights[column] += quantity
+        columns = [column for column, weight in weights.items() if weight > 0]
+        rates, ties = self.rates, self.ties
+        best: list[tuple[Decimal, TieBreak]] = []
+        if not columns:  # no priced part: every member costs nothing, the ties decide
+            for position in self.order("tie")[0]:
+                if position not in skip:
+                    best.append((sum((q * rates[position][c] for q, c in terms), Decimal(0)), ties[position]))
+                    if len(best) == limit:
+                        break
+            return best
+        orders = [(column, weights[column], self.order(("rate", column))[0]) for column in columns]
+        seen: set[int] = set()
+        for depth in range(len(ties)):
+            threshold = Decimal(0)
+            for column, weight, ordered in orders:
+                position = ordered[depth]
+                threshold += weight * rates[position][column]
+                if position in seen or position in skip:
+                    continue
+                seen.add(position)
+                cost = Decimal(0)
+                for quantity, index in terms:  # as _monthly_costs adds them
+                    cost = cost + quantity * rates[position][index]
+                entry = (cost, ties[position])
+                if len(best) < limit:
+                    bisect.insort(best, entry)
+                elif entry < best[-1]:
+                    bisect.insort(best, entry)
+                    best.pop()
+            if len(best) == limit and threshold > best[-1][0]:
+                break
+        return best
 
 
 @dataclass
@@ -224,19 +302,33 @@ def rank_workload(
     considered = 0
     ranked: list[Iterable[tuple[Decimal, TieBreak]]] = []
     ranked_count = 0
-    unpriced: list[TieBreak] = []
-    too_small: list[TieBreak] = []
+    unpriced: list[TieBreak] = []  # at least the first `unranked_limit` of them
+    unpriced_count = 0
+    too_small: list[TieBreak] = []  # likewise
+    too_small_count = 0
     with localcontext(prec=EXACT_DIGITS):
         for shape, group in index.groups.items():
             if allowed is None:
-                members = list(range(len(group.ids)))
-            else:
-                members = [position for position, pk in enumerate(group.ids) if pk in allowed]
+                # Every route: the group's orders find the cheapest and the unfit without reading them all.
+                considered += len(group.ids)
+                plan = plan_for(shape, workload)
+                if not plan.complete:
+                    unpriced_count += len(group.ids)
+                    unpriced.extend(group.ties[member] for member in group.order("tie")[0][:unranked_limit])
+                    continue
+                small = group.too_small(need_context, need_output)
+                too_small_count += len(small)
+                too_small.extend(heapq.nsmallest(unranked_limit, (group.ties[member] for member in small)))
+                ranked_count += len(group.ids) - len(small)
+                ranked.append(group.cheapest(plan.terms, small, limit))
+                continue
+            members = [position for position, pk in enumerate(group.ids) if pk in allowed]
             if not members:
                 continue
             considered += len(members)
             plan = plan_for(shape, workload)
             if not plan.complete:
+                unpriced_count += len(members)
                 unpriced.extend(group.ties[member] for member in members)
                 continue
             context, max_output = group.context, group.max_output
@@ -245,6 +337,7 @@ def rank_workload(
                 if (context[member] and need_context > context[member]) or (
                     max_output[member] and need_output > max_output[member]
                 ):
+                    too_small_count += 1
                     too_small.append(group.ties[member])
                 else:
                     fits.append(member)
@@ -262,9 +355,9 @@ def rank_workload(
         considered=considered,
         ranked_count=ranked_count,
         results=sorted(costs["cheapest"], key=rank_key),
-        unpriced_count=len(unpriced),
+        unpriced_count=unpriced_count,
         unpriced=costs["unpriced"],
-        too_small_count=len(too_small),
+        too_small_count=too_small_count,
         too_small=costs["too_small"],
     )
 
