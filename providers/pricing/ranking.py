@@ -91,9 +91,11 @@ class ShapeGroup:
         return small
 
     def cheapest(
-        self, terms: tuple[tuple[Decimal, int], ...], skip: set[int], limit: int
+        self, terms: tuple[tuple[Decimal, int], ...], skip: set[int], limit: int, within: set[int] | None = None
     ) -> list[tuple[Decimal, TieBreak]]:
-        """The `limit` cheapest members not in `skip` for a plan's terms, as (monthly cost, tie), cheapest first.
+        """The `limit` cheapest members not in `skip` (and in `within`, when given) for a plan's terms, as
+        (monthly cost, tie), cheapest first. A few members of many (`within` an eighth of them at most) are priced
+        one by one.
 
         Reads the members in increasing order of each rate the plan uses, in turn, and stops once the plan's cost
         at the rates reached is above the `limit`th cost found: every member not read yet has each of those rates
@@ -101,6 +103,10 @@ class ShapeGroup:
         algorithm). Rates move together, so a few hundred members are read of tens of thousands."""
         if limit <= 0:
             return []
+        if within is not None and len(within) * 8 < len(self.ids):
+            fits = [position for position in within if position not in skip]
+            costs = _monthly_costs(self, fits, terms)
+            return heapq.nsmallest(limit, zip(costs, [self.ties[p] for p in fits], strict=True))
         weights: dict[int, Decimal] = defaultdict(Decimal)
         for quantity, column in terms:
             weights[column] += quantity
@@ -109,7 +115,7 @@ class ShapeGroup:
         best: list[tuple[Decimal, TieBreak]] = []
         if not columns:  # no priced part: every member costs nothing, the ties decide
             for position in self.order("tie")[0]:
-                if position not in skip:
+                if position not in skip and (within is None or position in within):
                     best.append((sum((q * rates[position][c] for q, c in terms), Decimal(0)), ties[position]))
                     if len(best) == limit:
                         break
@@ -121,7 +127,7 @@ class ShapeGroup:
             for column, weight, ordered in orders:
                 position = ordered[depth]
                 threshold += weight * rates[position][column]
-                if position in seen or position in skip:
+                if position in seen or position in skip or (within is not None and position not in within):
                     continue
                 seen.add(position)
                 cost = Decimal(0)
@@ -146,6 +152,7 @@ class RouteIndex:
     filters: OrderedDict[RouteFilter, frozenset[int]] = field(default_factory=OrderedDict)
     shown: OrderedDict[int, Offering] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _where: dict[int, tuple[Shape, int]] | None = field(default=None, repr=False)
 
     def routes(self, ids: Iterable[int]) -> dict[int, Offering]:
         """The live routes with these ids, loaded for the engine (live_routes(ranked=True)): 2 queries for those not
@@ -165,6 +172,19 @@ class RouteIndex:
                 while len(self.shown) > SHOWN_MEMORY:
                     self.shown.popitem(last=False)
         return found
+
+    def locate(self, ids: Iterable[int]) -> dict[Shape, set[int]]:
+        """The positions of these routes in their shape groups (routes not in the index left out)."""
+        where = self._where
+        if where is None:
+            where = self._where = {
+                pk: (shape, position) for shape, group in self.groups.items() for position, pk in enumerate(group.ids)
+            }
+        located: dict[Shape, set[int]] = defaultdict(set)
+        for pk in ids:
+            if (found := where.get(pk)) is not None:
+                located[found[0]].add(found[1])
+        return located
 
     def matching(self, route_filter: RouteFilter | None) -> frozenset[int] | None:
         """The ids of the routes the filter lets through (None: no filter). 1 query, then remembered."""
@@ -307,42 +327,32 @@ def rank_workload(
     too_small: list[TieBreak] = []  # likewise
     too_small_count = 0
     with localcontext(prec=EXACT_DIGITS):
+        located = None if allowed is None else index.locate(allowed)
         for shape, group in index.groups.items():
-            if allowed is None:
-                # Every route: the group's orders find the cheapest and the unfit without reading them all.
-                considered += len(group.ids)
-                plan = plan_for(shape, workload)
-                if not plan.complete:
-                    unpriced_count += len(group.ids)
-                    unpriced.extend(group.ties[member] for member in group.order("tie")[0][:unranked_limit])
+            # The filter's routes in this group (None: every route); the group's orders find the cheapest and the
+            # unfit without reading every member.
+            members: set[int] | None = None
+            if located is not None:
+                members = located.get(shape)
+                if not members:
                     continue
-                small = group.too_small(need_context, need_output)
-                too_small_count += len(small)
-                too_small.extend(heapq.nsmallest(unranked_limit, (group.ties[member] for member in small)))
-                ranked_count += len(group.ids) - len(small)
-                ranked.append(group.cheapest(plan.terms, small, limit))
-                continue
-            members = [position for position, pk in enumerate(group.ids) if pk in allowed]
-            if not members:
-                continue
-            considered += len(members)
+            size = len(group.ids) if members is None else len(members)
+            considered += size
             plan = plan_for(shape, workload)
             if not plan.complete:
-                unpriced_count += len(members)
-                unpriced.extend(group.ties[member] for member in members)
-                continue
-            context, max_output = group.context, group.max_output
-            fits = []
-            for member in members:
-                if (context[member] and need_context > context[member]) or (
-                    max_output[member] and need_output > max_output[member]
-                ):
-                    too_small_count += 1
-                    too_small.append(group.ties[member])
+                unpriced_count += size
+                if members is None:
+                    unpriced.extend(group.ties[member] for member in group.order("tie")[0][:unranked_limit])
                 else:
-                    fits.append(member)
-            ranked_count += len(fits)
-            ranked.append(zip(_monthly_costs(group, fits, plan.terms), [group.ties[m] for m in fits], strict=True))
+                    unpriced.extend(heapq.nsmallest(unranked_limit, (group.ties[member] for member in members)))
+                continue
+            small = group.too_small(need_context, need_output)
+            if members is not None:
+                small &= members
+            too_small_count += len(small)
+            too_small.extend(heapq.nsmallest(unranked_limit, (group.ties[member] for member in small)))
+            ranked_count += size - len(small)
+            ranked.append(group.cheapest(plan.terms, small, limit, within=members))
         cheapest = heapq.nsmallest(limit, (entry for entries in ranked for entry in entries))
     shown = {
         "cheapest": [tie for _, tie in cheapest],

@@ -292,3 +292,9 @@ def test_a_groups_cheapest_and_unfit_are_those_of_reading_every_member(seed):
     )
     for limit in (1, 3, 50, 1000):
         assert group.cheapest(terms, small, limit) == every[:limit]
+    # Within a filter's routes: a few (priced one by one) or many (read in order of the rates).
+    for share in (0.05, 0.5):
+        within = {p for p in range(len(group.ids)) if rng.random() < share}
+        for limit in (1, 3, 50):
+            expected = [entry for entry in every if entry[1][-1] in within][:limit]
+            assert group.cheapest(terms, small, limit, within=within) == expected
