@@ -12,11 +12,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
+from django.utils.safestring import SafeString
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
 from catalog.models import Capability, Lab, Modality
 from catalog.vocabulary import MAX_TOKENS
 from lib.caching import per_version
+from lib.fragments import FRAGMENTS, frozen
 from providers.pricing.costing import MAX_REQUEST_TOKENS, MAX_REQUESTS, RouteFilter, Workload, providers_with_routes
 
 MIN_MODELS, MAX_MODELS = 2, 4
@@ -174,6 +176,39 @@ def workload_params(workload: Workload) -> dict[str, str]:
 FAST_WIDGETS = Jinja2()
 
 
+class KeptRendering:
+    """A choice widget whose HTML is kept per distinct input (lib.fragments): a select of every lab is rendered
+    once for a given list of labs, value chosen and attributes, not on every request."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        widget: Any = self
+        key = (
+            "widget",
+            type(self).__qualname__,
+            type(renderer).__qualname__,
+            name,
+            frozen(value),
+            frozen(widget.attrs),
+            frozen(attrs),
+            frozen(list(widget.choices)),
+            widget.is_required,
+            widget.is_localized,
+        )
+        html = FRAGMENTS.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)  # type: ignore[misc]
+            FRAGMENTS.keep(key, html)
+        return html
+
+
+class KeptSelect(KeptRendering, forms.Select):
+    pass
+
+
+class KeptCheckboxes(KeptRendering, forms.CheckboxSelectMultiple):
+    pass
+
+
 @dataclass(frozen=True)
 class CalculatorVocabulary:
     """The values the calculator's filters accept, as (slug, name) pairs."""
@@ -202,7 +237,7 @@ class CalculatorForm(WorkloadForm):
     # Its selects list every lab and provider: rendered through Django's Jinja2 copies of its widget templates,
     # in about half the time (the markup differs only in blank lines between options).
     default_renderer = FAST_WIDGETS
-    capability = forms.ChoiceField(label="Capability", required=False)
+    capability = forms.ChoiceField(label="Capability", required=False, widget=KeptSelect)
     min_context = WholeNumberField(
         label="Minimum context window (tokens)",
         required=False,
@@ -210,8 +245,8 @@ class CalculatorForm(WorkloadForm):
         max_value=MAX_TOKENS,
         error_messages={"invalid": "Enter a whole number of tokens, like 128000."},
     )
-    input_modality = forms.ChoiceField(label="Input modality", required=False)
-    benchmark = forms.ChoiceField(label="Benchmark", required=False)
+    input_modality = forms.ChoiceField(label="Input modality", required=False, widget=KeptSelect)
+    benchmark = forms.ChoiceField(label="Benchmark", required=False, widget=KeptSelect)
     min_score = forms.DecimalField(
         label="Minimum score",
         help_text="at least (at most on a benchmark where lower is better)",
@@ -222,8 +257,8 @@ class CalculatorForm(WorkloadForm):
         decimal_places=4,
         error_messages={"invalid": "Enter a number, like 70 or 1250."},
     )
-    lab = forms.ChoiceField(label="Lab", required=False)
-    provider = forms.ChoiceField(label="Provider", required=False)
+    lab = forms.ChoiceField(label="Lab", required=False, widget=KeptSelect)
+    provider = forms.ChoiceField(label="Provider", required=False, widget=KeptSelect)
 
     FILTERS = ("capability", "min_context", "input_modality", "benchmark", "min_score", "lab", "provider")
 

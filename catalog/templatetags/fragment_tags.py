@@ -12,57 +12,16 @@ price change only the changed models' rows are rendered again (the calculator's 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
 from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
+from lib.fragments import FRAGMENTS
 from providers.pricing.costing import RouteCost
 
 register = template.Library()
-
-# About 10,000 rows of the browser, or 3,000 of the calculator with their arithmetic.
-MAX_BYTES = 16 * 1024 * 1024
-
-
-class Fragments:
-    """Rendered pieces by key, least recently used first out past MAX_BYTES."""
-
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[Hashable, SafeString] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, key: Hashable) -> SafeString | None:
-        with self._lock:
-            html = self._kept.get(key)
-            if html is not None:
-                self._kept.move_to_end(key)
-            return html
-
-    def keep(self, key: Hashable, html: SafeString) -> None:
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._kept[key] = html
-            self._bytes += len(html)
-            while self._bytes > self.max_bytes and self._kept:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._bytes = 0
-
-
-FRAGMENTS = Fragments()
 
 
 class FragmentNode(template.Node):

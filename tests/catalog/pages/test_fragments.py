@@ -1,5 +1,6 @@
-"""Table rows kept per distinct input (catalog/templatetags/fragment_tags.py): served again as rendered, and never
-stale, since a change of what a row shows is a new key."""
+"""Table rows and choice widgets kept per distinct input (lib/fragments.py, catalog/templatetags/fragment_tags.py,
+catalog/pages/forms.KeptRendering): served again as rendered, and never stale, since a change of what a piece shows
+is a new key."""
 
 from decimal import Decimal
 
@@ -7,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from catalog.models import LanguageModel
-from catalog.templatetags.fragment_tags import FRAGMENTS, cost_inputs
+from catalog.templatetags.fragment_tags import cost_inputs
+from lib.fragments import FRAGMENTS
 from providers import curation
 from providers.models import Offering
 from providers.pricing.costing import Workload, estimate, live_routes
@@ -23,7 +25,8 @@ def catalog(load_fixture_catalog):
 
 
 def kept() -> int:
-    return len(FRAGMENTS._kept)
+    """Table rows kept (the filter forms' widgets are kept there too)."""
+    return sum(1 for key in FRAGMENTS._kept if key[0] != "widget")
 
 
 def test_a_browser_row_is_kept_once_whatever_the_filter_and_served_the_same(client, catalog):
@@ -73,3 +76,19 @@ def test_the_inputs_of_a_cost_tell_apart_what_reads_differently(catalog):
     [input_price] = [p for p in route.current_prices if (p.component, p.service_tier) == ("input", "standard")]
     input_price.usd += Decimal(1)
     assert cost_inputs(estimate(route, Workload())) != base
+
+
+def test_a_kept_select_follows_the_value_chosen_and_the_choices(client, catalog):
+    from catalog.models import Lab
+
+    assert (
+        '<option value="openai" selected>OpenAI</option>' in client.get("/models/", {"lab": "openai"}).content.decode()
+    )
+    html = client.get("/models/", {"lab": "anthropic"}).content.decode()
+    assert '<option value="openai">OpenAI</option>' in html
+    assert '<option value="anthropic" selected>Anthropic</option>' in html
+    Lab.objects.create(slug="newlab", name="New Lab")
+    assert '<option value="newlab">New Lab</option>' in client.get("/models/", {"lab": "anthropic"}).content.decode()
+    calculator = client.get(CALCULATOR, {"lab": "openai"}).content.decode()
+    assert '<option value="openai" selected>OpenAI</option>' in calculator
+    assert '<option value="newlab">New Lab</option>' in calculator
