@@ -69,7 +69,7 @@ class ShapeGroup:
         if found is None:
             if by == "tie":
                 values: list = self.ties
-                members = range(len(self.ids))
+                members: Iterable[int] = range(len(self.ids))
             elif by in ("context", "max_output"):
                 values = self.context if by == "context" else self.max_output
                 members = [position for position, value in enumerate(values) if value]
