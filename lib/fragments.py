@@ -55,9 +55,9 @@ FRAGMENTS = Fragments()
 
 
 def frozen(value: Any) -> Hashable:
-    """`value` as a key: lists, tuples and dicts as tuples; values other than text tagged with their type
-    (True == 1 and Decimal("0.5") == Decimal("0.50"), yet they read differently)."""
-    if isinstance(value, str):
+    """`value` as a key: lists, tuples and dicts as tuples; values other than plain text tagged with their type
+    (True == 1, Decimal("0.5") == Decimal("0.50") and mark_safe("&") == "&", yet they read differently)."""
+    if type(value) is str:  # not SafeString: equal text, but it is not escaped again
         return value
     if isinstance(value, list | tuple):
         return tuple(frozen(item) for item in value)

@@ -92,3 +92,14 @@ def test_a_kept_select_follows_the_value_chosen_and_the_choices(client, catalog)
     calculator = client.get(CALCULATOR, {"lab": "openai"}).content.decode()
     assert '<option value="openai" selected>OpenAI</option>' in calculator
     assert '<option value="newlab">New Lab</option>' in calculator
+
+
+def test_keys_tell_apart_equal_values_that_read_differently():
+    from django.utils.safestring import mark_safe
+
+    from lib.fragments import frozen
+
+    assert frozen(["a", {"b": 1}]) == frozen(("a", {"b": 1}))
+    assert frozen(True) != frozen(1)
+    assert frozen(Decimal("0.5")) != frozen(Decimal("0.50"))
+    assert frozen(mark_safe("&amp;")) != frozen("&amp;")
