@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from catalog.pages.filters import ActiveFilter, ModelFilter
+from catalog.pages.listings import browse_rows
 from lib.caching import cached_page
 
 PAGE_SIZE = 50
@@ -33,6 +34,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
     else:
         search = filters.form.cleaned_data.get("q") or ""
         page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = browse_rows(page.object_list)  # flat rows, no model instances
         active = filters.active_filters()
         context.update(
             page=page,

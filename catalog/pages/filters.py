@@ -19,6 +19,7 @@ from django.http import QueryDict
 
 from benchmarks.selectors import BenchmarkChoice, with_best_score
 from catalog.models import LanguageModel, SearchResult
+from catalog.pages.forms import FAST_WIDGETS, KeptCheckboxes, KeptSelect
 from catalog.pages.listings import Vocabulary, browse_models, browse_vocabulary
 from catalog.selectors import lab_choices
 from catalog.vocabulary import MAX_TOKENS
@@ -107,6 +108,7 @@ class ListingFilter(django_filters.FilterSet):
     def form(self) -> forms.Form:
         form = super().form
         form.label_suffix = ""  # the labels sit above their fields: no colons
+        form.renderer = FAST_WIDGETS  # every lab and provider in a select
         return form
 
     def describe(self, name: str, value: Any) -> str:
@@ -160,20 +162,22 @@ class ModelFilter(ListingFilter):
         method="filter_sort",
         label="Sort by",
         empty_label=None,
-        widget=forms.Select(attrs={"data-default": DEFAULT_SORT}),  # browse.js leaves the default out of the URL
+        widget=KeptSelect(attrs={"data-default": DEFAULT_SORT}),  # browse.js leaves the default out of the URL
     )
-    lab = django_filters.ChoiceFilter(field_name="lab__slug", label="Lab", empty_label="Any lab")
-    provider = django_filters.ChoiceFilter(method="filter_provider", label="Served by", empty_label="Any provider")
+    lab = django_filters.ChoiceFilter(field_name="lab__slug", label="Lab", empty_label="Any lab", widget=KeptSelect)
+    provider = django_filters.ChoiceFilter(
+        method="filter_provider", label="Served by", empty_label="Any provider", widget=KeptSelect
+    )
     input_modality = django_filters.ChoiceFilter(
-        field_name="input_modalities__slug", label="Input", empty_label="Any input"
+        field_name="input_modalities__slug", label="Input", empty_label="Any input", widget=KeptSelect
     )
     output_modality = django_filters.ChoiceFilter(
-        field_name="output_modalities__slug", label="Output", empty_label="Any output"
+        field_name="output_modalities__slug", label="Output", empty_label="Any output", widget=KeptSelect
     )
     capability = django_filters.MultipleChoiceFilter(
         method="filter_capabilities",  # tool calling AND vision: a model must have every one ticked
         label="Capabilities",
-        widget=forms.CheckboxSelectMultiple,
+        widget=KeptCheckboxes,
     )
     min_context = IntegerFilter(
         field_name="context_window",
@@ -204,9 +208,14 @@ class ModelFilter(ListingFilter):
         label="Weights",
         choices=[("yes", "Open weights"), ("no", "Not open")],
         empty_label="Open or not",
+        widget=KeptSelect,
     )
     status = django_filters.ChoiceFilter(
-        field_name="status", label="Status", choices=LanguageModel.Status.choices, empty_label="Any status"
+        field_name="status",
+        label="Status",
+        choices=LanguageModel.Status.choices,
+        empty_label="Any status",
+        widget=KeptSelect,
     )
     released_after = django_filters.DateFilter(
         field_name="release_date", lookup_expr="gte", label="Released on or after", widget=DateInput()

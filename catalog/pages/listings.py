@@ -3,16 +3,21 @@ filter vocabulary, a lab's models, the home page's lists. The catalog's own read
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
-from catalog.models import Lab, LanguageModel
+from catalog.models import Lab, LanguageModel, model_url
 from catalog.selectors import lab_choices
 from catalog.vocabulary import CAPABILITIES, MODALITIES
 from lib.caching import per_version
-from providers.selectors import provider_choices, with_cheapest_route
+from providers.models import ChangeEvent
+from providers.selectors import biggest_price_moves, provider_choices, with_cheapest_route
 
 
 def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
@@ -24,6 +29,140 @@ def browse_models() -> QuerySet[LanguageModel]:
     """Every model with its facets and cheapest route, by name: the catalog browser's base queryset (count,
     rows, 3 facet prefetches per page)."""
     return with_cheapest_route(LanguageModel.objects.with_facets()).order_by("name", "slug")
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseRow:
+    """One row of the catalog browser, read flat (`browse_rows`): what the table shows of a model and its
+    cheapest route. Modalities and capabilities are names, in their display order."""
+
+    pk: int
+    slug: str
+    name: str
+    url: str
+    status: str
+    status_label: str
+    open_weights: bool | None
+    lab_name: str
+    context_window: int | None
+    release_date: dt.date | None
+    cheapest_input_usd: Decimal | None
+    cheapest_output_usd: Decimal | None
+    cheapest_blended_usd: Decimal | None
+    cheapest_provider_name: str | None
+    priced_route_count: int
+    best_score: Decimal | None
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    capabilities: tuple[str, ...]
+
+
+# The columns of a browser row read from browse_models() (its cheapest-route annotations included).
+ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "status",
+    "open_weights",
+    "lab__name",
+    "context_window",
+    "release_date",
+    "cheapest_input_usd",
+    "cheapest_output_usd",
+    "cheapest_blended_usd",
+    "cheapest_provider_name",
+    "priced_route_count",
+)
+STATUS_LABELS = dict(LanguageModel.Status.choices)
+NO_FACETS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
+
+
+def browse_rows(models: QuerySet[LanguageModel]) -> list[BrowseRow]:
+    """A page of browse_models() (filtered, ordered and sliced; `best_score` when sorted by a benchmark) as rows:
+    1 query, and 3 for their facets unless they were read since the last change (model_facets)."""
+    columns = (*ROW_COLUMNS, "best_score") if "best_score" in models.query.annotations else ROW_COLUMNS
+    rows = list(models.prefetch_related(None).values_list(*columns))
+    facets = model_facets([values[0] for values in rows]) if rows else {}
+    return [_browse_row(columns, values, facets) for values in rows]
+
+
+def _browse_row(columns: tuple[str, ...], values: tuple, facets: dict[int, Facets]) -> BrowseRow:
+    row = dict(zip(columns, values, strict=True))
+    inputs, outputs, capabilities = facets.get(row["pk"], NO_FACETS)
+    return BrowseRow(
+        pk=row["pk"],
+        slug=row["slug"],
+        name=row["name"],
+        url=model_url(row["slug"]),
+        status=row["status"],
+        status_label=STATUS_LABELS.get(row["status"], row["status"]),
+        open_weights=row["open_weights"],
+        lab_name=row["lab__name"],
+        context_window=row["context_window"],
+        release_date=row["release_date"],
+        cheapest_input_usd=row["cheapest_input_usd"],
+        cheapest_output_usd=row["cheapest_output_usd"],
+        cheapest_blended_usd=row["cheapest_blended_usd"],
+        cheapest_provider_name=row["cheapest_provider_name"],
+        priced_route_count=row["priced_route_count"],
+        best_score=row.get("best_score"),
+        input_modalities=inputs,
+        output_modalities=outputs,
+        capabilities=capabilities,
+    )
+
+
+Facets = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+class FacetMemory:
+    """Models' facets read for pages, kept for one catalog version (`_facet_memory`): a page reads only those of
+    its models not shown since the last change (3 queries, on the link tables), in time of their number."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._facets: dict[int, Facets] = {}
+
+    def of(self, model_ids: list[int]) -> dict[int, Facets]:
+        with self._lock:
+            found = {pk: self._facets[pk] for pk in model_ids if pk in self._facets}
+        missing = [pk for pk in model_ids if pk not in found]
+        if missing:
+            read = read_facets(missing)
+            with self._lock:
+                self._facets.update(read)
+            found.update(read)
+        return found
+
+
+_facet_memory = per_version(FacetMemory)
+
+
+def model_facets(model_ids: list[int]) -> dict[int, Facets]:
+    """These models' input modalities, output modalities and capabilities, as names in their display order: 3
+    queries for those not read since the last change, none when all were."""
+    return _facet_memory().of(model_ids)
+
+
+def read_facets(model_ids: list[int]) -> dict[int, Facets]:
+    """The facets of these models (every one of them, with empty tuples for none) in the vocabularies' own
+    orderings: 3 queries, on the link tables."""
+    found: dict[int, tuple[list[str], list[str], list[str]]] = {pk: ([], [], []) for pk in model_ids}
+    relations = (
+        (LanguageModel.input_modalities.through, "modality"),
+        (LanguageModel.output_modalities.through, "modality"),
+        (LanguageModel.capabilities.through, "capability"),
+    )
+    for position, (through, target) in enumerate(relations):
+        ordering = [f"{target}__{field}" for field in through._meta.get_field(target).related_model._meta.ordering]
+        links = (
+            through.objects.filter(languagemodel_id__in=model_ids)
+            .order_by(*ordering, "pk")
+            .values_list("languagemodel_id", f"{target}__name")
+        )
+        for model_id, name in links:
+            found[model_id][position].append(name)
+    return {pk: (tuple(a), tuple(b), tuple(c)) for pk, (a, b, c) in found.items()}
 
 
 @dataclass(frozen=True)
@@ -115,4 +254,47 @@ def cheapest_for_workload(workload: Workload, *, limit: int = 3) -> list[Languag
         with_cheapest_route(models)
         .filter(cheapest_offering_id__isnull=False)
         .order_by("cheapest_blended_usd", "name", "slug")[:limit]
+    )
+
+
+# How many rows each of the home page's lists shows, and how far back its price moves go.
+NEWEST_LIMIT = 8
+WORKLOAD_LIMIT = 3
+PRICE_MOVES_LIMIT = 8
+PRICE_MOVES_DAYS = 90
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    """What the home page lists: the newest models, the cheapest models of each workload, the biggest price
+    moves of the last PRICE_MOVES_DAYS."""
+
+    newest: list[LanguageModel]
+    workloads: list[tuple[Workload, list[LanguageModel]]]
+    price_moves: list[ChangeEvent]
+
+
+def home_lists(*, now: dt.datetime | None = None) -> HomeLists:
+    """The home page's lists: 5 queries on the first call after a data change, then none in that process while
+    the price moves read then are all still recent (1 query after one has aged out, until the next change)."""
+    lists = _home_lists()
+    since = (now or timezone.now()) - dt.timedelta(days=PRICE_MOVES_DAYS)
+    # The moves kept were ranked over a window that began earlier than `since`'s, whose events are a subset of it: while
+    # every move kept is still in it, they are its top moves too. Once one has aged out, the ranking is read again.
+    if any(move.occurred_at < since for move in lists.price_moves):
+        lists = HomeLists(
+            newest=lists.newest,
+            workloads=lists.workloads,
+            price_moves=biggest_price_moves(since=since, limit=PRICE_MOVES_LIMIT),
+        )
+    return lists
+
+
+@per_version
+def _home_lists() -> HomeLists:
+    since = timezone.now() - dt.timedelta(days=PRICE_MOVES_DAYS)
+    return HomeLists(
+        newest=newest_models(limit=NEWEST_LIMIT),
+        workloads=[(w, cheapest_for_workload(w, limit=WORKLOAD_LIMIT)) for w in WORKLOADS],
+        price_moves=biggest_price_moves(since=since, limit=PRICE_MOVES_LIMIT),
     )

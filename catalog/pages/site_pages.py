@@ -10,7 +10,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from benchmarks.selectors import top_scores
@@ -18,27 +17,24 @@ from catalog import selectors
 from catalog.pages import listings
 from lib.caching import cached_page
 from providers.selectors import (
-    biggest_price_moves,
     first_party_providers,
     provider_counts,
     provider_sitemap,
 )
 
-# "Recent" on the home page: price changes within this many days.
-PRICE_MOVES_DAYS = 90
 TOP_SCORES_PER_MODEL = 2
 
 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    since = timezone.now() - dt.timedelta(days=PRICE_MOVES_DAYS)
+    lists = listings.home_lists()
     context = {
         "model_count": selectors.catalog_size(),
         "counts": provider_counts(),
-        "newest": listings.newest_models(limit=8),
-        "price_moves": biggest_price_moves(since=since, limit=8),
-        "price_moves_days": PRICE_MOVES_DAYS,
-        "workloads": [(w, listings.cheapest_for_workload(w, limit=3)) for w in listings.WORKLOADS],
+        "newest": lists.newest,
+        "price_moves": lists.price_moves,
+        "price_moves_days": listings.PRICE_MOVES_DAYS,
+        "workloads": lists.workloads,
     }
     return render(request, "catalog/home.html", context)
 

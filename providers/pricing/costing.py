@@ -439,22 +439,52 @@ class RouteFilter:
         return offerings
 
 
-def live_routes(route_filter: RouteFilter | None = None) -> list[Offering]:
+# What the engine and the views of a ranking (the calculator's rows, the estimate API's routes and lines) read of
+# a route, its provider, model, lab and prices: `live_routes(..., ranked=True)` loads only these. Reading the other
+# columns (dates, JSON, descriptions) was most of the cost of the routes a ranking shows; a view that reads more
+# would send a query per route, which the page's and the API's query-count tests catch.
+RANKED_ROUTE_FIELDS = (
+    "pk",
+    "model_id",
+    "provider_id",
+    "provider_model_id",
+    "region",
+    "quantization",
+    "status",
+    "context_window",
+    "max_output_tokens",
+    "provider__kind",
+    "provider__name",
+    "provider__slug",
+    "model__slug",
+    "model__name",
+    "model__lab_id",
+    "model__context_window",
+    "model__max_output_tokens",
+    "model__lab__slug",
+    "model__lab__name",
+)
+RANKED_PRICE_FIELDS = ("pk", "offering_id", "component", "unit", "usd", "tier_min_tokens", "service_tier")
+
+
+def live_routes(route_filter: RouteFilter | None = None, *, ranked: bool = False) -> list[Offering]:
     """Every route the engine may price: not retired, of a model that is not retired, with its provider, model
-    and lab, and its current prices in `current_prices`. 2 queries, whatever the catalog's size."""
+    and lab, and its current prices in `current_prices` (with `ranked`, only what a ranking's views read of them:
+    RANKED_ROUTE_FIELDS). 2 queries, whatever the catalog's size."""
+    prices = Price.objects.current().order_by("service_tier", "tier_min_tokens", "component")
     offerings: QuerySet[Offering] = (
         Offering.objects.live()
         .of_live_models()
         .select_related("provider", "model", "model__lab")
         .prefetch_related(
             Prefetch(
-                "prices",
-                queryset=Price.objects.current().order_by("service_tier", "tier_min_tokens", "component"),
-                to_attr="current_prices",
+                "prices", queryset=prices.only(*RANKED_PRICE_FIELDS) if ranked else prices, to_attr="current_prices"
             )
         )
         .order_by("model__name", "provider__name", "region", "quantization", "pk")
     )
+    if ranked:
+        offerings = offerings.only(*RANKED_ROUTE_FIELDS)
     if route_filter is not None:
         offerings = route_filter.apply(offerings)
     return list(offerings)

@@ -280,11 +280,18 @@ def test_an_estimate_takes_10_queries_whatever_the_catalogs_size(api, db, models
 
 
 @pytest.mark.parametrize("models", [2, 20])
-def test_with_the_route_index_kept_a_repeated_estimate_takes_7_queries(api, db, models, route_index_cache):
+def test_with_the_summaries_kept_an_estimate_reads_only_the_routes_not_shown_before(api, db, models, route_index_cache):
     build_catalog(models, routes=2)
-    api.get(URL, {"lab": "lab"})
-    with CaptureQueriesContext(connection) as queries:
-        response = api.get(URL, {"lab": "lab", "input_tokens": 2000})
-    assert response.json()["ranked_count"] == models * 2
-    # the index and the filter's ids come from memory: the 5 vocabularies, the shown routes and their prices
-    assert len(queries) == 7
+    api.get(URL, {"lab": "lab", "limit": 1})
+
+    def count(params: dict) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(URL, params)
+        assert response.json()["ranked_count"] == models * 2
+        return len(queries)
+
+    # the index, the filter's ids and the form's 5 vocabularies come from memory: the shown routes not shown
+    # before, and their prices
+    assert count({"lab": "lab", "input_tokens": 2000}) == 2
+    # every one of them was shown now: nothing to read
+    assert count({"lab": "lab", "input_tokens": 3000}) == 0

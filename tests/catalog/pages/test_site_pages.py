@@ -104,6 +104,29 @@ def test_old_price_moves_are_not_recent(client, repriced):
     assert [m.offering.provider.slug for m in moves] == ["openai", "anthropic"]
 
 
+def test_the_kept_price_moves_are_read_again_once_one_has_aged_out(repriced, route_index_cache):
+    from catalog.pages.listings import home_lists
+
+    ChangeEvent.objects.filter(kind="price_changed", offering__provider__slug="azure-openai").update(
+        occurred_at=timezone.now() - dt.timedelta(days=80)
+    )
+    now = timezone.now()
+    assert [m.offering.provider.slug for m in home_lists(now=now).price_moves] == [
+        "azure-openai",
+        "openai",
+        "anthropic",
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        kept = home_lists(now=now + dt.timedelta(days=9))  # the Azure move is 89 days old: still recent
+    assert len(ctx.captured_queries) == 0
+    assert [m.offering.provider.slug for m in kept.price_moves] == ["azure-openai", "openai", "anthropic"]
+    with CaptureQueriesContext(connection) as ctx:
+        later = home_lists(now=now + dt.timedelta(days=11))  # 91 days old: the ranking is read again
+    assert len(ctx.captured_queries) == 1
+    assert [m.offering.provider.slug for m in later.price_moves] == ["openai", "anthropic"]
+    assert later.newest == kept.newest
+
+
 def test_the_home_page_without_price_moves_says_so(client, catalog):
     html = client.get("/").content.decode()
     assert "No price has changed in the last 90 days." in html
@@ -116,7 +139,8 @@ def test_home_page_query_count_does_not_grow_with_the_catalog(client, db):
             assert client.get("/").status_code == 200
         return len(ctx.captured_queries)
 
-    # model count, 4 provider counts, newest, price moves, 3 workloads
+    # model count, 4 provider counts, newest, price moves, 3 workloads (all kept per catalog version outside the
+    # tests: tests/lib/test_per_version.py)
     assert count_for(2) == count_for(20) == 10
 
 

@@ -180,7 +180,9 @@ def test_the_index_is_built_once_per_catalog_version(route_index_cache, load_fix
         rank_workload(Workload(), limit=3)
         rank_workload(Workload(input_tokens=9_000), limit=3)
     assert route_index() is first
-    assert len(queries) == 4  # the shown routes and their prices, twice; no index read
+    # the shown routes and their prices, once: the second ranking shows the same routes, kept with the index; no
+    # index read
+    assert len(queries) == 2
     cache.clear()  # a flushed cache starts a new version: the index cannot outlive it
     assert route_index() is not first
 
@@ -248,3 +250,51 @@ def test_an_admin_edit_of_a_routes_window_rebuilds_the_index(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, data).status_code == 302
     assert [c.offering.pk for c in rank_workload(workload, mini_on_openai()).too_small] == [route.pk]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_groups_cheapest_and_unfit_are_those_of_reading_every_member(seed):
+    """ShapeGroup.cheapest stops reading once no member left can be cheaper; it must find what a full read finds,
+    ties (equal costs, repeated rates) and zero quantities included."""
+    import random
+
+    from providers.pricing.ranking import ShapeGroup
+
+    rng = random.Random(seed)
+    group = ShapeGroup()
+    for position in range(rng.choice([1, 40, 600])):
+        group.ids.append(position)
+        group.ties.append((rng.randint(0, 3), f"prov-{rng.randint(0, 9)}", "", position))
+        group.context.append(rng.choice([0, 8_000, 32_000, 128_000]))
+        group.max_output.append(rng.choice([0, 1_000, 4_000]))
+        base = Decimal(rng.choice([0, 1, 2, 5, 10, 15])) / 10
+        group.rates.append((base, base * rng.choice([1, 2, 4]), Decimal(rng.randint(0, 3))))
+    terms = rng.choice(
+        [
+            ((Decimal(1000), 0), (Decimal(300), 1)),
+            ((Decimal("0.5"), 2), (Decimal(0), 0), (Decimal(7), 1)),
+            ((Decimal(0), 0),),
+            (),
+        ]
+    )
+    need_context, need_output = rng.choice([(1_300, 300), (20_000, 2_000), (200_000, 5_000)])
+    small = group.too_small(need_context, need_output)
+    assert small == {
+        p
+        for p in range(len(group.ids))
+        if (group.context[p] and need_context > group.context[p])
+        or (group.max_output[p] and need_output > group.max_output[p])
+    }
+    every = sorted(
+        (sum((q * group.rates[p][c] for q, c in terms), Decimal(0)), group.ties[p])
+        for p in range(len(group.ids))
+        if p not in small
+    )
+    for limit in (1, 3, 50, 1000):
+        assert group.cheapest(terms, small, limit) == every[:limit]
+    # Within a filter's routes: a few (priced one by one) or many (read in order of the rates).
+    for share in (0.05, 0.5):
+        within = {p for p in range(len(group.ids)) if rng.random() < share}
+        for limit in (1, 3, 50):
+            expected = [entry for entry in every if entry[1][-1] in within][:limit]
+            assert group.cheapest(terms, small, limit, within=within) == expected
