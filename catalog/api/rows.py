@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import FilteredRelation, OuterRef, QuerySet, Subquery, Value
+from django.db.models import FilteredRelation, OuterRef, QuerySet, Subquery
 
 from benchmarks.selectors import model_scores
 from catalog.api.queries import with_cheapest
@@ -28,6 +27,8 @@ from catalog.api.serializers import (
     SlugList,
     model_api_path,
 )
+from catalog.facets import RELATIONS as FACET_RELATIONS
+from catalog.facets import facets_of
 from catalog.models import LanguageModel, ModelAlias
 from catalog.vocabulary import SLUG_PART_RE
 from lib.api.flat import FlatSerializer, Getter, Row, column
@@ -123,36 +124,19 @@ def _cheapest(field: CheapestField) -> Getter:
 
 
 def facet_relations(flat: FlatSerializer) -> tuple[str, ...]:
-    """The many-to-many relations whose slugs a serializer lists (its SlugList fields)."""
+    """The many-to-many relations whose slugs a serializer lists (its SlugList fields): catalog.facets' relations."""
     fields = flat.serializer_class().fields.values()
-    return tuple(column(field) for field in fields if isinstance(field, SlugList))
-
-
-@cache  # the through tables' querysets are never evaluated: each call filters a copy
-def _facet_parts(relations: tuple[str, ...]) -> list[tuple[str, QuerySet]]:
-    """Per relation: the through table's (model id, relation's index, slug) rows, built once (filtered per call)."""
-    parts = []
-    for index, name in enumerate(relations):
-        m2m = cast(models.ManyToManyField, LanguageModel._meta.get_field(name))
-        through = cast(type[models.Model], m2m.remote_field.through)
-        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
-        rows = through._default_manager.annotate(relation=Value(index)).values_list(
-            f"{own}_id", "relation", f"{other}__slug"
-        )
-        parts.append((f"{own}__pk__any_of", rows))  # one array parameter on PostgreSQL
-    return parts
+    relations = tuple(column(field) for field in fields if isinstance(field, SlugList))
+    if unknown := set(relations) - set(FACET_RELATIONS):
+        raise TypeError(f"{flat.serializer_class.__name__}: {', '.join(sorted(unknown))} are not facets")
+    return relations
 
 
 def facet_slugs(model_ids: Sequence[int], relations: tuple[str, ...]) -> dict[int, dict[str, list[str]]]:
-    """{model id: {relation: [slug, ...]}} for many-to-many relations of LanguageModel: one query (a UNION ALL of
-    their through tables; none for no ids)."""
-    found: dict[int, dict[str, list[str]]] = {pk: {name: [] for name in relations} for pk in model_ids}
-    if not model_ids or not relations:
-        return found
-    first, *rest = [rows.filter(**{lookup: model_ids}) for lookup, rows in _facet_parts(relations)]
-    for pk, index, slug in first.union(*rest, all=True):
-        found[pk][relations[index]].append(slug)
-    return found
+    """{model id: {relation: [slug, ...]}} for the facet relations a serializer lists (catalog.facets: 3 queries for
+    the models not read since the last change, none when all were)."""
+    facets = facets_of(model_ids)
+    return {pk: {name: [f.slug for f in getattr(facets[pk], name)] for name in relations} for pk in model_ids}
 
 
 TYPES: dict[type, Any] = {SlugList: _sorted_slugs, CheapestField: _cheapest}
@@ -172,7 +156,8 @@ def summary_rows(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel, dic
 
 
 def summaries(rows: Sequence[dict[str, Any]], request: Any) -> list[dict[str, Any]]:
-    """A page of summary_rows() as the list shows them: 1 query (the facets)."""
+    """A page of summary_rows() as the list shows them: the facets' 3 queries unless they were read since the last
+    change."""
     links = SlugLinks.of(request)
     facets = facet_slugs([row["id"] for row in rows], SUMMARY_FACETS)
     return [SUMMARY.render({**row, **facets[row["id"]]}, links) for row in rows]
@@ -249,8 +234,9 @@ def _routes_with_prices(pk: int) -> list[dict[str, Any]]:
 
 
 def detail(slug: str, request: Any) -> dict[str, Any] | None:
-    """The model with this canonical slug as its detail shows it, or None: 5 queries (the model with its lab,
-    successor, snapshot and cheapest route; its facets; aliases; routes with their current prices; scores)."""
+    """The model with this canonical slug as its detail shows it, or None: 4 queries (the model with its lab,
+    successor, snapshot and cheapest route; aliases; routes with their current prices; scores) and its facets' 3
+    unless they were read since the last change."""
     found = list(_model_rows().filter(slug=slug)[:1])  # a unique slug: no ORDER BY for the planner to weigh
     if not found:
         return None

@@ -4,7 +4,6 @@ filter vocabulary, a lab's models, the home page's lists. The catalog's own read
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from benchmarks.selectors import BenchmarkChoice, benchmark_choices
+from catalog.facets import NO_FACETS, ModelFacets, facets_of
 from catalog.models import Lab, LanguageModel, model_url
 from catalog.selectors import lab_choices
 from catalog.vocabulary import CAPABILITIES, MODALITIES
@@ -74,21 +74,20 @@ ROW_COLUMNS = (
     "priced_route_count",
 )
 STATUS_LABELS = dict(LanguageModel.Status.choices)
-NO_FACETS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
 
 
 def browse_rows(models: QuerySet[LanguageModel]) -> list[BrowseRow]:
     """A page of browse_models() (filtered, ordered and sliced; `best_score` when sorted by a benchmark) as rows:
-    1 query, and 3 for their facets unless they were read since the last change (model_facets)."""
+    1 query, and 3 for their facets unless they were read since the last change (catalog.facets)."""
     columns = (*ROW_COLUMNS, "best_score") if "best_score" in models.query.annotations else ROW_COLUMNS
     rows = list(models.prefetch_related(None).values_list(*columns))
-    facets = model_facets([values[0] for values in rows]) if rows else {}
+    facets = facets_of([values[0] for values in rows])
     return [_browse_row(columns, values, facets) for values in rows]
 
 
-def _browse_row(columns: tuple[str, ...], values: tuple, facets: dict[int, Facets]) -> BrowseRow:
+def _browse_row(columns: tuple[str, ...], values: tuple, facets: dict[int, ModelFacets]) -> BrowseRow:
     row = dict(zip(columns, values, strict=True))
-    inputs, outputs, capabilities = facets.get(row["pk"], NO_FACETS)
+    inputs, outputs, capabilities = (tuple(f.name for f in kind) for kind in facets.get(row["pk"], NO_FACETS))
     return BrowseRow(
         pk=row["pk"],
         slug=row["slug"],
@@ -110,59 +109,6 @@ def _browse_row(columns: tuple[str, ...], values: tuple, facets: dict[int, Facet
         output_modalities=outputs,
         capabilities=capabilities,
     )
-
-
-Facets = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-
-
-class FacetMemory:
-    """Models' facets read for pages, kept for one catalog version (`_facet_memory`): a page reads only those of
-    its models not shown since the last change (3 queries, on the link tables), in time of their number."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._facets: dict[int, Facets] = {}
-
-    def of(self, model_ids: list[int]) -> dict[int, Facets]:
-        with self._lock:
-            found = {pk: self._facets[pk] for pk in model_ids if pk in self._facets}
-        missing = [pk for pk in model_ids if pk not in found]
-        if missing:
-            read = read_facets(missing)
-            with self._lock:
-                self._facets.update(read)
-            found.update(read)
-        return found
-
-
-_facet_memory = per_version(FacetMemory)
-
-
-def model_facets(model_ids: list[int]) -> dict[int, Facets]:
-    """These models' input modalities, output modalities and capabilities, as names in their display order: 3
-    queries for those not read since the last change, none when all were."""
-    return _facet_memory().of(model_ids)
-
-
-def read_facets(model_ids: list[int]) -> dict[int, Facets]:
-    """The facets of these models (every one of them, with empty tuples for none) in the vocabularies' own
-    orderings: 3 queries, on the link tables."""
-    found: dict[int, tuple[list[str], list[str], list[str]]] = {pk: ([], [], []) for pk in model_ids}
-    relations = (
-        (LanguageModel.input_modalities.through, "modality"),
-        (LanguageModel.output_modalities.through, "modality"),
-        (LanguageModel.capabilities.through, "capability"),
-    )
-    for position, (through, target) in enumerate(relations):
-        ordering = [f"{target}__{field}" for field in through._meta.get_field(target).related_model._meta.ordering]
-        links = (
-            through.objects.filter(languagemodel_id__in=model_ids)
-            .order_by(*ordering, "pk")
-            .values_list("languagemodel_id", f"{target}__name")
-        )
-        for model_id, name in links:
-            found[model_id][position].append(name)
-    return {pk: (tuple(a), tuple(b), tuple(c)) for pk, (a, b, c) in found.items()}
 
 
 @dataclass(frozen=True)
