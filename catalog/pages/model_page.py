@@ -25,11 +25,10 @@ from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
 from catalog.pages.performance import catalog_figures, lab_ratings, min_scored, performance_summary
 from providers.gateways import gateways_for
-from providers.history import price_periods_for_model
 from providers.models import Offering, Price
-from providers.pricing.costing import RouteFilter, live_routes, rank_routes
+from providers.pricing.costing import rank_routes
 from providers.pricing.rules import HEADLINE_SERVICE_TIER
-from providers.selectors import USD, blended_price_of, offerings_for_model, with_blended_price, with_cheapest_route
+from providers.selectors import USD, blended_price_of, offerings_with_history, with_blended_price, with_cheapest_route
 
 ALTERNATIVES = 5
 LAB_MODELS = 12
@@ -92,14 +91,20 @@ def changes_recorded(periods: dict[int, list]) -> bool:
     return any(price.effective_to is not None for rows in periods.values() for price in rows)
 
 
-def workload_costs(model: LanguageModel, params: Mapping[str, str]) -> dict[str, Any]:
-    """The cost of one workload on each of this model's routes, by the calculator's engine: 2 queries (none when
-    the workload is invalid)."""
+def workload_costs(
+    model: LanguageModel, params: Mapping[str, str], ladder: list[presenters.LadderRow]
+) -> dict[str, Any]:
+    """The cost of one workload on each of this model's routes, by the calculator's engine, from the routes the
+    ladder has loaded: no query. The routes priced are those `live_routes` would load for this model (live routes
+    of a live model, each with its current prices)."""
     form = WorkloadForm(data=workload_data(params))
     if not form.is_valid():
         return {"workload_form": form}
     workload = form.workload()
-    costs = rank_routes(live_routes(RouteFilter(model_ids=(model.pk,))), workload)
+    routes = [] if model.status == LanguageModel.Status.RETIRED else [row.offering for row in ladder if not row.retired]
+    for offering in routes:
+        offering.model = model  # loaded already: the engine reads its name and limits
+    costs = rank_routes(routes, workload)
     return {
         "workload_form": form,
         "workload": workload,
@@ -170,8 +175,7 @@ def with_last_known_prices(offerings: list[Offering], periods: Mapping[int, list
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """All sections of the model page: a fixed number of queries whatever the catalog's size (24 for the whole
     page with the model itself, tested in tests/catalog/test_pages.py)."""
-    offerings = offerings_for_model(model)  # 2 queries
-    periods = price_periods_for_model(model)  # 1
+    offerings, periods = offerings_with_history(model)  # 2 queries
     with_last_known_prices(offerings, periods)
     ladder = presenters.price_ladder(offerings)
     scores = list(scores_for_model(model))  # 1
@@ -200,7 +204,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     )
     faq = presenters.faq(model, ladder, scores)
     return {
-        **workload_costs(model, params or {}),  # 2
+        **workload_costs(model, params or {}, ladder),
         "model": model,
         "ladder": ladder,
         "priced_rows": priced,
