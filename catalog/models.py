@@ -297,7 +297,13 @@ class LanguageModel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:model-detail", kwargs={"lab": self.lab_part, "model": self.model_part})
+        return self.url_of(self.slug)
+
+    @staticmethod
+    def url_of(slug: str) -> str:
+        """The page of the model with canonical slug `slug` ("lab/model")."""
+        lab, model = slug.split("/", 1)
+        return reverse("catalog:model-detail", kwargs={"lab": lab, "model": model})
 
     @property
     def lab_part(self) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Func
+from django.db.models import F
 from django.utils import timezone
 
 from benchmarks.peers import peers_by_benchmark
@@ -28,7 +27,7 @@ from providers.gateways import gateways_for
 from providers.models import Offering, Price
 from providers.pricing.costing import rank_routes
 from providers.pricing.rules import HEADLINE_SERVICE_TIER
-from providers.selectors import USD, blended_price_of, offerings_with_history, with_blended_price, with_cheapest_route
+from providers.selectors import blended_price_of, offerings_with_history, with_cheapest_route
 
 ALTERNATIVES = 5
 LAB_MODELS = 12
@@ -114,25 +113,6 @@ def workload_costs(
     }
 
 
-def alternatives(model: LanguageModel, own_blended: Decimal | None) -> list[LanguageModel]:
-    """Other live models with every input modality and capability this one has, nearest in blended price (the
-    cheapest first when this one has no price): 1 query."""
-    candidates = (
-        LanguageModel.objects.exclude(pk=model.pk)
-        .live()
-        .having_all("input_modalities", [modality.slug for modality in model.input_modalities.all()])
-        .having_all("capabilities", [capability.slug for capability in model.capabilities.all()])
-    )
-    candidates = with_blended_price(candidates.select_related("lab")).filter(blended_usd__isnull=False)
-    if own_blended is not None:
-        candidates = candidates.annotate(
-            distance=Func(F("blended_usd") - Decimal(own_blended), function="ABS", output_field=USD)
-        ).order_by("distance", "slug")
-    else:
-        candidates = candidates.order_by("blended_usd", "slug")
-    return list(candidates[:ALTERNATIVES])  # each join matches one row: no duplicates
-
-
 def lab_models(model: LanguageModel) -> list[LanguageModel]:
     """The lab's other models, newest first, with their cheapest route: 1 query."""
     return list(
@@ -181,13 +161,14 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     scores = list(scores_for_model(model))  # 1
     priced = [row for row in ladder if row.input is not None and not row.retired]
     own_blended = priced[0].blended if priced else None
-    nearest = alternatives(model, own_blended)  # 1
     same_lab = lab_models(model)  # 1
     best_scores = presenters.best_scores(scores)
     standing = percentiles(model, scores)  # 1
     rows = presenters.score_rows(scores, standing)
     speeds = [row.offering.throughput_tps for row in ladder if not row.retired and row.offering.throughput_tps]
     figures = catalog_figures()  # 4 after a data change, none while the catalog is unchanged
+    # Live models with every input type and capability of this one, nearest in price: no query.
+    nearest = figures.alternatives(model, own_blended, ALTERNATIVES)
     performance = performance_summary(
         model,
         own_blended=own_blended,
