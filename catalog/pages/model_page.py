@@ -7,9 +7,11 @@ catalog/pages/presenters.py, each with its rule shown on the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +24,8 @@ from benchmarks.selectors import percentiles, scores_for_model
 from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
-from catalog.pages.performance import catalog_figures, lab_ratings, min_scored, performance_summary
+from catalog.pages.performance import LabRating, catalog_figures, lab_ratings, min_scored, performance_summary
+from lib.caching import per_version
 from providers.gateways import gateways_for
 from providers.models import Offering, Price
 from providers.pricing.costing import rank_routes
@@ -113,13 +116,61 @@ def workload_costs(
     }
 
 
-def lab_models(model: LanguageModel) -> list[LanguageModel]:
-    """The lab's other models, newest first, with their cheapest route: 1 query."""
-    return list(
-        with_cheapest_route(LanguageModel.objects.filter(lab=model.lab).exclude(pk=model.pk)).order_by(
-            F("release_date").desc(nulls_last=True), "name"
-        )[:LAB_MODELS]
+@dataclass(frozen=True)
+class LabModel:
+    """One of the lab's other models as the same-lab list shows it, with its cheapest route's prices."""
+
+    pk: int
+    slug: str
+    name: str
+    status: str
+    release_date: dt.date | None
+    context_window: int | None
+    cheapest_input_usd: Decimal | None
+    cheapest_output_usd: Decimal | None
+    cheapest_blended_usd: Decimal | None
+    rating: LabRating | None = None
+
+    @property
+    def url(self) -> str:
+        return LanguageModel.url_of(self.slug)
+
+    @property
+    def status_display(self) -> str:
+        return LanguageModel.Status(self.status).label
+
+
+def lab_models(model: LanguageModel) -> list[LabModel]:
+    """The lab's other models, newest first, with their cheapest route: read from every lab's newest models, kept
+    per catalog version (1 query after a data change, none while the catalog is unchanged)."""
+    return [row for row in _newest_by_lab().get(model.lab_id, []) if row.pk != model.pk][:LAB_MODELS]
+
+
+@per_version
+def _newest_by_lab() -> dict[int, list[LabModel]]:
+    """Each lab's LAB_MODELS + 1 newest models (one more, for the page of one of them): 1 query."""
+    rows = (
+        with_cheapest_route(LanguageModel.objects.all())
+        .order_by("lab_id", F("release_date").desc(nulls_last=True), "name")
+        .values_list(
+            "lab_id",
+            "pk",
+            "slug",
+            "name",
+            "status",
+            "release_date",
+            "context_window",
+            "cheapest_input_usd",
+            "cheapest_output_usd",
+            "cheapest_blended_usd",
+        )
     )
+    newest: dict[int, list[LabModel]] = {}
+    for lab_id, *fields in rows:
+        held = newest.setdefault(lab_id, [])
+        if len(held) <= LAB_MODELS:
+            held.append(LabModel(*fields))
+    return newest
 
 
 def faq_json_ld(faq: list[tuple[str, str]]) -> str:
@@ -178,8 +229,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         figures=figures,
     )
     ratings = lab_ratings(same_lab, figures)  # 1
-    for other in same_lab:
-        other.rating = ratings[other.pk]
+    same_lab = [replace(other, rating=ratings[other.pk]) for other in same_lab]  # the kept rows stay unchanged
     peers = peers_by_benchmark(  # 1
         model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended
     )
