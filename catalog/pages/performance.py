@@ -283,6 +283,19 @@ class LabRating:
     ability: int | None  # mean benchmark percentile, 1-5 (5 = best)
     speed: int | None  # speed percentile, 1-5 (5 = fastest)
 
+    # As the same-lab table shows them: one mark a level.
+    @property
+    def cost_marks(self) -> str:
+        return "$" * (self.cost or 0)
+
+    @property
+    def ability_marks(self) -> str:
+        return "★" * (self.ability or 0)
+
+    @property
+    def speed_marks(self) -> str:
+        return "★" * (self.speed or 0)
+
 
 def lab_ratings(models: Iterable[LanguageModel], figures: CatalogFigures | None = None) -> dict[int, LabRating]:
     """Ratings for a few models (the lab's others, annotated with cheapest_blended_usd by with_cheapest_route):
