@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from benchmarks.peers import peers_by_benchmark
@@ -93,15 +95,24 @@ def changes_recorded(periods: dict[int, list]) -> bool:
     return any(price.effective_to is not None for rows in periods.values() for price in rows)
 
 
+@lru_cache(maxsize=256)
+def workload_fields(data: tuple[tuple[str, str], ...]) -> str:
+    """The workload form's fields as rendered for `data` (the form's data, as items): a pure function of it, so
+    kept by it in this process; Django's widget templates were a sixth of the page's rendering time."""
+    return render_to_string("catalog/_model_workload_form.html", {"workload_form": WorkloadForm(data=dict(data))})
+
+
 def workload_costs(
     model: LanguageModel, params: Mapping[str, str], ladder: list[presenters.LadderRow]
 ) -> dict[str, Any]:
     """The cost of one workload on each of this model's routes, by the calculator's engine, from the routes the
     ladder has loaded: no query. The routes priced are those `live_routes` would load for this model (live routes
     of a live model, each with its current prices)."""
-    form = WorkloadForm(data=workload_data(params))
+    data = workload_data(params)
+    form = WorkloadForm(data=data)
+    fields = workload_fields(tuple(sorted(data.items())))
     if not form.is_valid():
-        return {"workload_form": form}
+        return {"workload_form": form, "workload_fields": fields}
     workload = form.workload()
     routes = [] if model.status == LanguageModel.Status.RETIRED else [row.offering for row in ladder if not row.retired]
     for offering in routes:
@@ -109,6 +120,7 @@ def workload_costs(
     costs = rank_routes(routes, workload)
     return {
         "workload_form": form,
+        "workload_fields": fields,
         "workload": workload,
         "workload_costs": [cost for cost in costs if cost.usable],
         "workload_unpriced": [cost for cost in costs if not cost.usable],
