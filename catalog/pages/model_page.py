@@ -240,7 +240,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         benchmark_names={score.benchmark_id: score.benchmark.name for score in scores},
         figures=figures,
     )
-    ratings = lab_ratings(same_lab, figures)  # 1
+    ratings = lab_ratings(same_lab, figures)  # none: from the figures and the standings
     same_lab = [replace(other, rating=ratings[other.pk]) for other in same_lab]  # the kept rows stay unchanged
     peers = peers_by_benchmark(  # 1
         model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended

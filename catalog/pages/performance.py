@@ -299,7 +299,8 @@ class LabRating:
 
 def lab_ratings(models: Iterable[LanguageModel], figures: CatalogFigures | None = None) -> dict[int, LabRating]:
     """Ratings for a few models (the lab's others, annotated with cheapest_blended_usd by with_cheapest_route):
-    1 query (ability from benchmarks.selectors.percentiles_of_models), prices and speeds from `figures`."""
+    no query: ability from benchmarks.selectors.percentiles_of_models (the standings summary), prices and speeds
+    from `figures`."""
     models = list(models)
     if not models:
         return {}
