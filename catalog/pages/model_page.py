@@ -27,6 +27,7 @@ from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
 from catalog.pages.performance import LabRating, catalog_figures, lab_ratings, min_scored, performance_summary
+from catalog.selectors import facets_of
 from lib.caching import per_version
 from providers.gateways import gateways_for
 from providers.models import Offering, Price
@@ -216,24 +217,27 @@ def with_last_known_prices(offerings: list[Offering], periods: Mapping[int, list
 
 
 def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All sections of the model page: a fixed number of queries whatever the catalog's size (24 for the whole
-    page with the model itself, tested in tests/catalog/test_pages.py)."""
+    """All sections of the model page: a fixed number of queries whatever the catalog's size (16 for the whole
+    page with the model itself, 8 once the summaries are kept per catalog version; tested in
+    tests/catalog/pages/test_pages.py and tests/lib/test_per_version.py)."""
+    facets = facets_of(model)  # 3 after a data change, none while the catalog is unchanged
     offerings, periods = offerings_with_history(model)  # 2 queries
     with_last_known_prices(offerings, periods)
     ladder = presenters.price_ladder(offerings)
     scores = list(scores_for_model(model))  # 1
     priced = [row for row in ladder if row.input is not None and not row.retired]
     own_blended = priced[0].blended if priced else None
-    same_lab = lab_models(model)  # 1
+    same_lab = lab_models(model)  # 1 after a data change, none while the catalog is unchanged
     best_scores = presenters.best_scores(scores)
-    standing = percentiles(model, scores)  # 1
+    standing = percentiles(model, scores)  # 1 after a data change, none while the catalog is unchanged
     rows = presenters.score_rows(scores, standing)
     speeds = [row.offering.throughput_tps for row in ladder if not row.retired and row.offering.throughput_tps]
     figures = catalog_figures()  # 4 after a data change, none while the catalog is unchanged
     # Live models with every input type and capability of this one, nearest in price: no query.
-    nearest = figures.alternatives(model, own_blended, ALTERNATIVES)
+    nearest = figures.alternatives(model, facets, own_blended, ALTERNATIVES)
     performance = performance_summary(
         model,
+        facets,
         own_blended=own_blended,
         own_speed=max(speeds) if speeds else None,
         benchmark_percentiles=standing,
@@ -242,13 +246,14 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     )
     ratings = lab_ratings(same_lab, figures)  # none: from the figures and the standings
     same_lab = [replace(other, rating=ratings[other.pk]) for other in same_lab]  # the kept rows stay unchanged
-    peers = peers_by_benchmark(  # 1
+    peers = peers_by_benchmark(  # 1 after a data change, none while the catalog is unchanged
         model, [score.benchmark_id for score in best_scores[:3]], blended_price_of("model"), own_blended
     )
     faq = presenters.faq(model, ladder, scores)
     return {
         **workload_costs(model, params or {}, ladder),
         "model": model,
+        "facets": facets,
         "ladder": ladder,
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,
@@ -263,7 +268,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
                 row.offering.provider for row in ladder if row.offering.provider.kind == "gateway" and not row.retired
             ],
         ),
-        "fit": presenters.use_case_fit(model, priced, rows),
+        "fit": presenters.use_case_fit(model, facets, priced, rows),
         "performance": performance,
         "performance_min_scored": min_scored(),
         "summary": presenters.summary(model, priced, best_scores),

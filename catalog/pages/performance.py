@@ -21,6 +21,7 @@ from django.db.models import Max
 
 from benchmarks.selectors import Percentile, percentiles_of_models, share_beaten
 from catalog.models import LanguageModel
+from catalog.selectors import Facets
 from lib.caching import per_version
 from lib.nearest import nearest
 from providers.models import Offering
@@ -110,21 +111,23 @@ class CatalogFigures:
     speed_values: list[Decimal]  # the same, ascending
     priced_models: list[PricedModel]  # every priced live model, by (blended price, slug)
 
-    def kinds_within(self, model: LanguageModel) -> set[Kind]:
-        """The kinds of the live models with every input type and capability this one has."""
-        inputs = frozenset(m.slug for m in model.input_modalities.all())
-        capabilities = frozenset(c.slug for c in model.capabilities.all())
+    def kinds_within(self, facets: Facets) -> set[Kind]:
+        """The kinds of the live models with every input type and capability of a model with `facets`."""
+        inputs = frozenset(m.slug for m in facets.input_modalities)
+        capabilities = frozenset(c.slug for c in facets.capabilities)
         return {kind for kind in self.prices_by_kind if inputs <= kind[0] and capabilities <= kind[1]}
 
-    def price_peers(self, model: LanguageModel) -> list[Decimal]:
+    def price_peers(self, facets: Facets) -> list[Decimal]:
         """The blended prices of the live models with every input type and capability this one has (it among
         them), ascending."""
-        return list(heapq.merge(*(self.prices_by_kind[kind] for kind in self.kinds_within(model))))
+        return list(heapq.merge(*(self.prices_by_kind[kind] for kind in self.kinds_within(facets))))
 
-    def alternatives(self, model: LanguageModel, own_blended: Decimal | None, count: int) -> list[PricedModel]:
+    def alternatives(
+        self, model: LanguageModel, facets: Facets, own_blended: Decimal | None, count: int
+    ) -> list[PricedModel]:
         """The other priced live models with every input type and capability this one has, the `count` nearest
         in blended price (then by slug; the cheapest first when this one has no price)."""
-        kinds = self.kinds_within(model)
+        kinds = self.kinds_within(facets)
 
         def accept(row: PricedModel) -> bool:
             return row.kind in kinds and row.pk != model.pk
@@ -184,6 +187,7 @@ catalog_figures = per_version(_build_catalog_figures)
 
 def performance_summary(
     model: LanguageModel,
+    facets: Facets,
     *,
     own_blended: Decimal | None,
     own_speed: Decimal | None,
@@ -198,7 +202,7 @@ def performance_summary(
     standings: list[Standing] = []
     peers = "live models with every input type and capability this one has"
     if own_blended is not None:
-        prices = figures.price_peers(model)
+        prices = figures.price_peers(facets)
         standings.append(
             Standing(
                 "Price",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import Percentile, documentation_key
 from catalog.models import LanguageModel
+from catalog.selectors import Facets
 from lib.formatting import usd as format_usd
 from providers.models import Offering, Price, ServiceTier
 from providers.pricing.rules import (
@@ -261,10 +262,12 @@ LOW_COST_BLENDED = Decimal("0.5")
 EXPENSIVE_BLENDED = Decimal(10)
 
 
-def use_case_fit(model: LanguageModel, priced: list[LadderRow], scores: list[ScoreRow] | None = None) -> Fit:
-    """'Use it for' and 'do not use it for', each item with the rule that produced it."""
-    caps = {c.slug for c in model.capabilities.all()}
-    inputs = {m.slug for m in model.input_modalities.all()}
+def use_case_fit(
+    model: LanguageModel, facets: Facets, priced: list[LadderRow], scores: list[ScoreRow] | None = None
+) -> Fit:
+    """'Use it for' and 'do not use it for', each item with the rule that produced it (`facets`: the model's)."""
+    caps = {c.slug for c in facets.capabilities}
+    inputs = {m.slug for m in facets.input_modalities}
     context = model.context_window or 0
     cheapest = priced[0] if priced else None
     blended = cheapest.blended if cheapest else None

@@ -10,6 +10,7 @@ from django.db.models import F, Func
 
 from catalog.models import Capability, LanguageModel, Modality
 from catalog.pages.performance import catalog_figures
+from catalog.selectors import facets_of
 from providers.models import CheapestRoute
 from providers.selectors import USD, with_blended_price
 from tests.factories import build_catalog
@@ -60,9 +61,10 @@ def test_the_alternatives_match_the_database_ranking(mixed, count, django_assert
     with django_assert_num_queries(4):  # the figures, built once (kept per catalog version on a site)
         figures = catalog_figures()
     for model in mixed:
+        facets = facets_of(model)
         route = getattr(model, "cheapest_route", None)
         for own in {route.blended_usd_per_mtok if route else None, None, Decimal("1.1"), Decimal("9")}:
             expected = alternatives_in_the_database(model, own, count)
             with django_assert_num_queries(0):
-                got = [row.slug for row in figures.alternatives(model, own, count)]
+                got = [row.slug for row in figures.alternatives(model, facets, own, count)]
             assert got == expected, (model.slug, own)
