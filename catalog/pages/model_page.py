@@ -28,9 +28,10 @@ from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
 from catalog.pages.performance import LabRating, catalog_figures, lab_ratings, min_scored, performance_summary
 from catalog.selectors import facets_of
+from lib import formatting
 from lib.caching import per_version
 from providers.gateways import gateways_for
-from providers.models import Offering, Price
+from providers.models import Offering, Price, ServiceTier
 from providers.pricing.costing import rank_routes
 from providers.pricing.rules import HEADLINE_SERVICE_TIER
 from providers.selectors import blended_price_of, offerings_with_history, with_cheapest_route
@@ -90,6 +91,41 @@ def history_chart(ladder: list[presenters.LadderRow], periods: dict[int, list]) 
         "series": components[0]["series"] if components and components[0]["component"] == "input" else [],
         "components": components,
     }
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One period of one price in the history table, as it reads (the table has a row for every period of every
+    route, so its figures are formatted here once, not by template filters per cell)."""
+
+    provider: str
+    component: str  # "Input"
+    tier: str  # the service tier in lower case, "" for the standard one
+    threshold: int  # a long-context tier's prompt size, 0 for the base tier
+    usd: str
+    start: str
+    start_known: bool
+    end: str  # "now" for the open period
+    source: str
+
+
+def history_rows(ladder: list[presenters.LadderRow], periods: dict[int, list[Price]]) -> list[HistoryRow]:
+    """Every period of every route's prices, route by route in the ladder's order, oldest first."""
+    return [
+        HistoryRow(
+            provider=row.offering.provider.name,
+            component=price.get_component_display(),
+            tier="" if price.service_tier == ServiceTier.STANDARD else price.get_service_tier_display().lower(),
+            threshold=price.tier_min_tokens,
+            usd=formatting.usd(price.usd),
+            start=formatting.day(timezone.localtime(price.effective_from)),  # as the `day` filter reads it
+            start_known=price.start_known,
+            end=formatting.day(timezone.localtime(price.effective_to)) if price.effective_to else "now",
+            source=price.source_name or price.source,
+        )
+        for row in ladder
+        for price in periods.get(row.offering.pk, [])
+    ]
 
 
 def changes_recorded(periods: dict[int, list]) -> bool:
@@ -281,7 +317,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
             if len(peers.get(score.benchmark_id, [])) > 1
         ],
         "history": history_chart(ladder, periods),
-        "history_rows": [(row, periods.get(row.offering.pk, [])) for row in ladder],
+        "history_rows": history_rows(ladder, periods),
         "changes_recorded": changes_recorded(periods),
         "alternatives": nearest,
         "lab_models": same_lab,
