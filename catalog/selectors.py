@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, ManyToManyField, Max, Model, QuerySet
 
 from catalog.models import Capability, Lab, LanguageModel, Modality, ModelAlias
 from lib.caching import per_version
@@ -53,23 +54,31 @@ def facets_of(model: LanguageModel) -> Facets:
     return _facets().get(model.pk, Facets())
 
 
+FACET_FIELDS: tuple[tuple[str, type[Modality] | type[Capability]], ...] = (
+    ("input_modalities", Modality),
+    ("output_modalities", Modality),
+    ("capabilities", Capability),
+)
+
+
 @per_version
 def _facets() -> dict[int, Facets]:
-    found: dict[str, dict[int, list]] = {}
-    for field in ("input_modalities", "output_modalities", "capabilities"):
+    """Every model's facets, each list in its vocabulary's own order (Meta.ordering, as a prefetch reads it)."""
+    found: dict[str, dict[int, list[Any]]] = {}
+    for field, vocabulary in FACET_FIELDS:
         m2m = LanguageModel._meta.get_field(field)
-        vocabulary = m2m.related_model
-        through = m2m.remote_field.through  # type: ignore[union-attr]
-        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()  # type: ignore[union-attr]
-        order = [f"{other}__{name}" for name in vocabulary._meta.ordering]  # type: ignore[union-attr]
-        rows = through._default_manager.order_by(*order).values_list(  # type: ignore[union-attr]
+        assert isinstance(m2m, ManyToManyField)
+        through = cast(type[Model], m2m.remote_field.through)
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        order = [f"{other}__{name}" for name in vocabulary._meta.ordering or ()]
+        rows = through._default_manager.order_by(*order).values_list(
             f"{own}_id", f"{other}_id", f"{other}__slug", f"{other}__name"
         )
         shared: dict[int, Modality | Capability] = {}
-        by_model: dict[int, list] = {}
+        by_model: dict[int, list[Any]] = {}
         for model_id, pk, slug, name in rows:
             if pk not in shared:
-                shared[pk] = vocabulary(pk=pk, slug=slug, name=name)  # type: ignore[operator]
+                shared[pk] = vocabulary(pk=pk, slug=slug, name=name)
             by_model.setdefault(model_id, []).append(shared[pk])
         found[field] = by_model
     return {
