@@ -7,7 +7,6 @@ catalog/pages/presenters.py, each with its rule shown on the page.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -167,26 +166,21 @@ def workload_costs(
 
 @dataclass(frozen=True)
 class LabModel:
-    """One of the lab's other models as the same-lab list shows it, with its cheapest route's prices."""
+    """One of the lab's other models as the same-lab list shows it, with its cheapest route's prices; the figures
+    are formatted once per catalog version, when the rows are kept."""
 
     pk: int
     slug: str
     name: str
     status: str
-    release_date: dt.date | None
     context_window: int | None
-    cheapest_input_usd: Decimal | None
-    cheapest_output_usd: Decimal | None
-    cheapest_blended_usd: Decimal | None
+    cheapest_blended_usd: Decimal | None  # for its cost rating
+    url: str
+    status_display: str
+    released: str  # "—" when unknown
+    input_usd: str
+    output_usd: str
     rating: LabRating | None = None
-
-    @property
-    def url(self) -> str:
-        return LanguageModel.url_of(self.slug)
-
-    @property
-    def status_display(self) -> str:
-        return LanguageModel.Status(self.status).label
 
 
 def lab_models(model: LanguageModel) -> list[LabModel]:
@@ -215,10 +209,24 @@ def _newest_by_lab() -> dict[int, list[LabModel]]:
         )
     )
     newest: dict[int, list[LabModel]] = {}
-    for lab_id, *fields in rows:
+    for lab_id, pk, slug, name, status, released, context, input_usd, output_usd, blended in rows:
         held = newest.setdefault(lab_id, [])
         if len(held) <= LAB_MODELS:
-            held.append(LabModel(*fields))
+            held.append(
+                LabModel(
+                    pk=pk,
+                    slug=slug,
+                    name=name,
+                    status=status,
+                    context_window=context,
+                    cheapest_blended_usd=blended,
+                    url=LanguageModel.url_of(slug),
+                    status_display=LanguageModel.Status(status).label,
+                    released=formatting.day(released) or formatting.DASH,
+                    input_usd=formatting.usd(input_usd),
+                    output_usd=formatting.usd(output_usd),
+                )
+            )
     return newest
 
 
