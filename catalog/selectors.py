@@ -34,9 +34,10 @@ def model_page(slug: str) -> LanguageModel | None:
 def model_for_page(slug: str) -> LanguageModel | None:
     """One model with its lab, successor and aliases, for its page: 2 queries. The page reads the model's facets
     from `facets_of` (kept per catalog version), not from 3 prefetches of its own."""
-    return (
-        LanguageModel.objects.select_related("lab", "successor").prefetch_related("aliases").filter(slug=slug).first()
-    )
+    try:
+        return LanguageModel.objects.select_related("lab", "successor").prefetch_related("aliases").get(slug=slug)
+    except LanguageModel.DoesNotExist:  # `get`, not `first`: no ordering to add to a lookup by a unique key
+        return None
 
 
 @dataclass(frozen=True)
