@@ -13,6 +13,7 @@ from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import Percentile, documentation_key
 from catalog.models import LanguageModel
 from catalog.selectors import Facets
+from lib.formatting import provenance
 from lib.formatting import usd as format_usd
 from providers.models import Offering, Price, ServiceTier
 from providers.pricing.rules import (
@@ -72,6 +73,9 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
     for offering in offerings:
         row = LadderRow(offering=offering)
         for price in sorted(offering.current_prices, key=_price_order):
+            # Formatted once here: the ladder shows most prices twice (the headline, the row) with their provenance.
+            price.usd_text = format_usd(price.usd)
+            price.provenance_text = provenance(price)
             if (
                 price.tier_min_tokens == HEADLINE_TIER_MIN_TOKENS
                 and price.service_tier == HEADLINE_SERVICE_TIER
