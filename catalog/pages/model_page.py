@@ -26,7 +26,7 @@ from catalog.models import LanguageModel
 from catalog.pages import presenters
 from catalog.pages.forms import WorkloadForm, workload_data, workload_params
 from catalog.pages.performance import LabRating, catalog_figures, lab_ratings, min_scored, performance_summary
-from catalog.selectors import facets_of
+from catalog.selectors import aliases_of, facets_of
 from lib import formatting
 from lib.caching import per_version
 from providers.gateways import gateways_for
@@ -265,6 +265,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
     page with the model itself, 8 once the summaries are kept per catalog version; tested in
     tests/catalog/pages/test_pages.py and tests/lib/test_per_version.py)."""
     facets = facets_of(model)  # 3 after a data change, none while the catalog is unchanged
+    aliases = aliases_of(model)  # 1 after a data change, none while the catalog is unchanged
     offerings, periods = offerings_with_history(model)  # 2 queries
     with_last_known_prices(offerings, periods)
     ladder = presenters.price_ladder(offerings)
@@ -298,6 +299,7 @@ def model_page_context(model: LanguageModel, params: Mapping[str, str] | None = 
         **workload_costs(model, params or {}, ladder),
         "model": model,
         "facets": facets,
+        "aliases": aliases,
         "ladder": ladder,
         "priced_rows": priced,
         "stale_days": settings.PRICE_STALE_DAYS,

@@ -26,13 +26,13 @@ def queries(client, url) -> int:
 def test_pages_read_fewer_queries_once_the_summaries_are_kept(load_fixture_catalog, client, settings):
     """The exact counts are tested with the summaries off (tests/catalog/pages, tests/api); kept, they spare: the
     filters' 3 vocabulary queries on lists, the percentiles' (the model's and its lab's other models'), the peer
-    bars', the route index's, the catalog figures', the lab's newest models' and the model's facets' (3) queries
-    on a model page, the home page's 5 counts."""
+    bars', the route index's, the catalog figures', the lab's newest models', the model's facets' (3) and aliases'
+    queries on a model page, the home page's 5 counts."""
     load_fixture_catalog()
     urls = {
         "/models/": 3,
         "/api/v1/models/?page_size=50": 3,
-        "/models/openai/gpt-4o-mini/": 11,
+        "/models/openai/gpt-4o-mini/": 12,
         "/": 5,
     }
     fresh = {url: queries(client, url) for url in urls}
