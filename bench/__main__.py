@@ -4,11 +4,15 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/llm_
 and recreated), BENCH_SCALE (1 = 5,000 models, 50,000 routes, ~500,000 price rows), BENCH_SECONDS (per load run,
 default 10), BENCH_CONCURRENCY (16), BENCH_REDIS_URL (the page cache for the runs; default
 redis://127.0.0.1:6379/3 when Redis answers, else each worker's local memory), BENCH_REPORT (docs/performance.md),
-BENCH_REAL_DATA (the recorded feeds the real-size catalog is synced from; default ../shared/data).
+BENCH_REAL_DATA (the recorded feeds the real-size catalog is synced from; default ../shared/data),
+BENCH_BROKER_URL (the Celery broker of the after-sync run; default BENCH_REDIS_URL's), BENCH_AFTER_SYNC_SECONDS (its
+window, default 60), BENCH_AFTER_SYNC_WARMUP (its visitors before the sync, default 10 s), BENCH_AFTER_SYNC_CONTROL
+(1: once more with no rewarm).
 
 Beside the seeded catalog, a real-size one (bench/realsize.py: the curated data and the recorded feeds through the
 syncs) in BENCH_DATABASE_URL + "_real": single cold requests on both (issue 18's targets, with the load average),
-and one price change with the page cache on (the other model pages still warm, the rewarm's coverage).
+one price change with the page cache on (the other model pages still warm, the rewarm's coverage), and the cold
+renders visitors get in the minute after a sync under load, a Celery worker running the rewarm (bench/aftersync.py).
 """
 
 from __future__ import annotations
@@ -260,6 +264,93 @@ def invalidation() -> dict:
     return probe("invalidation", "200", env={**env, "PAGE_CACHE_LOCAL_SECONDS": "0"})
 
 
+def after_sync() -> dict:
+    """The share of cold renders served to visitors in the minute after a sync, under load, on the real-size
+    catalog (bench/aftersync.py): gunicorn and a Celery worker on Redis (the page cache and the broker), visitors,
+    then an OpenRouter sync with a few prices changed. With BENCH_AFTER_SYNC_CONTROL=1, once more with the sync
+    enqueueing no rewarm (what the rewarm buys)."""
+    cache = redis_url()
+    if not cache:
+        say("no Redis: the after-sync run is skipped (the rewarm needs a shared page cache and a broker)")
+        return {}
+    result = _after_sync_run(cache, rewarm=True)
+    if os.environ.get("BENCH_AFTER_SYNC_CONTROL") == "1":
+        result["without_rewarm"] = _after_sync_run(cache, rewarm=False)
+    return result
+
+
+def _after_sync_run(cache: str, *, rewarm: bool) -> dict:
+    from bench.aftersync import COVERED_WEIGHT, WARMUP_SECONDS, WINDOW_SECONDS, Visitors, Worker, rewarm_runs, tally
+    from bench.load import Server, prime
+
+    sys.path.insert(0, str(ROOT))
+    import redis
+
+    from tests.payload_server import PayloadServer
+
+    redis.Redis.from_url(cache).flushdb()  # the page cache and the broker's queue
+    env = django_env(
+        DATABASE_URL=REAL_DATABASE_URL,
+        REDIS_URL=cache,
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", cache),
+        PAGE_CACHE_SECONDS="600",
+        API_CACHE_SECONDS="300",
+        PAGE_CACHE_REWARM="1",
+    )
+    if not Path(env["STATIC_ROOT"], "staticfiles.json").exists():
+        collect_static(env)
+    with tempfile.TemporaryDirectory() as folder, PayloadServer() as feeds:
+        feed = Path(folder) / "openrouter.json"
+        plan = probe("aftersync-plan", "3", "100", str(feed), env=env)
+        say(
+            f"after a sync{'' if rewarm else ' (no rewarm)'}: {len(plan['changed'])} OpenRouter prices "
+            f"x{plan['factor']} ({', '.join(plan['changed'])})"
+        )
+        feeds.add("/api/v1/models", json.loads(feed.read_text()))
+        env["OPENROUTER_API_URL"] = f"{feeds.url}/api/v1"
+        server = Server(env)
+        # The rewarm renders for the address visitors use: cached entries are kept per scheme and host.
+        env["PAGE_CACHE_REWARM_URL"] = server.env["PAGE_CACHE_REWARM_URL"] = server.base
+        paths = plan["covered"] * COVERED_WEIGHT + plan["other"]
+        with server, Worker(env, Path(folder) / "worker.log") as worker:
+            prime(server, sorted(set(paths)))
+            visitors = Visitors(server, paths, Path(folder) / "visits", concurrency=CONCURRENCY)
+            with visitors:
+                say(f"visitors ({visitors.tool}, concurrency {CONCURRENCY}): {WARMUP_SECONDS} s, then the sync")
+                time.sleep(WARMUP_SECONDS)
+                sync = probe("aftersync-sync", env={**env, "PAGE_CACHE_REWARM": "1" if rewarm else "0"})
+                if "committed_at" not in sync:
+                    raise RuntimeError(f"the sync committed no change: {sync}")
+                say(f"sync {sync['status']} in {sync['seconds']:.1f} s; counting {WINDOW_SECONDS} s of visitors")
+                time.sleep(max(0.0, sync["committed_at"] + WINDOW_SECONDS + 1 - time.time()))
+            worker_log = worker.log.read_text(errors="replace")
+            if rewarm and not rewarm_runs(worker_log):
+                say(f"the worker's log names no rewarm that succeeded: {worker_log[-3000:]}")
+            counted = tally(
+                visitors.lines(),
+                committed_ms=int(sync["committed_at"] * 1000),
+                seconds=WINDOW_SECONDS,
+                covered=sync["covered"],
+            )
+    return {
+        **counted,
+        "load_generator": visitors.tool,
+        "concurrency": CONCURRENCY,
+        "changed_prices": len(plan["changed"]),
+        "changed_models": len(sync["model_ids"]),
+        "everything": sync["everything"],
+        "covered_pages": len(sync["covered"]),
+        "visited_pages": len(set(paths)),
+        "covered_weight": COVERED_WEIGHT,
+        "sync_seconds": sync["seconds"],
+        "sync_status": sync["status"],
+        "rewarms": [
+            {**run, "began_s": run["received_at"] - sync["committed_at"] if run["received_at"] else None}
+            for run in rewarm_runs(worker_log)
+        ],
+    }
+
+
 def calculator() -> dict:
     say("calculator over every route")
     return probe("calculator", env=django_env(PAGE_CACHE_SECONDS="0"))
@@ -318,6 +409,7 @@ def main() -> None:
     results["realsize"] = realsize()
     results["single"] = single()
     results["invalidation"] = invalidation()
+    results["aftersync"] = after_sync()
     results["load"] = load(scenarios())
     results["sync"] = syncs()
     results["export"] = exports()
@@ -343,6 +435,7 @@ PARTS = {
     "realsize": realsize,
     "single": single,
     "invalidation": invalidation,
+    "aftersync": after_sync,
     "load": load_only,
     "sync": syncs,
     "export": exports,

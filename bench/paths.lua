@@ -2,11 +2,18 @@
 local paths = {}
 local counter = 0
 
+local threads = 0
+setup = function(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+
 init = function(args)
   for line in io.lines(args[1]) do
     if line ~= "" then paths[#paths + 1] = line end
   end
-  counter = math.random(1, #paths)
+  -- Threads start spread over the list: each thread's math.random is seeded alike and would give them one start.
+  counter = (id or 0) * 7919
 end
 
 request = function()

@@ -87,6 +87,10 @@ def main() -> None:
         result = one_price_change(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
     elif what == "pages":
         result = single_requests(int(sys.argv[2]) if len(sys.argv) > 2 else 15)
+    elif what == "aftersync-plan":
+        result = after_sync_plan(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    elif what == "aftersync-sync":
+        result = after_sync_sync()
     else:
         raise SystemExit(f"unknown probe {what!r}")
     result["peak_mb"] = peak_mb()
@@ -180,15 +184,94 @@ def one_price_change(count: int) -> dict:
     }
 
 
+def after_sync_plan(changes: int, others: int, feed: Path) -> dict:
+    """For `bench aftersync`: write to `feed` the recorded OpenRouter feed the real-size catalog was loaded from with
+    the prices of `changes` of its models (live, routed by OpenRouter) moved by a few percent (a factor that differs
+    from the previous run's, so that every run changes them), and name the paths its visitors ask for: the pages the
+    rewarm covers for those models (providers.rewarm.rewarm_urls) and `others` other model pages."""
+    import random
+    from decimal import Decimal
+
+    from bench.realsize import REAL_DATA, openrouter_feed
+    from catalog.models import LanguageModel
+    from providers.models import Offering, SyncRun
+    from providers.rewarm import rewarm_urls
+
+    body = json.loads((REAL_DATA / openrouter_feed()).read_text())
+    entries = {item["id"]: item for item in body["data"] if isinstance(item, dict) and "id" in item}
+    routes = dict(
+        Offering.objects.filter(
+            source="openrouter",
+            status=Offering.Status.ACTIVE,
+            provider_model_id__in=list(entries),
+            model__in=LanguageModel.objects.live(),
+            prices__isnull=False,
+        )
+        .order_by("provider_model_id")
+        .values_list("provider_model_id", "model_id")
+        .distinct()
+    )
+    priced = [key for key in routes if Decimal(entries[key].get("pricing", {}).get("prompt") or 0) > 0]
+    chosen = random.Random(18).sample(priced, min(changes, len(priced)))
+    factor = 1 + Decimal(SyncRun.objects.filter(source="openrouter").count() % 10 + 1) / 100
+    for key in chosen:
+        pricing = entries[key]["pricing"]
+        for component in ("prompt", "completion"):
+            if pricing.get(component):
+                pricing[component] = str((Decimal(pricing[component]) * factor).normalize())
+    feed.write_text(json.dumps(body))
+    model_ids = sorted({routes[key] for key in chosen})
+    covered = rewarm_urls(model_ids)
+    slugs = list(LanguageModel.objects.live().exclude(pk__in=model_ids).order_by("pk").values_list("slug", flat=True))
+    other = [f"/models/{slug}/" for slug in random.Random(7).sample(slugs, min(others, len(slugs)))]
+    return {"changed": chosen, "factor": str(factor), "covered": covered, "other": other}
+
+
+def after_sync_sync() -> dict:
+    """For `bench aftersync`: one OpenRouter sync (OPENROUTER_API_URL in the caller's environment), with the moment
+    its changes were committed - when the invalidation they trigger begins, right after the transaction - and the
+    pages the rewarm it enqueues covers (the rewarm's own list for the models the invalidation was given)."""
+    from providers import invalidation
+    from providers.rewarm import rewarm_urls
+    from providers.sync.run import run_sync
+
+    seen: dict = {}
+    invalidate = invalidation.invalidate
+
+    def timed(ids: set[int], *, everything: bool = False) -> None:
+        seen.update(committed_at=time.time(), model_ids=sorted(ids), everything=everything)
+        invalidate(ids, everything=everything)
+        seen["invalidated_at"] = time.time()
+
+    invalidation.invalidate = timed  # sync_changed looks it up in its module at each call
+    started = time.time()
+    run = run_sync("openrouter", triggered_by="bench")
+    return {
+        "started_at": started,
+        "seconds": time.time() - started,
+        "status": run.status,
+        "error": run.error[:500],
+        "created": run.created,
+        "updated": run.updated,
+        "covered": rewarm_urls(seen.get("model_ids", [])),
+        **seen,
+    }
+
+
+AFTER_CHANGE_REQUESTS = 5
+
+
 def single_requests(count: int) -> dict:
     """Single cold requests (the page cache off: PAGE_CACHE_SECONDS=0 in the caller's environment) through the whole
     stack in this process: the median per page kind, with the load average before and after (the machine is shared)."""
     from django.test import Client
 
+    from lib.caching import bump_catalog_version
+
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
     paths = single_paths(count)
     load_before = os.getloadavg()
-    medians, cpu = {}, {}
+    medians, cpu, after_change = {}, {}, {}
     for name, urls in paths.items():
         assert client.get(urls[0]).status_code == 200, urls[0]  # imports, the route index, connections
         timings, cpu_timings = [], []
@@ -200,10 +283,21 @@ def single_requests(count: int) -> dict:
             assert response.status_code == 200, (url, response.status_code)
         medians[name] = round(statistics.median(timings), 1)
         cpu[name] = round(statistics.median(cpu_timings), 1)
+        # Right after a data change: every summary kept per catalog version (lib.caching.per_version: standings,
+        # vocabularies, the route index) is built again by the first rendering, which is what a page the rewarm
+        # does not cover costs its first visitor after a sync.
+        after = []
+        for url in urls[:AFTER_CHANGE_REQUESTS]:
+            bump_catalog_version()
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            after.append((time.perf_counter() - started) * 1000)
+        after_change[name] = round(statistics.median(after), 1)
     # The web process's own CPU time (not the database's) is the figure the machine's load distorts least.
     return {
         "median_ms": medians,
         "median_cpu_ms": cpu,
+        "after_change_ms": after_change,
         "load_before": load_before,
         "load_after": os.getloadavg(),
         "requests": count,

@@ -26,6 +26,11 @@ FEEDS = (
 )
 
 
+def openrouter_feed() -> str:
+    """The recorded OpenRouter feed's file, under REAL_DATA."""
+    return next(name for source, name, *_ in FEEDS if source == "openrouter")
+
+
 def epoch_zip(directory: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

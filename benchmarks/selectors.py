@@ -25,10 +25,13 @@ def benchmark_slugs() -> list[str]:
 
 def scores_for_model(model: LanguageModel) -> QuerySet[BenchmarkScore]:
     """A model's scores with their benchmarks: 1 query."""
-    return (
-        BenchmarkScore.objects.filter(model=model)
-        .select_related("benchmark")
-        .order_by("benchmark__category", "benchmark__name", "-measured_on", "version")
+    return model_scores().filter(model=model)
+
+
+def model_scores() -> QuerySet[BenchmarkScore]:
+    """Scores with their benchmarks, in the order a model's scores are listed (filter them by model)."""
+    return BenchmarkScore.objects.select_related("benchmark").order_by(
+        "benchmark__category", "benchmark__name", "-measured_on", "version"
     )
 
 

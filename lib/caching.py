@@ -22,6 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -106,8 +107,31 @@ def bump_after_commit() -> None:
 
 
 def stamp_of(tags: Iterable[str]) -> tuple[str, ...]:
-    """The current tokens of `everything` and `tags` (a tag never set gets one now)."""
+    """The current tokens of `everything` and `tags` (a tag never set gets one now), and the files' stamp."""
     return _current(shared_cache(), [EVERYTHING, *tags], {})
+
+
+# Files pages read from disk as they render (not through a sync), each named by a function returning its path:
+# apps add theirs in AppConfig.ready (providers: the curated gateways file).
+PAGE_FILES: list[Callable[[], Any]] = []
+
+
+def read_by_pages(path_of: Callable[[], Any]) -> None:
+    """Make `path_of()`'s file part of every kept entry's stamp."""
+    if path_of not in PAGE_FILES:
+        PAGE_FILES.append(path_of)
+
+
+def files_stamp() -> str:
+    """When the files pages read besides the database last changed: part of every entry's stamp, so an edited file
+    makes every kept page stale as soon as a process sees the new file, with no sync or signal to tell it."""
+    stamps = []
+    for path_of in PAGE_FILES:
+        try:
+            stamps.append(str(Path(path_of()).stat().st_mtime_ns))
+        except OSError:
+            stamps.append("-")
+    return "files:" + ",".join(stamps)
 
 
 def _current(shared: Any, tags: list[str], read: dict[str, Any]) -> tuple[str, ...]:
@@ -117,7 +141,7 @@ def _current(shared: Any, tags: list[str], read: dict[str, Any]) -> tuple[str, .
         for key in missing:  # first use (or evicted): a fresh token, so no entry kept before can match
             shared.add(key, _token(), timeout=None)
         read = {**read, **shared.get_many(missing)}
-    return tuple(str(read.get(key)) for key in keys)
+    return (*(str(read.get(key)) for key in keys), files_stamp())
 
 
 def _read(key: str, tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple | None]:
@@ -228,6 +252,8 @@ def kept_response(key: str, request: HttpRequest) -> tuple[HttpResponse | None, 
     none when this process has the entry already (LocalEntries)."""
     tags = depends_on(request)
     entry = LOCAL.get(key)
+    if entry is not None and entry[0][-1] != files_stamp():  # a file edit is seen at once, as the process's own
+        entry = None
     if entry is None:
         generation, read_at = LOCAL.generation, time.monotonic()
         tokens, entry = _read(key, tags)

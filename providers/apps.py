@@ -9,7 +9,8 @@ class ProvidersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        import providers.gateways  # noqa: F401 - registers the gateways file's system check
+        from lib.caching import read_by_pages
+        from providers.gateways import gateways_file  # importing it registers the gateways file's system check
         from providers.invalidation import on_data_change
         from providers.models import Offering, Price, Provider
         from providers.pricing.summaries import on_route_change, rebuild_after_migrate
@@ -22,6 +23,8 @@ class ProvidersConfig(AppConfig):
         for sender in (Price, Offering, Provider):
             for signal in (post_save, post_delete):
                 signal.connect(on_route_change, sender=sender, dispatch_uid=f"cheapest-{sender.__name__}-{signal}")
+        # Model pages read the gateways file as they render: an edit of it makes kept pages stale.
+        read_by_pages(gateways_file)
         # Edits anywhere in the catalog's apps make stale the cached pages they touch (syncs say so themselves).
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(on_data_change, dispatch_uid=f"catalog-cache-{signal}")

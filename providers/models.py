@@ -177,9 +177,15 @@ class ServiceTier(models.TextChoices):
 SHORTEST_PERIOD = dt.timedelta(microseconds=1)
 
 
+def current_price(path: str = "") -> Q:
+    """ "In force now", for prices reached through `path` ("prices__" from a route): PriceQuerySet.current's
+    condition, for joins and filters on related rows."""
+    return Q(**{f"{path}effective_to__isnull": True})
+
+
 class PriceQuerySet(models.QuerySet["Price"]):
     def current(self) -> PriceQuerySet:
-        return self.filter(effective_to__isnull=True)
+        return self.filter(current_price())
 
     def open_for_update(
         self, *, offering: Offering, component: str, service_tier: str, tier_min_tokens: int

@@ -33,6 +33,8 @@ from providers.history import price_periods_for_model
 from providers.models import ChangeEvent, Offering, Price, PriceComponent, Provider, SyncRun, live_route
 
 USD: DecimalField[Any, Decimal] = DecimalField(max_digits=19, decimal_places=9)
+# How a model's routes are listed on its page and in the API.
+ROUTE_ORDER = ("provider__name", "region", "quantization")
 
 
 def _headline_price(component: str, offering_ref: str = "pk") -> Subquery:
@@ -72,11 +74,7 @@ def blended_price_of(model_path: str = "") -> F:
 
 def routes_of_model(model: LanguageModel) -> QuerySet[Offering]:
     """Every route of a model with its provider, in the order its pages list them."""
-    return (
-        Offering.objects.filter(model=model)
-        .select_related("provider")
-        .order_by("provider__name", "region", "quantization")
-    )
+    return Offering.objects.filter(model=model).select_related("provider").order_by(*ROUTE_ORDER)
 
 
 def offerings_for_model(model: LanguageModel) -> list[Offering]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import Task, group, shared_task
 from django.db import transaction
 
+# The worker imports each app's `tasks` module only (autodiscover_tasks): a task defined elsewhere is known to it
+# through here, or its messages are discarded as unregistered (the rewarm's were, until `bench aftersync` ran one).
+from providers.rewarm import rewarm
 from providers.sync.run import run_sync
 from providers.sync.sources import live_sources
 
@@ -35,4 +38,4 @@ def enqueue_sync(source_name: str, *, triggered_by: str = "task", replay: int | 
     transaction.on_commit(lambda: sync_source.delay(source_name, triggered_by, replay))
 
 
-__all__ = ["enqueue_sync", "sync_all", "sync_source"]
+__all__ = ["enqueue_sync", "rewarm", "sync_all", "sync_source"]

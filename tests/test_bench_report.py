@@ -38,3 +38,12 @@ def test_the_single_request_table_gives_the_load_average_with_the_figures():
     assert "| model page | 14.0 | 30.0 |" in text
     assert "| load average | 3.0 / 2.5 / 2.0 | 3.0 / 2.5 / 2.0 |" in text
     assert "382 models" in text
+
+
+def test_the_first_rendering_after_a_change_has_its_own_table_and_a_dash_where_it_was_not_measured():
+    data = results()
+    data["single"]["real"]["after_change_ms"] = {"model page": 41.25}
+    text = "\n".join(single_section(data))
+    assert "| model page, after a change ms" not in text  # a column per catalog, a row per page
+    assert "| page | real, after a change ms | seeded, after a change ms |" in text
+    assert "| model page | 41.2 | — |" in text

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 
 from catalog.models import LanguageModel
 from providers.models import Offering, Price
-from providers.selectors import with_cheapest_route
+from providers.selectors import ROUTE_ORDER, with_cheapest_route
 
 
 def with_cheapest_provider(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
-    """Add `cheapest_provider_slug` to a queryset that has with_cheapest_route's annotations: a subquery on the
-    route it chose, so the choice is made in one place."""
-    route = Offering.objects.filter(pk=OuterRef("cheapest_offering_id")).values("provider__slug")[:1]
-    return models.annotate(cheapest_provider_slug=Subquery(route))
+    """Add `cheapest_provider_slug` to a queryset that has with_cheapest_route's annotations: the slug of the
+    provider of the route it chose (the same joins), so the choice is made in one place."""
+    return models.annotate(cheapest_provider_slug=F("cheapest_route__offering__provider__slug"))
 
 
 def with_cheapest(models: QuerySet[LanguageModel]) -> QuerySet[LanguageModel]:
@@ -42,15 +41,11 @@ def routes_in_force(model: LanguageModel, moment: dt.datetime | None) -> list[Of
                 to_attr="prices_in_force",
             )
         )
-        .order_by("provider__name", "region", "quantization")
+        .order_by(*ROUTE_ORDER)
     )
     return [route for route in routes if route.prices_in_force]
 
 
 def routes(model: LanguageModel) -> list[Offering]:
     """The model's routes with their provider, no prices: 1 query."""
-    return list(
-        Offering.objects.filter(model=model)
-        .select_related("provider")
-        .order_by("provider__name", "region", "quantization")
-    )
+    return list(Offering.objects.filter(model=model).select_related("provider").order_by(*ROUTE_ORDER))

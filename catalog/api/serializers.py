@@ -19,7 +19,14 @@ from rest_framework import serializers
 
 from catalog.models import MODEL_FACT_LISTS, MODEL_FACTS, Lab, LanguageModel
 from catalog.vocabulary import CAPABILITIES, MAX_TOKENS, MODALITIES, SLUG_PART_RE
-from lib.api.fields import BlankAsNullCharField, PlainDecimalField, TextRegexField, WholeNumberField, decimal_string
+from lib.api.fields import (
+    BlankAsNullCharField,
+    BlankAsNullChoiceField,
+    PlainDecimalField,
+    TextRegexField,
+    WholeNumberField,
+    decimal_string,
+)
 from providers.api.serializers import PricePeriodSerializer, PriceSerializer
 from providers.models import Offering, PriceComponent, PriceUnit, ServiceTier
 
@@ -125,13 +132,15 @@ class CheapestRouteSerializer(serializers.Serializer):
 @extend_schema_field(CheapestRouteSerializer(allow_null=True))
 class CheapestField(serializers.Field):
     """The model's cheapest route from its annotations (providers.selectors.with_cheapest_route); null when no
-    route has a price."""
+    route has a price (no `present`)."""
+
+    present = "cheapest_offering_id"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, model: LanguageModel) -> dict[str, Any] | None:
-        if model.cheapest_offering_id is None:
+        if getattr(model, self.present) is None:
             return None
         return CheapestRouteSerializer(model, context=self.context).data
 
@@ -202,9 +211,7 @@ class ModelFactsSerializer(ModelSummarySerializer):
     description = serializers.CharField(read_only=True, help_text="Markdown")
     supported_parameters = serializers.ListField(child=serializers.CharField(), read_only=True)
     license = BlankAsNullCharField()
-    commercial_use = serializers.ChoiceField(
-        choices=LanguageModel.CommercialUse.choices, read_only=True, allow_null=True
-    )
+    commercial_use = BlankAsNullChoiceField(choices=LanguageModel.CommercialUse.choices)
     parameters_b = decimal_string(allow_null=True, help_text="parameters, in billions")
     architecture = BlankAsNullCharField()
     deprecation_date = serializers.DateField(read_only=True, allow_null=True)
@@ -224,11 +231,6 @@ class ModelFactsSerializer(ModelSummarySerializer):
 
     class Meta:
         ref_name = "CatalogModelFacts"
-
-    def to_representation(self, model: LanguageModel) -> dict[str, Any]:
-        data = super().to_representation(model)
-        data["commercial_use"] = data["commercial_use"] or None
-        return data
 
 
 class ModelDetailSerializer(ModelFactsSerializer):

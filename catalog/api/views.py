@@ -25,9 +25,10 @@ from rest_framework.views import APIView
 
 from benchmarks.selectors import scores_for_model
 from catalog import selectors
-from catalog.api import queries
+from catalog.api import queries, rows
 from catalog.api.filters import MODEL_FILTER_PARAMETERS, ORDERING_PARAMETER, ApiModelFilter
 from catalog.api.serializers import (
+    CheapestField,
     CompareSerializer,
     CuratedModelSerializer,
     ExportDocumentSerializer,
@@ -141,16 +142,7 @@ class ModelLookupMixin:
         return found if found is not None else self.alias_target(request, lab, model)
 
 
-CHEAPEST_FIELDS = (
-    "cheapest_offering_id",
-    "cheapest_provider_slug",
-    "cheapest_provider_name",
-    "cheapest_input_usd",
-    "cheapest_output_usd",
-    "cheapest_cache_read_usd",
-    "cheapest_blended_usd",
-    "priced_route_count",
-)
+CHEAPEST_FIELDS = (CheapestField.present, *rows.CHEAPEST.columns)  # the annotations `cheapest` reads
 
 
 def model_document(model: LanguageModel) -> LanguageModel:
@@ -196,13 +188,22 @@ def _valid_input(serializer: serializers.Serializer) -> dict[str, Any]:
 # --- models --------------------------------------------------------------------------------------------------------
 
 
+# The parameters ApiModelFilter reads: a request with none of them is the unfiltered list in its default order.
+FILTER_PARAMETERS = frozenset(ApiModelFilter.base_filters)
+_listing = rows.built_once(lambda: queries.with_cheapest_provider(listings.browse_models()))
+
+
 class ModelFilterMixin:
+    search_result = None
+
     def filtered_models(self, request: Request) -> QuerySet[LanguageModel]:
         """The list's rows (catalog.pages.listings.browse_models plus the cheapest route's provider slug), filtered and
-        ordered by the page's ModelFilter: 3 vocabulary queries, then the rows."""
-        filters = ApiModelFilter(
-            request.query_params, queryset=queries.with_cheapest_provider(listings.browse_models())
-        )
+        ordered by the page's ModelFilter: 3 vocabulary queries, then the rows. Without a filter parameter the
+        FilterSet would change nothing: it is not built (nor its vocabularies read)."""
+        models = _listing()
+        if FILTER_PARAMETERS.isdisjoint(request.query_params):
+            return models
+        filters = ApiModelFilter(request.query_params, queryset=models)
         if not filters.is_valid():
             raise ValidationError(filters.errors_by_parameter())
         models = filters.qs
@@ -283,6 +284,11 @@ class ModelListView(CachingHeadersMixin, ModelFilterMixin, generics.ListAPIView)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page's rows as dicts rendered by the serializer's fields (catalog.api.rows): count, rows, facets."""
+        page = self.paginate_queryset(rows.summary_rows(self.get_queryset()))
+        return self.get_paginated_response(rows.summaries(page or [], request))
+
     @extend_schema(
         operation_id="models_create",
         summary="Add a model (staff)",
@@ -336,8 +342,12 @@ class ModelDetailView(CachingHeadersMixin, ModelLookupMixin, APIView):
         responses={200: ModelDetailSerializer, 301: MOVED, 404: NOT_FOUND},
     )
     def get(self, request: Request, lab: str, model: str) -> Response:
-        found = model_document(self.model_page(request, lab, model))
-        return Response(ModelDetailSerializer(found, context={"request": request}).data)
+        # ModelDetailSerializer's fields from flat queries (catalog.api.rows.detail): 5 queries. (A docstring here
+        # would replace the operation's description in the OpenAPI document.)
+        document = rows.detail(_check_id(lab, model), request)
+        if document is None:
+            self.alias_target(request, lab, model)
+        return Response(document)
 
     @extend_schema(
         operation_id="models_partial_update",

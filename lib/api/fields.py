@@ -32,6 +32,16 @@ class BlankAsNullCharField(serializers.CharField):
         return str(value) if value else None
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """An optional choice stored as "" and published as null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return super().to_representation(value) or None
+
+
 class ThresholdField(serializers.IntegerField):
     """A long-context tier: null for the base price, N when the price applies to prompts above N tokens."""
 

@@ -521,12 +521,16 @@ def test_the_history_keeps_retired_routes(client, catalog_since_launch):
 
 # Each endpoint's queries, named; none depends on how many models, routes or prices there are.
 EXPECTED_QUERIES = {
-    # labs, providers, benchmarks (the filter's vocabularies); count; rows with cheapest route; 3 facet prefetches;
-    "/api/v1/models/": 8,
-    # the 3 vocabularies; count
-    "/api/v1/models/count/": 4,
-    # model with lab and successor; 3 facets; aliases; cheapest route; routes; their prices; scores
-    "/api/v1/models/lab/model-0/": 9,
+    # count; rows with cheapest route; facets (no filter parameter: no FilterSet, no vocabularies)
+    "/api/v1/models/": 3,
+    # labs, providers, benchmarks (the filter's vocabularies); count; rows with cheapest route; facets
+    "/api/v1/models/?lab=lab": 6,
+    # the 3 vocabularies, for a filter; count
+    "/api/v1/models/count/?lab=lab": 4,
+    # no filter: count
+    "/api/v1/models/count/": 1,
+    # model with lab, successor, snapshot and cheapest route; facets; aliases; routes with their prices; scores
+    "/api/v1/models/lab/model-0/": 5,
     # model; routes; their prices in force
     "/api/v1/models/lab/model-0/prices/": 3,
     "/api/v1/models/lab/model-0/prices/?as_of=2030-01-01": 3,

@@ -1,6 +1,7 @@
 """Routers and gateways (data/curated/gateways.toml): the file is valid, names only known providers, and a model
 page lists every gateway that reaches one of the model's live routes."""
 
+import os
 import shutil
 import tomllib
 
@@ -90,3 +91,24 @@ def test_a_docs_url_that_is_not_http_is_refused(tmp_path):
     )
     with pytest.raises(GatewayFileError, match="docs_url"):
         all_gateways(bad)
+
+
+def test_an_edited_file_makes_kept_pages_stale(
+    page_cache, client, load_fixture_catalog, settings, tmp_path, curated_fixture_dir
+):
+    load_fixture_catalog()
+    curated = tmp_path / "curated"
+    shutil.copytree(curated_fixture_dir, curated)
+    shutil.copy(CURATED / "gateways.toml", curated / "gateways.toml")
+    settings.CURATED_DATA_DIR = curated
+    assert "Portkey AI Gateway" in client.get(URL).content.decode()
+    assert client.get(URL)["X-Page-Cache"] == "hit"
+    path = curated / "gateways.toml"
+    text = path.read_text()
+    path.write_text(text.replace('name = "Portkey AI Gateway"', 'name = "Portkey Gateway (renamed)"'))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a coarse clock may not have moved
+    response = client.get(URL)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Portkey Gateway (renamed)" in response.content.decode()
+    assert client.get(URL)["X-Page-Cache"] == "hit"

@@ -1,7 +1,12 @@
 """Syncs as Celery tasks: in-process by default, through a real broker and worker when one is configured."""
 
+import os
+import re
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -87,3 +92,31 @@ def test_a_real_worker_fans_out_sync_all_one_task_per_source(transactional_db, s
         "epoch": "succeeded",
         "metr": "succeeded",
     }
+
+
+def test_a_worker_knows_every_task_the_project_defines():
+    """A worker imports each app's `tasks` module only: a task defined in another module must be imported there, or
+    the worker discards its messages as unregistered (the rewarm's were). Checked in a fresh process, as a worker
+    starts, since this one has imported every module already."""
+    root = Path(__file__).resolve().parents[2]
+    defined = {
+        name
+        for folder in root.iterdir()
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name != "tests"
+        for path in folder.glob("**/*.py")
+        for name in re.findall(r'@shared_task\(name="([^"]+)"', path.read_text())
+    }
+    assert "providers.rewarm" in defined
+    registered = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config.celery import app; app.loader.import_default_modules(); print(' '.join(app.tasks))",
+        ],
+        cwd=root,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert defined <= set(registered), defined - set(registered)

@@ -82,3 +82,9 @@ def test_every_source_syncs_the_full_real_files_and_a_rerun_writes_nothing(db, s
         .values_list("provider__slug", "provider_model_id")
     )
     assert not list(unpriced)
+    # The first Kimi K2's other names (Epoch's, Together's and Fireworks' "-instruct" ids) land on the model the
+    # feeds created, through the curated aliases: its Together and Fireworks routes and Epoch's scores, no twin.
+    kimi = LanguageModel.objects.get(slug="moonshot/kimi-k2")
+    assert {"together", "fireworks"} <= set(kimi.offerings.values_list("provider__slug", flat=True))
+    assert kimi.scores.filter(source="epoch").exists()
+    assert not LanguageModel.objects.filter(slug__icontains="kimi-k2-instruct").exists()
