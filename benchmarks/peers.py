@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +13,7 @@ from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import best_of
 from catalog.models import LanguageModel
 from lib.caching import per_version
+from lib.nearest import nearest
 
 # The type of a price in the distance expression (the prices' own digits do not matter to it).
 PRICE: DecimalField[Any, Decimal] = DecimalField()
@@ -75,20 +75,14 @@ class _PeerTable:
     def nearest(self, own: Decimal | None, count: int, *, exclude: int) -> list[_Scored]:
         if own is None:  # every priced model is as near as any other: by slug
             return [row for row in self.by_slug if row.model_id != exclude][:count]
-        at = bisect_left(self.prices, own)
-        right: list[_Scored] = []  # prices at or above ours, nearest first (equal prices by slug)
-        for row in self.by_price[at:]:
-            if len(right) == count:
-                break
-            if row.model_id != exclude:
-                right.append(row)
-        left: list[_Scored] = []  # below ours, nearest first; models tied with the last one all come (by slug later)
-        for row in reversed(self.by_price[:at]):
-            if len(left) >= count and (not left or row.blended_usd != left[-1].blended_usd):
-                break
-            if row.model_id != exclude:
-                left.append(row)
-        return sorted(left + right, key=lambda row: (abs(row.blended_usd - own), row.slug))[:count]  # type: ignore[operator]
+        return nearest(
+            self.by_price,
+            self.prices,
+            own,
+            count,
+            name=lambda row: row.slug,
+            accept=lambda row: row.model_id != exclude,
+        )
 
 
 _builders: dict[str, Callable[[], dict[int, _PeerTable]]] = {}

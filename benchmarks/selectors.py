@@ -255,27 +255,18 @@ def percentiles(model: LanguageModel, scores: list[BenchmarkScore]) -> dict[int,
 def percentiles_of_models(model_ids: list[int]) -> dict[int, dict[int, Percentile]]:
     """{model id: {benchmark id: Percentile}} for several models at once (a lab's models on a model page), by the
     rule of `percentiles` (each model's best score against the standings), on rankable benchmarks only (`can_rank`).
-    1 query for these models' scores, plus the standings (none while the catalog is unchanged)."""
-    if not model_ids:
-        return {}
-    rows = (
-        BenchmarkScore.objects.filter(model_id__in=model_ids)
-        .values_list("model_id", "benchmark_id", "value", "self_reported", "measured_on", "benchmark__higher_is_better")
-        .order_by()
-    )
-    own = best_of(
-        ((model_id, benchmark_id), value, self_reported, measured_on, higher, higher)
-        for model_id, benchmark_id, value, self_reported, measured_on, higher in rows
-    )
-    bests = benchmark_standings()
+    Read from the standings summary, which keeps each model's best scores too (1 query after a data change, none
+    while the catalog is unchanged)."""
+    standings = _standings()
     result: dict[int, dict[int, Percentile]] = {}
-    for (model_id, benchmark_id), (value, higher_is_better) in own.items():
-        values = bests.get(benchmark_id, [])
-        scored = len(values)
-        if not can_rank(scored):
-            continue
-        percent = share_beaten(value, values, higher_is_better=higher_is_better)
-        result.setdefault(model_id, {})[benchmark_id] = Percentile(percent, scored)
+    for model_id in model_ids:
+        for benchmark_id, value, higher_is_better in standings.by_model.get(model_id, ()):
+            values = standings.by_benchmark[benchmark_id]
+            scored = len(values)
+            if not can_rank(scored):
+                continue
+            percent = share_beaten(value, values, higher_is_better=higher_is_better)
+            result.setdefault(model_id, {})[benchmark_id] = Percentile(percent, scored)
     return result
 
 
@@ -283,21 +274,29 @@ def benchmark_standings() -> dict[int, list[Decimal]]:
     """Per benchmark, every scored model's best score (`best_of`), in ascending order: what a model page's
     percentiles are counted from. One query (every score's value) on the first call after a data change, then
     none in that process: a model page no longer scans the scores table."""
-    return _standings()
+    return _standings().by_benchmark
+
+
+@dataclass(frozen=True)
+class _Standings:
+    by_benchmark: dict[int, list[Decimal]]  # every scored model's best score, ascending
+    by_model: dict[int, list[tuple[int, Decimal, bool]]]  # (benchmark id, best score, higher is better) per model
 
 
 @per_version
-def _standings() -> dict[int, list[Decimal]]:
+def _standings() -> _Standings:
     rows = BenchmarkScore.objects.values_list(
         "benchmark_id", "model_id", "value", "self_reported", "measured_on", "benchmark__higher_is_better"
     ).order_by()
     best = best_of(
-        ((benchmark_id, model_id), value, self_reported, measured_on, higher, None)
+        ((benchmark_id, model_id), value, self_reported, measured_on, higher, higher)
         for benchmark_id, model_id, value, self_reported, measured_on, higher in rows
     )
     bests: dict[int, list[Decimal]] = {}
-    for (benchmark_id, _model_id), (value, _none) in best.items():
+    by_model: dict[int, list[tuple[int, Decimal, bool]]] = {}
+    for (benchmark_id, model_id), (value, higher) in best.items():
         bests.setdefault(benchmark_id, []).append(value)
+        by_model.setdefault(model_id, []).append((benchmark_id, value, higher))
     for values in bests.values():
         values.sort()
-    return bests
+    return _Standings(bests, by_model)

@@ -6,9 +6,12 @@ Only the catalog's own tables: reads that join prices or scores are in catalog/p
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db.models import Count, Max, QuerySet
 
+from catalog.facets import ModelFacets
+from catalog.facets import facets_of as kept_facets
 from catalog.models import Lab, LanguageModel, ModelAlias
 from lib.caching import per_version
 
@@ -27,6 +30,43 @@ def model_page(slug: str) -> LanguageModel | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def model_for_page(slug: str) -> LanguageModel | None:
+    """One model with its lab and successor, for its page: 1 query. The page reads the model's facets and aliases
+    from `facets_of` and `aliases_of` (kept per catalog version), not from 4 prefetches of its own."""
+    try:
+        return LanguageModel.objects.select_related("lab", "successor").get(slug=slug)
+    except LanguageModel.DoesNotExist:  # `get`, not `first`: no ordering to add to a lookup by a unique key
+        return None
+
+
+def facets_of(model: LanguageModel) -> ModelFacets:
+    """The model's input and output types and capabilities (catalog.facets: 3 queries on the first call after a
+    data change, then none in that process)."""
+    return kept_facets([model.pk])[model.pk]
+
+
+class Alias(NamedTuple):
+    external_id: str
+    source: str
+
+
+def aliases_of(model: LanguageModel) -> tuple[Alias, ...]:
+    """Every id a source uses for the model, by source and id: 1 query on the first call after a data change
+    (every model's), then none in that process."""
+    return _aliases().get(model.pk, ())
+
+
+@per_version
+def _aliases() -> dict[int, tuple[Alias, ...]]:
+    found: dict[int, list[Alias]] = {}
+    rows = ModelAlias.objects.order_by("model_id", *ModelAlias._meta.ordering or ()).values_list(
+        "model_id", "external_id", "source"
+    )
+    for model_id, external_id, source in rows:
+        found.setdefault(model_id, []).append(Alias(external_id, source))
+    return {model_id: tuple(aliases) for model_id, aliases in found.items()}
 
 
 def resolve_alias(external_id: str) -> LanguageModel | None:

@@ -146,3 +146,17 @@ def metric_name(metric: str, scale: str = "") -> str:
         return METRIC_NAMES[key]
     words = key.replace("_", " ").replace("-", " ").strip()
     return f"{words} %" if scale == "percent" and words and "%" not in words else words or scale
+
+
+def provenance(price: object) -> str:
+    """Where a price came from, for its title (shown on hover, and read out): "OpenRouter, verified 2026-04-23;
+    in force since 2026-03-01" — "since ≤" when the source did not say when the price started."""
+    if price is None or not hasattr(price, "verified_on"):
+        return ""
+    parts = [f"{price.source_name or price.source}, verified {day(price.verified_on)}"]  # type: ignore[attr-defined]
+    if getattr(price, "effective_from", None):
+        since = day(price.effective_from)  # type: ignore[attr-defined]
+        parts.append(f"in force since {since}" if price.start_known else f"in force since ≤ {since}")  # type: ignore[attr-defined]
+    if getattr(price, "published", ""):
+        parts.append(f"published as “{price.published}”")  # type: ignore[attr-defined]
+    return "; ".join(parts)

@@ -1,5 +1,7 @@
 """Markdown from sources and curators, rendered to HTML that cannot run script."""
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 
@@ -31,6 +33,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# A pure function of the text, so kept by it: a model page renders its description once per process, not per
+# request, and an edited description is a new key (the old one ages out).
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> str:
     """Markdown -> sanitized HTML: no script, no event handlers, no javascript: links, external links nofollow."""
     if not text:

@@ -14,13 +14,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.db.models import Max
 
 from benchmarks.selectors import Percentile, percentiles_of_models, share_beaten
-from catalog.models import LanguageModel
+from catalog.facets import ModelFacets
+from catalog.models import LanguageModel, model_url
 from lib.caching import per_version
+from lib.nearest import nearest
 from providers.models import Offering
 from providers.selectors import with_blended_price
 
@@ -76,36 +79,70 @@ def min_scored() -> int:
     return int(settings.RANKING_MIN_SCORES)
 
 
+Kind = tuple[frozenset[str], frozenset[str]]  # a model's input types and capabilities
+
+
+@dataclass(frozen=True)
+class PricedModel:
+    """A priced live model as the alternatives list shows it."""
+
+    pk: int
+    slug: str
+    name: str
+    lab_name: str
+    blended_usd: Decimal
+    kind: Kind
+
+    @property
+    def url(self) -> str:
+        return model_url(self.slug)
+
+
 @dataclass(frozen=True)
 class CatalogFigures:
     """The distributions a model page compares its model with, built once per catalog version (`catalog_figures`)
     and read per page with binary searches: no page scans the catalog."""
 
     # Blended prices (the cheapest route's, 3:1) of priced live models, ascending, per (input types, capabilities).
-    prices_by_kind: dict[tuple[frozenset[str], frozenset[str]], list[Decimal]]
+    prices_by_kind: dict[Kind, list[Decimal]]
     prices: list[Decimal]  # every priced live model's, ascending
     contexts: list[int]  # every live model's known context window, ascending
     speeds: dict[int, Decimal]  # each live model's fastest measured live route, output tokens per second
     speed_values: list[Decimal]  # the same, ascending
+    priced_models: list[PricedModel]  # every priced live model, by (blended price, slug)
 
-    def price_peers(self, model: LanguageModel) -> list[Decimal]:
+    def kinds_within(self, facets: ModelFacets) -> set[Kind]:
+        """The kinds of the live models with every input type and capability of a model with `facets`."""
+        inputs = frozenset(m.slug for m in facets.input_modalities)
+        capabilities = frozenset(c.slug for c in facets.capabilities)
+        return {kind for kind in self.prices_by_kind if inputs <= kind[0] and capabilities <= kind[1]}
+
+    def price_peers(self, facets: ModelFacets) -> list[Decimal]:
         """The blended prices of the live models with every input type and capability this one has (it among
         them), ascending."""
-        inputs = frozenset(m.slug for m in model.input_modalities.all())
-        capabilities = frozenset(c.slug for c in model.capabilities.all())
-        groups = [
-            values
-            for (their_inputs, their_capabilities), values in self.prices_by_kind.items()
-            if inputs <= their_inputs and capabilities <= their_capabilities
-        ]
-        return list(heapq.merge(*groups))
+        return list(heapq.merge(*(self.prices_by_kind[kind] for kind in self.kinds_within(facets))))
+
+    def alternatives(
+        self, model: LanguageModel, facets: ModelFacets, own_blended: Decimal | None, count: int
+    ) -> list[PricedModel]:
+        """The other priced live models with every input type and capability this one has, the `count` nearest
+        in blended price (then by slug; the cheapest first when this one has no price)."""
+        kinds = self.kinds_within(facets)
+
+        def accept(row: PricedModel) -> bool:
+            return row.kind in kinds and row.pk != model.pk
+
+        if own_blended is None:
+            return list(islice(filter(accept, self.priced_models), count))
+        values = [row.blended_usd for row in self.priced_models]
+        return nearest(self.priced_models, values, own_blended, count, name=lambda row: row.slug, accept=accept)
 
 
 def _build_catalog_figures() -> CatalogFigures:
     """4 queries: the live models' prices and context windows, their input types, their capabilities, and the
     best measured speed of each."""
     live = LanguageModel.objects.live()
-    rows = with_blended_price(live).values_list("pk", "context_window", "blended_usd").order_by()
+    rows = with_blended_price(live).values_list("pk", "context_window", "blended_usd", "slug", "name", "lab__name")
     inputs: dict[int, set[str]] = defaultdict(set)
     capabilities: dict[int, set[str]] = defaultdict(set)
     for field, into in (("input_modalities", inputs), ("capabilities", capabilities)):
@@ -117,16 +154,19 @@ def _build_catalog_figures() -> CatalogFigures:
         links = through._default_manager.filter(**{f"{own}__in": live.values("pk")})
         for model_id, slug in links.values_list(f"{own}_id", f"{other}__slug").order_by():
             into[model_id].add(slug)
-    prices_by_kind: dict[tuple[frozenset[str], frozenset[str]], list[Decimal]] = defaultdict(list)
-    prices, contexts = [], []
-    for pk, context_window, blended in rows:
+    prices_by_kind: dict[Kind, list[Decimal]] = defaultdict(list)
+    prices, contexts, priced_models = [], [], []
+    for pk, context_window, blended, slug, name, lab_name in rows.order_by():
         if context_window is not None:
             contexts.append(context_window)
         if blended is not None:
+            kind = (frozenset(inputs[pk]), frozenset(capabilities[pk]))
             prices.append(blended)
-            prices_by_kind[(frozenset(inputs[pk]), frozenset(capabilities[pk]))].append(blended)
+            prices_by_kind[kind].append(blended)
+            priced_models.append(PricedModel(pk, slug, name, lab_name, blended, kind))
     for values in prices_by_kind.values():
         values.sort()
+    priced_models.sort(key=lambda row: (row.blended_usd, row.slug))
     speeds = dict(
         Offering.objects.live()
         .of_live_models()
@@ -135,7 +175,9 @@ def _build_catalog_figures() -> CatalogFigures:
         .annotate(best=Max("throughput_tps"))
         .values_list("model_id", "best")
     )
-    return CatalogFigures(dict(prices_by_kind), sorted(prices), sorted(contexts), speeds, sorted(speeds.values()))
+    return CatalogFigures(
+        dict(prices_by_kind), sorted(prices), sorted(contexts), speeds, sorted(speeds.values()), priced_models
+    )
 
 
 # Kept per catalog version (lib.caching.per_version); without VERSION_MEMO (the tests) built on every call, so a
@@ -145,6 +187,7 @@ catalog_figures = per_version(_build_catalog_figures)
 
 def performance_summary(
     model: LanguageModel,
+    facets: ModelFacets,
     *,
     own_blended: Decimal | None,
     own_speed: Decimal | None,
@@ -159,7 +202,7 @@ def performance_summary(
     standings: list[Standing] = []
     peers = "live models with every input type and capability this one has"
     if own_blended is not None:
-        prices = figures.price_peers(model)
+        prices = figures.price_peers(facets)
         standings.append(
             Standing(
                 "Price",
@@ -244,10 +287,24 @@ class LabRating:
     ability: int | None  # mean benchmark percentile, 1-5 (5 = best)
     speed: int | None  # speed percentile, 1-5 (5 = fastest)
 
+    # As the same-lab table shows them: one mark a level.
+    @property
+    def cost_marks(self) -> str:
+        return "$" * (self.cost or 0)
+
+    @property
+    def ability_marks(self) -> str:
+        return "★" * (self.ability or 0)
+
+    @property
+    def speed_marks(self) -> str:
+        return "★" * (self.speed or 0)
+
 
 def lab_ratings(models: Iterable[LanguageModel], figures: CatalogFigures | None = None) -> dict[int, LabRating]:
     """Ratings for a few models (the lab's others, annotated with cheapest_blended_usd by with_cheapest_route):
-    1 query (ability from benchmarks.selectors.percentiles_of_models), prices and speeds from `figures`."""
+    no query: ability from benchmarks.selectors.percentiles_of_models (the standings summary), prices and speeds
+    from `figures`."""
     models = list(models)
     if not models:
         return {}
@@ -271,6 +328,7 @@ def lab_ratings(models: Iterable[LanguageModel], figures: CatalogFigures | None 
 __all__ = [
     "CatalogFigures",
     "LabRating",
+    "PricedModel",
     "Standing",
     "Summary",
     "better_than",

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from benchmarks.models import BenchmarkScore
 from benchmarks.selectors import Percentile, documentation_key
+from catalog.facets import ModelFacets
 from catalog.models import LanguageModel
+from lib.formatting import provenance
 from lib.formatting import usd as format_usd
 from providers.models import Offering, Price, ServiceTier
 from providers.pricing.rules import (
@@ -71,6 +73,9 @@ def price_ladder(offerings: list[Offering], *, today: dt.date | None = None) -> 
     for offering in offerings:
         row = LadderRow(offering=offering)
         for price in sorted(offering.current_prices, key=_price_order):
+            # Formatted once here: the ladder shows most prices twice (the headline, the row) with their provenance.
+            price.usd_text = format_usd(price.usd)
+            price.provenance_text = provenance(price)
             if (
                 price.tier_min_tokens == HEADLINE_TIER_MIN_TOKENS
                 and price.service_tier == HEADLINE_SERVICE_TIER
@@ -261,10 +266,12 @@ LOW_COST_BLENDED = Decimal("0.5")
 EXPENSIVE_BLENDED = Decimal(10)
 
 
-def use_case_fit(model: LanguageModel, priced: list[LadderRow], scores: list[ScoreRow] | None = None) -> Fit:
-    """'Use it for' and 'do not use it for', each item with the rule that produced it."""
-    caps = {c.slug for c in model.capabilities.all()}
-    inputs = {m.slug for m in model.input_modalities.all()}
+def use_case_fit(
+    model: LanguageModel, facets: ModelFacets, priced: list[LadderRow], scores: list[ScoreRow] | None = None
+) -> Fit:
+    """'Use it for' and 'do not use it for', each item with the rule that produced it (`facets`: the model's)."""
+    caps = {c.slug for c in facets.capabilities}
+    inputs = {m.slug for m in facets.input_modalities}
     context = model.context_window or 0
     cheapest = priced[0] if priced else None
     blended = cheapest.blended if cheapest else None

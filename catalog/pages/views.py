@@ -9,7 +9,7 @@ from lib.caching import cached_page
 @cached_page
 def model_detail(request: HttpRequest, lab: str, model: str) -> HttpResponse:
     slug = f"{lab}/{model}"
-    language_model = selectors.model_page(slug)
+    language_model = selectors.model_for_page(slug)
     if language_model is None:
         # Another source's id for a model (a snapshot id, say) leads to the canonical page.
         target = selectors.resolve_alias(slug)

@@ -84,17 +84,8 @@ def score(value: Decimal | None, scale: str = "") -> str:
 
 @register.filter
 def provenance(price: object) -> str:
-    """Where a price came from, for its title (shown on hover, and read out): "OpenRouter, verified 2026-04-23;
-    in force since 2026-03-01" — "since ≤" when the source did not say when the price started."""
-    if price is None or not hasattr(price, "verified_on"):
-        return ""
-    parts = [f"{price.source_name or price.source}, verified {formatting.day(price.verified_on)}"]
-    if getattr(price, "effective_from", None):
-        since = formatting.day(price.effective_from)
-        parts.append(f"in force since {since}" if price.start_known else f"in force since ≤ {since}")
-    if getattr(price, "published", ""):
-        parts.append(f"published as “{price.published}”")
-    return "; ".join(parts)
+    """Where a price came from, for its title: lib.formatting.provenance."""
+    return formatting.provenance(price)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from benchmarks.models import Benchmark, BenchmarkScore
-from catalog.models import Capability, LanguageModel
+from catalog.models import Capability, LanguageModel, ModelAlias
 from providers.models import Price
 
 URL = "/models/openai/gpt-4o-mini/"
@@ -212,3 +212,26 @@ def test_history_has_a_chart_per_component_and_says_since_for_an_unknown_start(c
     html = response.content.decode()
     assert 'id="price-history-output"' in html
     assert "since ≤ " in html
+
+
+def test_with_the_summaries_kept_the_lab_list_and_the_alternatives_see_a_change(
+    client, catalog, route_index_cache, django_capture_on_commit_callbacks
+):
+    """VERSION_MEMO on, as on a site: the lab's newest models and the alternatives are read from summaries kept per
+    catalog version (with the model's own facets and aliases), and an edit (as the admin saves one) moves the version
+    on, so the next page shows it."""
+    assert "GPT-3.5 Turbo (renamed)" not in client.get(URL).content.decode()  # builds and keeps the summaries
+    assert client.get(URL).context["alternatives"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        turbo = LanguageModel.objects.get(slug="openai/gpt-3.5-turbo")
+        turbo.name = "GPT-3.5 Turbo (renamed)"
+        turbo.save()
+        sonnet = LanguageModel.objects.get(slug="anthropic/claude-sonnet-4-5")
+        sonnet.capabilities.add(*Capability.objects.filter(slug__in=["structured_output", "vision"]))
+        ModelAlias.objects.create(
+            model=LanguageModel.objects.get(slug="openai/gpt-4o-mini"), source="x", external_id="mini-x"
+        )
+    response = client.get(URL)
+    assert ("mini-x", "x") in response.context["aliases"]
+    assert [m.name for m in response.context["lab_models"]] == ["GPT-3.5 Turbo (renamed)"]
+    assert [m.slug for m in response.context["alternatives"]] == ["anthropic/claude-sonnet-4-5"]
