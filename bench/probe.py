@@ -83,6 +83,10 @@ def main() -> None:
         started = time.perf_counter()
         runs = load_real_catalog()
         result = {"seconds": time.perf_counter() - started, "runs": runs, **catalog_size()}
+    elif what == "scenarios":  # the load runs' request paths, sampled from this environment's catalog
+        from bench.__main__ import scenarios
+
+        result = {"paths": scenarios()}
     elif what == "invalidation":
         result = one_price_change(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
     elif what == "pages":
