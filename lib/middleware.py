@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
@@ -24,10 +25,17 @@ CROSS_ORIGIN_POSTS = frozenset({"api-estimate"})
 
 
 def _routed(path: str) -> bool:
-    """The path names an endpoint, or will once CommonMiddleware has appended its slash."""
+    """The path names an endpoint, or will once CommonMiddleware has appended its slash (remembered per path for
+    the process's life: the URL patterns do not change, and resolving them again cost a kept API answer about a
+    fifth of its time)."""
+    return _routed_in(settings.ROOT_URLCONF, path)
+
+
+@lru_cache(maxsize=4096)
+def _routed_in(urlconf: str, path: str) -> bool:
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
         try:
-            resolve(candidate)
+            resolve(candidate, urlconf)
         except Resolver404:
             continue
         return True
