@@ -52,10 +52,10 @@ class Alias(NamedTuple):
     source: str
 
 
-def aliases_of(model: LanguageModel) -> tuple[Alias, ...]:
-    """Every id a source uses for the model, by source and id: 1 query on the first call after a data change
-    (every model's), then none in that process."""
-    return _aliases().get(model.pk, ())
+def aliases_of(model: LanguageModel | int) -> tuple[Alias, ...]:
+    """Every id a source uses for the model (or the model with this id), by source and id: 1 query on the first call
+    after a data change (every model's), then none in that process."""
+    return _aliases().get(model if isinstance(model, int) else model.pk, ())
 
 
 @per_version

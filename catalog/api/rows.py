@@ -29,7 +29,8 @@ from catalog.api.serializers import (
 )
 from catalog.facets import RELATIONS as FACET_RELATIONS
 from catalog.facets import facets_of
-from catalog.models import LanguageModel, ModelAlias
+from catalog.models import LanguageModel
+from catalog.selectors import aliases_of
 from catalog.vocabulary import SLUG_PART_RE
 from lib.api.flat import FlatSerializer, Getter, Row, column
 from providers.models import Offering, Price, current_price
@@ -211,7 +212,6 @@ PRICE_PRESENT = f"{PRICE_JOIN}__id"
 
 # The detail's queries.
 _model_rows = built_once(_model_rows_query)
-_alias_rows = built_once(lambda: ModelAlias.objects.values(*ALIAS.columns))
 _route_rows = built_once(
     lambda: (
         Offering.objects.annotate(**{PRICE_JOIN: FilteredRelation("prices", condition=current_price("prices__"))})
@@ -234,16 +234,16 @@ def _routes_with_prices(pk: int) -> list[dict[str, Any]]:
 
 
 def detail(slug: str, request: Any) -> dict[str, Any] | None:
-    """The model with this canonical slug as its detail shows it, or None: 4 queries (the model with its lab,
-    successor, snapshot and cheapest route; aliases; routes with their current prices; scores) and its facets' 3
-    unless they were read since the last change."""
+    """The model with this canonical slug as its detail shows it, or None: 3 queries (the model with its lab,
+    successor, snapshot and cheapest route; routes with their current prices; scores), and its facets' 3 and the
+    aliases' 1 unless they were read since the last change."""
     found = list(_model_rows().filter(slug=slug)[:1])  # a unique slug: no ORDER BY for the planner to weigh
     if not found:
         return None
     row = found[0]
     pk = row["id"]
     row.update(facet_slugs([pk], DETAIL_FACETS)[pk])
-    row[ALIASES_KEY] = list(_alias_rows().filter(model_id=pk))
+    row[ALIASES_KEY] = [alias._asdict() for alias in aliases_of(pk)]
     row[ROUTES_KEY] = _routes_with_prices(pk)
     row[SCORES_KEY] = list(_score_rows().filter(model_id=pk))
     return DETAIL.render(row, SlugLinks.of(request))
