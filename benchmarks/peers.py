@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import DecimalField, Expression
 
@@ -53,8 +53,7 @@ def peers_by_benchmark(
     return result
 
 
-@dataclass(frozen=True)
-class _Scored:
+class _Scored(NamedTuple):  # one per scored model and benchmark, built by the thousand after every change: a tuple
     model_id: int
     slug: str
     name: str
