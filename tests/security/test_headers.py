@@ -104,14 +104,12 @@ def test_it_redirects_plain_http_except_the_probes(client, db, production_header
 
 
 def _free_port() -> int:
-    for port in range(18150, 18200):  # this worktree's share of the machine's ports
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18150-18199")
+    """A port the kernel has just handed out as free. Not a scan of a fixed range: the tests of this module run in both
+    xdist workers, each starting its own server, and two scans from the same first port picked the same one (the
+    second gunicorn could not bind, its client talked to the first one's server, and lost it when that one stopped)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
