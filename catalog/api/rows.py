@@ -169,7 +169,7 @@ def summaries(rows: Sequence[dict[str, Any]], request: Any) -> list[dict[str, An
 DETAIL = FlatSerializer(ModelDetailSerializer, types=TYPES, names=LINKS)
 DETAIL_FACETS = facet_relations(DETAIL)
 DETAIL_COLUMNS = tuple(dict.fromkeys(("id", CheapestField.present, *DETAIL.columns, *CHEAPEST.columns)))
-ALIASES_KEY, ALIAS = DETAIL.lists["aliases"]
+ALIASES_KEY, _ = DETAIL.lists["aliases"]  # rows from catalog.selectors.aliases_of
 ROUTES_KEY, ROUTE = DETAIL.lists["offerings"]
 PRICES_KEY, PRICE = ROUTE.lists["prices"]
 SCORES_KEY, SCORE = DETAIL.lists["scores"]

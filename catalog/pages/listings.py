@@ -26,9 +26,9 @@ def model_list(*, search: str = "") -> QuerySet[LanguageModel]:
 
 
 def browse_models() -> QuerySet[LanguageModel]:
-    """Every model with its facets and cheapest route, by name: the catalog browser's base queryset (count,
-    rows, 3 facet prefetches per page)."""
-    return with_cheapest_route(LanguageModel.objects.with_facets()).order_by("name", "slug")
+    """Every model with its cheapest route, by name: the catalog browser's and the API list's base queryset (their
+    rows read the facets from catalog.facets, not from prefetches)."""
+    return with_cheapest_route(LanguageModel.objects.all()).order_by("name", "slug")
 
 
 @dataclass(frozen=True, slots=True)
